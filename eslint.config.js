@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'lib/**', 'node_modules/**', 'coverage/**', '**/*.d.ts', 'examples/**/node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The core is a library: it never renders, prints or exits. The UI and commands do.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'ink', message: 'src/core must not import the UI (ink).' },
+            { name: 'react', message: 'src/core must not import the UI (react).' },
+          ],
+          patterns: [{ group: ['ink-*', '**/ui/**', '**/commands/**'], message: 'src/core must not depend on the UI or commands.' }],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Throw a UserError; the CLI maps it to an exit code.' },
+        { object: 'process', property: 'stdout', message: 'Emit an event; reporters render it.' },
+        { object: 'process', property: 'stderr', message: 'Emit an event; reporters render it.' },
+      ],
+    },
+  },
+);

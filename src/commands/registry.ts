@@ -1,0 +1,16 @@
+import type { CommandDefinition } from './command.js';
+
+/**
+ * Every command, loaded lazily so `layerforge list` does not pay for dockerode or the AWS SDK.
+ * Add a command: write `src/commands/<name>.ts` exporting `command`, then add one line here.
+ */
+export const commandLoaders: Record<string, () => Promise<CommandDefinition>> = {};
+
+/** Registers a loader; the key is the command's first word. */
+function add(name: string, load: () => Promise<{ command: CommandDefinition }>): void {
+  commandLoaders[name] = async () => (await load()).command;
+}
+
+add('list', () => import('./list.js'));
+add('show', () => import('./show.js'));
+add('init', () => import('./init.js'));

@@ -1,0 +1,47 @@
+import type { AuditFinding } from './audit/types.js';
+import type { SizeReport } from './layer/size-types.js';
+
+/** The steps of a build, in the order they run; the TUI shows them as a list. */
+export const BUILD_STEPS = ['resolve', 'base-image', 'build', 'extract', 'prune', 'audit', 'zip', 'test'] as const;
+export type BuildStep = (typeof BUILD_STEPS)[number];
+
+/**
+ * Everything the core reports while it works. Stable `type` codes: the JSON reporter writes
+ * these objects as lines, the plain reporter prints them, the ink UI renders them.
+ */
+export type LayerforgeEvent =
+  | { type: 'build.step.start'; step: BuildStep; detail?: string }
+  | { type: 'build.step.end'; step: BuildStep; status: 'ok' | 'skipped' | 'failed'; ms: number; detail?: string }
+  | { type: 'build.log'; line: string; source: 'container' | 'smoke-test' | 'base-image' }
+  | { type: 'build.cache'; hit: boolean; key: string }
+  | { type: 'build.done'; zipPath: string; manifestPath: string; cached: boolean }
+  | { type: 'size.measured'; report: SizeReport }
+  | { type: 'audit.finding'; finding: AuditFinding }
+  | { type: 'audit.done'; errors: number; warnings: number; filesChecked: number; ms: number }
+  | { type: 'prune.rule'; rule: string; bytesSaved: number; reverted: boolean }
+  | { type: 'test.result'; command: string; ok: boolean; output: string }
+  | { type: 'publish.region.start'; region: string; layerName: string }
+  | {
+      type: 'publish.region.done';
+      region: string;
+      layerName: string;
+      ok: boolean;
+      layerVersionArn?: string;
+      version?: number;
+      reused?: boolean;
+      error?: string;
+    }
+  | { type: 'publish.upload'; region: string; bucket: string; key: string; bytes: number }
+  | { type: 'warning'; code: string; message: string }
+  | { type: 'info'; message: string };
+
+export type EventSink = (event: LayerforgeEvent) => void;
+
+/** A sink that drops everything: for callers that only want the return value. */
+export const ignoreEvents: EventSink = () => {};
+
+/** Collects events into an array: for tests and for commands that summarise at the end. */
+export function recordEvents(): { sink: EventSink; events: LayerforgeEvent[] } {
+  const events: LayerforgeEvent[] = [];
+  return { sink: (event) => events.push(event), events };
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+
+/**
+ * What layerforge writes beside every zip (`<zip>.manifest.json`, or `<base>.manifest.json`).
+ * Publish reads it to fill CompatibleRuntimes/Architectures and to check the zip is the one built.
+ */
+export const manifestSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  recipe: z.strictObject({ name: z.string(), version: z.string(), license: z.string().optional() }).nullable(),
+  runtimes: z.array(z.string()),
+  arch: z.enum(['x86_64', 'arm64']),
+  /** The base image pair the layer was built on: `lambda` (official images) or a stand-in like `debian12`. */
+  base: z.string(),
+  zip: z.strictObject({
+    file: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** Base64 of the SHA-256: what Lambda reports as CodeSha256. */
+    codeSha256: z.string(),
+    zippedBytes: z.number().int().nonnegative(),
+    unzippedBytes: z.number().int().nonnegative(),
+    fileCount: z.number().int().nonnegative(),
+  }),
+  /** Digest of everything that went into the build (recipe files, base image id, runtime, arch, version). */
+  inputsDigest: z.string(),
+  layerforgeVersion: z.string(),
+  createdAt: z.string().optional(),
+  audit: z.strictObject({ errors: z.number(), warnings: z.number() }).optional(),
+  prune: z
+    .array(z.strictObject({ rule: z.string(), bytesSaved: z.number(), reverted: z.boolean() }))
+    .optional(),
+});
+export type LayerManifest = z.infer<typeof manifestSchema>;
+
+/** The manifest path for a zip path: `x.zip` → `x.manifest.json`. */
+export function manifestPathFor(zipPath: string): string {
+  return zipPath.replace(/\.zip$/i, '') + '.manifest.json';
+}
+
+export async function readManifest(path: string): Promise<LayerManifest> {
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new UserError(`no manifest at ${path}`, { cause, hint: 'build the layer with `layerforge build` first' });
+  }
+  const parsed = manifestSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    throw new UserError(`${path} is not a layerforge manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+      hint: 'rebuild the layer to regenerate its manifest',
+    });
+  }
+  return parsed.data;
+}

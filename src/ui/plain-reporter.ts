@@ -1,0 +1,56 @@
+import type { EventSink, LayerforgeEvent } from '../core/events.js';
+import { formatBytes } from './format.js';
+
+/** One human line per event, or nothing for events a non-interactive user does not need. */
+export function describeEvent(event: LayerforgeEvent): string | undefined {
+  switch (event.type) {
+    case 'build.step.start':
+      return `▸ ${event.step}${event.detail ? `: ${event.detail}` : ''}`;
+    case 'build.step.end':
+      return event.status === 'failed'
+        ? `✗ ${event.step} failed after ${(event.ms / 1000).toFixed(1)}s${event.detail ? `: ${event.detail}` : ''}`
+        : `✓ ${event.step}${event.status === 'skipped' ? ' (skipped)' : ''} ${(event.ms / 1000).toFixed(1)}s${event.detail ? `: ${event.detail}` : ''}`;
+    case 'build.log':
+      return `  │ ${event.line}`;
+    case 'build.cache':
+      return event.hit ? `cache hit (${event.key.slice(0, 12)})` : undefined;
+    case 'build.done':
+      return `layer: ${event.zipPath}${event.cached ? ' (cached)' : ''}\nmanifest: ${event.manifestPath}`;
+    case 'size.measured': {
+      const r = event.report;
+      const zipped = r.zippedBytes === undefined ? '' : `, ${formatBytes(r.zippedBytes)} zipped`;
+      return `size: ${formatBytes(r.unzippedBytes)} unzipped${zipped}, ${r.fileCount} files (${((r.totalUnzippedBytes / r.limitBytes) * 100).toFixed(1)}% of Lambda's 250 MB)`;
+    }
+    case 'audit.finding':
+      return `${event.finding.severity}: ${event.finding.file}: ${event.finding.reason}\n  hint: ${event.finding.hint}`;
+    case 'audit.done':
+      return `audit: ${event.errors} error(s), ${event.warnings} warning(s) in ${event.filesChecked} files (${event.ms} ms)`;
+    case 'prune.rule':
+      return `prune ${event.rule}: ${event.reverted ? 'reverted (a smoke test failed without it)' : `saved ${formatBytes(event.bytesSaved)}`}`;
+    case 'test.result':
+      return `${event.ok ? '✓' : '✗'} test: ${event.command}${event.ok ? '' : `\n${event.output}`}`;
+    case 'publish.region.start':
+      return `▸ publish ${event.layerName} in ${event.region}`;
+    case 'publish.region.done':
+      return event.ok
+        ? `✓ ${event.region}: ${event.layerVersionArn}${event.reused ? ' (reused: same content)' : ''}`
+        : `✗ ${event.region}: ${event.error}`;
+    case 'publish.upload':
+      return `  staged ${formatBytes(event.bytes)} in s3://${event.bucket}/${event.key}`;
+    case 'warning':
+      return `warning: ${event.message}`;
+    case 'info':
+      return event.message;
+  }
+}
+
+export function plainReporter(write: (text: string) => void): EventSink {
+  return (event) => {
+    const line = describeEvent(event);
+    if (line !== undefined) write(line + '\n');
+  };
+}
+
+export function jsonReporter(write: (text: string) => void): EventSink {
+  return (event) => write(JSON.stringify(event) + '\n');
+}
