@@ -1,0 +1,44 @@
+import type { EventSink } from '../events.js';
+import type { LayerManifest } from '../layer/manifest.js';
+import type { Architecture } from '../runtimes/catalog.js';
+
+export interface BuildLayerOptions {
+  /** `name` or `name@range`. */
+  recipe: string;
+  /** Defaults to the recipe's first runtime. */
+  runtime?: string;
+  /** Defaults to x86_64 when the recipe supports it. */
+  arch?: Architecture;
+  /** Base image pair: `lambda` (official Amazon Linux images, the default) or a stand-in like `debian12`. */
+  base?: string;
+  /** Folder for zips and manifests; default `dist` under cwd. */
+  outDir?: string;
+  /** User recipe folders, searched before the bundled ones. */
+  recipeDirs?: string[];
+  /** Rebuild even when an artifact with the same inputs exists. */
+  noCache?: boolean;
+  /** Skip the audit after the build. */
+  noAudit?: boolean;
+  /** Run the recipe's smoke tests in the runtime image after zipping. */
+  test?: boolean;
+  /** Offline source folder: files are looked up there by name before downloading. */
+  sourcesDir?: string;
+  /** Bytes of the 250 MB already used by the function and other layers. */
+  reservedBytes?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BuildLayerResult {
+  zipPath: string;
+  manifestPath: string;
+  manifest: LayerManifest;
+  /** True when the artifact came from the cache and no container was started. */
+  cached: boolean;
+}
+
+/** The signature of the core build: the TUI, `publish <recipe>` and the matrix all call this. */
+export type BuildLayer = (
+  options: BuildLayerOptions,
+  io: { sink: EventSink; signal: AbortSignal },
+) => Promise<BuildLayerResult>;
