@@ -1,0 +1,66 @@
+import { buildDebootstrapImages } from '../core/base-images/ensure.js';
+import { listBaseImages, loadBaseImage, type DebootstrapBase } from '../core/base-images/definition.js';
+import { DockerEngine } from '../core/engine/docker-engine.js';
+import { UserError } from '../core/errors.js';
+import { parseArchitecture } from '../core/runtimes/catalog.js';
+import { formatTable } from '../ui/format.js';
+import { defineCommand, listOption, stringOption } from './command.js';
+
+const list = defineCommand({
+  name: 'list',
+  summary: 'list the base image pairs (build + runtime images) layers can be built on',
+  async run(_args, _options, ctx) {
+    const bases = await listBaseImages();
+    const rows = bases.map(({ definition: d }) => ({
+      name: d.name,
+      standIn: d.standIn,
+      os: 'os' in d ? `${d.os.name}, glibc ${d.os.glibc}` : 'per runtime: Amazon Linux 2 (glibc 2.26) or 2023 (glibc 2.34)',
+      runtimes: 'runtimes' in d ? d.runtimes : ['all'],
+      architectures: d.architectures,
+      summary: d.summary,
+    }));
+    if (ctx.json) return void ctx.printJson({ bases: rows });
+    ctx.print(
+      formatTable([
+        ['NAME', 'OS', 'RUNTIMES', 'ARCH'],
+        ...rows.map((r) => [r.name + (r.standIn ? ' (stand-in)' : ''), r.os, r.runtimes.join(','), r.architectures.join(',')]),
+      ]),
+    );
+  },
+});
+
+const build = defineCommand({
+  name: 'build <name>',
+  summary: 'build an offline base image pair from its definition (e.g. debian12)',
+  options: [
+    { flags: '--arch <arch...>', description: 'x86_64 and/or arm64', defaultValue: ['x86_64'] },
+    { flags: '--docker-host <url>', description: 'Docker engine endpoint (default: DOCKER_HOST or the local socket)' },
+  ],
+  async run([name = ''], options, ctx) {
+    const { definition, dir } = await loadBaseImage(name);
+    if (definition.source.kind !== 'debootstrap') {
+      throw new UserError(`base ${name} uses AWS's published images; there is nothing to build`, {
+        hint: 'they are pulled on first use; `layerforge base build debian12` builds the offline stand-in',
+      });
+    }
+    const engine = new DockerEngine(stringOption(options, 'dockerHost'));
+    await engine.ping();
+    for (const arch of listOption(options, 'arch').map(parseArchitecture)) {
+      const tags = await buildDebootstrapImages(definition as DebootstrapBase, dir, arch, engine, {
+        sink: ctx.sink,
+        signal: ctx.signal,
+        env: ctx.env,
+      });
+      if (ctx.json) ctx.printJson({ base: name, arch, ...tags });
+      else ctx.print(`${name} ${arch}: ${tags.buildImage}, ${tags.runtimeImage}`);
+    }
+  },
+});
+
+export const command = defineCommand({
+  name: 'base',
+  summary: 'manage base image pairs: `base list`, `base build <name>`',
+  json: false,
+  run: async () => {},
+  subcommands: [list, build],
+});

@@ -1,0 +1,94 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InterruptedError, JobFailedError, isAbortError } from '../errors.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { LABELS } from '../engine/container-engine.js';
+import { buildContext } from '../engine/tar-context.js';
+import type { EventSink } from '../events.js';
+import { cacheDir } from '../paths.js';
+import type { Architecture } from '../runtimes/catalog.js';
+import { buildRootfsTarball } from './debootstrap.js';
+import type { DebootstrapBase } from './definition.js';
+import { baseDigest, type ResolvedBase } from './resolve.js';
+
+interface EnsureIO {
+  sink: EventSink;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Makes sure both images of the base exist in the engine: pulled, or built from their definition. */
+export async function ensureBaseImages(base: ResolvedBase, engine: ContainerEngine, io: EnsureIO): Promise<void> {
+  const definition = base.loaded.definition;
+  if (definition.source.kind === 'registry') {
+    for (const image of [base.buildImage, base.runtimeImage]) await pullIfMissing(image, base, engine, io);
+    return;
+  }
+  if ((await engine.imageId(base.buildImage)) && (await engine.imageId(base.runtimeImage))) return;
+  await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
+}
+
+async function pullIfMissing(image: string, base: ResolvedBase, engine: ContainerEngine, io: EnsureIO): Promise<void> {
+  if (await engine.imageId(image)) return;
+  io.sink({ type: 'build.log', source: 'base-image', line: `pulling ${image} (${base.platform})` });
+  try {
+    await engine.pullImage(image, base.platform, (line) => io.sink({ type: 'build.log', source: 'base-image', line }), io.signal);
+  } catch (error) {
+    if (isAbortError(error) || io.signal?.aborted) throw new InterruptedError();
+    throw new JobFailedError(`cannot pull ${image}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
+      cause: error,
+      hint: 'without registry access, build on the offline stand-in: add `--base debian12` (first run `layerforge base build debian12`)',
+    });
+  }
+}
+
+/** Builds (or reuses) the debootstrap root file system, then the build and runtime images on top. */
+export async function buildDebootstrapImages(
+  definition: DebootstrapBase,
+  dir: string,
+  arch: Architecture,
+  engine: ContainerEngine,
+  io: EnsureIO,
+): Promise<{ buildImage: string; runtimeImage: string }> {
+  const digest = (await baseDigest({ definition, dir }, arch)).slice(0, 16);
+  const log = (line: string) => io.sink({ type: 'build.log', source: 'base-image', line });
+  const rootfsTag = `layerforge/${definition.name}-rootfs:${digest}-${arch}`;
+  if (!(await engine.imageId(rootfsTag))) {
+    const rootfsDir = join(cacheDir(io.env), 'rootfs');
+    await mkdir(rootfsDir, { recursive: true });
+    const tarball = join(rootfsDir, `${definition.name}-${digest}-${arch}.tar`);
+    log(`debootstrap ${definition.source.suite} (${arch}) → ${tarball}`);
+    await buildRootfsTarball(definition.source, arch, tarball, { onLine: log, signal: io.signal, env: io.env });
+    log(`importing ${rootfsTag}`);
+    await engine.importImage(createReadStream(tarball), rootfsTag, io.signal);
+  }
+  const tags = {
+    buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
+    runtimeImage: `layerforge/${definition.name}-runtime:${digest}-${arch}`,
+  };
+  for (const [kind, tag] of [
+    ['build', tags.buildImage],
+    ['runtime', tags.runtimeImage],
+  ] as const) {
+    if (await engine.imageId(tag)) continue;
+    const dockerfile = (await readFile(join(dir, definition[kind]), 'utf8')).replaceAll('{{rootfs}}', rootfsTag);
+    log(`building ${tag}`);
+    try {
+      await engine.buildImage(
+        buildContext({ Dockerfile: dockerfile }),
+        { tag, labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest } },
+        log,
+        io.signal,
+      );
+    } catch (error) {
+      if (io.signal?.aborted) throw new InterruptedError();
+      throw new JobFailedError(`building the ${definition.name} ${kind} image failed`, {
+        cause: error,
+        details: [error instanceof Error ? error.message : String(error)],
+        hint: 'the build reaches Debian mirrors from inside a container: check the engine has network access',
+      });
+    }
+  }
+  return tags;
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { architectureInfo, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
+import { layerforgeVersion } from '../version.js';
+import type { LoadedBaseImage } from './definition.js';
+
+/** The pair of images a build uses, resolved for one runtime and arch. */
+export interface ResolvedBase {
+  name: string;
+  standIn: boolean;
+  /** The OS the layer is built on and audited against. */
+  os: { id: string; name: string; glibc: string };
+  packageManager: 'apt' | 'dnf' | 'yum';
+  buildImage: string;
+  runtimeImage: string;
+  platform: string;
+  arch: Architecture;
+  loaded: LoadedBaseImage;
+}
+
+/** sha256 over the base folder's files and layerforge's version: its images' cache key. */
+export async function baseDigest(loaded: LoadedBaseImage, arch: Architecture): Promise<string> {
+  const hash = createHash('sha256').update(`layerforge ${layerforgeVersion}\narch ${arch}\n`);
+  for (const name of (await readdir(loaded.dir)).sort()) {
+    hash.update(`${name}\n`).update(await readFile(join(loaded.dir, name)));
+  }
+  return hash.digest('hex');
+}
+
+export async function resolveBase(loaded: LoadedBaseImage, runtime: LambdaRuntime, arch: Architecture): Promise<ResolvedBase> {
+  const definition = loaded.definition;
+  if (!definition.architectures.includes(arch)) {
+    throw new UserError(`base ${definition.name} has no ${arch} images`, {
+      hint: `it supports ${definition.architectures.join(', ')}`,
+    });
+  }
+  const platform = architectureInfo(arch).dockerPlatform;
+  if (definition.source.kind === 'registry') {
+    const pm = (definition.packageManager as Record<string, 'apt' | 'dnf' | 'yum'>)[runtime.os.id] ?? 'dnf';
+    return {
+      name: definition.name,
+      standIn: definition.standIn,
+      os: runtime.os,
+      packageManager: pm,
+      buildImage: runtime.buildImage(arch),
+      runtimeImage: runtime.runtimeImage,
+      platform,
+      arch,
+      loaded,
+    };
+  }
+  if (!('runtimes' in definition)) throw new Error(`base ${definition.name}: debootstrap base without runtimes`);
+  if (!definition.runtimes.includes(runtime.id)) {
+    throw new UserError(`base ${definition.name} cannot stand in for ${runtime.id}`, {
+      hint: `it serves ${definition.runtimes.join(', ')} (it has Python ${definition.languages.python ?? 'none'}); use the official images for ${runtime.id} (omit --base)`,
+    });
+  }
+  const digest = (await baseDigest(loaded, arch)).slice(0, 16);
+  return {
+    name: definition.name,
+    standIn: definition.standIn,
+    os: definition.os,
+    packageManager: definition.packageManager,
+    buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
+    runtimeImage: `layerforge/${definition.name}-runtime:${digest}-${arch}`,
+    platform,
+    arch,
+    loaded,
+  };
+}

@@ -1,0 +1,96 @@
+import { createWriteStream } from 'node:fs';
+import { chmod, link, mkdir, symlink } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { JobFailedError } from '../errors.js';
+import type { EventSink } from '../events.js';
+
+/** A path inside the layer (relative to /opt), or undefined when the entry is /opt itself. */
+function layerPath(name: string, root: string): string | undefined {
+  const normalized = posix.normalize(name.replace(/^\.\//, ''));
+  if (normalized.startsWith('/') || normalized.split('/').includes('..')) {
+    throw new JobFailedError(`the container's /opt holds an entry with an unsafe path: ${name}`);
+  }
+  const prefix = `${root}/`;
+  if (normalized === root || normalized === prefix) return undefined;
+  if (!normalized.startsWith(prefix)) throw new JobFailedError(`unexpected entry outside /opt in the archive: ${name}`);
+  return normalized.slice(prefix.length).replace(/\/$/, '');
+}
+
+/**
+ * Where a symlink points, as a relative path inside the layer. Absolute links into /opt are made
+ * relative (they would resolve the same on Lambda, and a zip must not hold absolute links);
+ * anything that leaves /opt is refused.
+ */
+export function safeLinkTarget(path: string, target: string): string {
+  let relativeTarget = target;
+  if (target.startsWith('/')) {
+    if (!target.startsWith('/opt/')) {
+      throw new JobFailedError(`symlink ${path} → ${target} points outside the layer`, {
+        hint: 'copy the file into /opt instead of linking to it (e.g. with cp -L in the build script)',
+      });
+    }
+    relativeTarget = posix.relative(posix.dirname(`/opt/${path}`), target) || '.';
+  }
+  const resolved = posix.normalize(posix.join(posix.dirname(path), relativeTarget));
+  if (resolved === '..' || resolved.startsWith('../')) {
+    throw new JobFailedError(`symlink ${path} → ${target} escapes the layer`, {
+      hint: 'a layer is extracted to /opt: links must stay inside it',
+    });
+  }
+  return relativeTarget;
+}
+
+/**
+ * Streams a tar of /opt (from the engine's archive API) into `destination`, validating every entry.
+ * Memory stays flat: each file is piped to disk.
+ */
+export async function extractOptArchive(
+  archive: Readable,
+  destination: string,
+  io: { sink: EventSink; signal?: AbortSignal },
+): Promise<void> {
+  await mkdir(destination, { recursive: true });
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const handle = async () => {
+        const path = layerPath(header.name, 'opt');
+        if (path === undefined) return stream.resume();
+        const target = join(destination, path);
+        await mkdir(dirname(target), { recursive: true });
+        switch (header.type) {
+          case 'directory':
+            await mkdir(target, { recursive: true });
+            await chmod(target, (header.mode ?? 0o755) & 0o7777);
+            return stream.resume();
+          case 'file':
+          case 'contiguous-file':
+            await pipeline(stream, createWriteStream(target, { mode: (header.mode ?? 0o644) & 0o7777 }));
+            return chmod(target, (header.mode ?? 0o644) & 0o7777);
+          case 'symlink':
+            await symlink(safeLinkTarget(path, header.linkname ?? ''), target);
+            return stream.resume();
+          case 'link': {
+            const linked = layerPath(header.linkname ?? '', 'opt');
+            if (linked === undefined) throw new JobFailedError(`hard link ${path} points at /opt itself`);
+            await link(join(destination, linked), target);
+            return stream.resume();
+          }
+          default:
+            io.sink({ type: 'warning', code: 'skipped-entry', message: `skipped ${path}: a ${header.type} cannot be stored in a layer` });
+            return stream.resume();
+        }
+      };
+      handle().then(() => next(), (error: unknown) => extract.destroy(error as Error));
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  archive.pipe(extract as unknown as NodeJS.WritableStream);
+  archive.on('error', (error) => extract.destroy(error));
+  io.signal?.addEventListener('abort', () => extract.destroy(new Error('aborted')), { once: true });
+  await done;
+}

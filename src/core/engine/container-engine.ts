@@ -1,0 +1,72 @@
+import type { Readable } from 'node:stream';
+
+/** Labels on every container layerforge starts, so leftovers can be found and removed. */
+export const LABELS = {
+  managed: 'dev.layerforge.managed',
+  pid: 'dev.layerforge.pid',
+  host: 'dev.layerforge.host',
+  purpose: 'dev.layerforge.purpose',
+  baseDigest: 'dev.layerforge.base-digest',
+} as const;
+
+export interface Mount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
+export interface ContainerSpec {
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  mounts?: Mount[];
+  labels?: Record<string, string>;
+  /** `993:990`: Lambda runs functions as a non-root user. */
+  user?: string;
+  readOnlyRootFs?: boolean;
+  tmpfs?: Record<string, string>;
+  network?: 'default' | 'none';
+  workingDir?: string;
+  platform?: string;
+}
+
+export interface ContainerRun {
+  id: string;
+  exitCode: number;
+}
+
+/**
+ * The Docker engine as layerforge needs it. dockerode implements it (docker-engine.ts);
+ * unit tests may use a fake. Every call that can take long accepts an AbortSignal.
+ */
+export interface ContainerEngine {
+  /** Resolves when the engine answers; throws a JobFailedError explaining how to start one. */
+  ping(signal?: AbortSignal): Promise<void>;
+  /** The image's id, or undefined when the engine does not have it. */
+  imageId(reference: string): Promise<string | undefined>;
+  imageArchitecture(reference: string): Promise<string | undefined>;
+  /** Pulls an image, reporting progress lines. */
+  pullImage(reference: string, platform: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<void>;
+  /** Builds an image from a tar build context (a Dockerfile at its root). Returns the image id. */
+  buildImage(
+    context: Readable,
+    options: { tag: string; labels: Record<string, string>; platform?: string },
+    onLine: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  /** Imports a root file system tarball as an image (`docker import`). */
+  importImage(rootfs: Readable, tag: string, signal?: AbortSignal): Promise<void>;
+  tagImage(id: string, tag: string): Promise<void>;
+  /**
+   * Creates and starts a container, streams its output line by line, and waits for it to exit.
+   * The container is kept (for `copyFrom`) until `removeContainer`; on abort it is killed and removed.
+   */
+  runContainer(spec: ContainerSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<ContainerRun>;
+  /** A tar stream of `path` inside a (stopped) container. */
+  copyFrom(containerId: string, path: string): Promise<Readable>;
+  removeContainer(containerId: string): Promise<void>;
+  /** Containers carrying every given label, with their labels. */
+  listContainers(labels: Record<string, string>): Promise<{ id: string; labels: Record<string, string> }[]>;
+  /** The endpoint, for messages: `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+}
