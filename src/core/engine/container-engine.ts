@@ -17,6 +17,8 @@ export interface Mount {
 
 export interface ContainerSpec {
   image: string;
+  /** Replaces the image's entrypoint (Lambda's images start their runtime by default). */
+  entrypoint?: string[];
   command: string[];
   env: Record<string, string>;
   mounts?: Mount[];

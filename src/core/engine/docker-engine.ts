@@ -147,6 +147,7 @@ export class DockerEngine implements ContainerEngine {
     try {
       container = await this.docker.createContainer({
         Image: spec.image,
+        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
         Cmd: spec.command,
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: { [LABELS.managed]: 'true', [LABELS.pid]: String(process.pid), [LABELS.host]: hostname(), ...spec.labels },

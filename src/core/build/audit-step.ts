@@ -1,0 +1,39 @@
+import { auditLayer } from '../audit/audit-layer.js';
+import { systemLibrariesFromList } from '../audit/system-libraries.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
+import { JobFailedError } from '../errors.js';
+import type { EventSink } from '../events.js';
+import type { BuildTarget } from './resolve-target.js';
+
+/**
+ * Audits the staged layer against what it will run on: the base's OS (the runtime's Amazon Linux,
+ * or the stand-in's own OS) and the libraries read from the runtime image. Errors fail the build.
+ */
+export async function auditBuiltLayer(
+  staging: string,
+  target: BuildTarget,
+  engine: ContainerEngine,
+  io: { sink: EventSink; signal: AbortSignal; cacheDir: string },
+): Promise<{ errors: number; warnings: number }> {
+  const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, { cacheDir: io.cacheDir, signal: io.signal });
+  const result = await auditLayer(
+    staging,
+    {
+      runtime: target.runtime,
+      arch: target.arch,
+      os: target.base.os,
+      systemLibraries: systemLibrariesFromList(`runtime image ${target.base.runtimeImage}`, libraries),
+    },
+    { sink: io.sink, signal: io.signal },
+  );
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  if (errors.length > 0) {
+    throw new JobFailedError(`the audit found ${errors.length} error(s) in the ${target.loaded.recipe.name} layer`, {
+      details: errors.slice(0, 20).map((f) => `${f.file}: ${f.reason}`),
+      hint: errors[0]?.hint ?? 'see `layerforge audit` for details; --no-audit skips the check',
+    });
+  }
+  return { errors: 0, warnings };
+}

@@ -1,0 +1,162 @@
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureBaseImages } from '../base-images/ensure.js';
+import { DockerEngine } from '../engine/docker-engine.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { removeLeftoverContainers } from '../engine/leftovers.js';
+import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
+import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
+import type { EventSink } from '../events.js';
+import { temporarySibling } from '../fs/atomic.js';
+import { manifestPathFor, readManifest } from '../layer/manifest.js';
+import { packageLayer } from '../layer/package-layer.js';
+import { cacheDir } from '../paths.js';
+import { runBuildContainer } from './build-container.js';
+import { cacheEntry, commitToCache, inputsDigest, isCached } from './cache.js';
+import { pruneLayer } from './prune.js';
+import { artifactName, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
+import { runSmokeTests } from './smoke-test.js';
+import { stageSources } from './sources.js';
+import { skipStep, step } from './steps.js';
+import type { BuildLayerOptions, BuildLayerResult } from './types.js';
+
+/** Copies a file into place atomically: the destination is whole or absent. */
+async function publishFile(from: string, to: string): Promise<void> {
+  const tmp = temporarySibling(to);
+  try {
+    await copyFile(from, tmp);
+    await rename(tmp, to);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Builds a recipe into `dist/<recipe>-<version>-<runtime>-<arch>.zip` plus its manifest:
+ * resolve → base image → build in a container → extract /opt → prune → audit → zip → (test).
+ * A cache hit returns the earlier artifact without starting a container. Nothing partial is
+ * ever left in dist/ or the cache, also when the signal aborts.
+ */
+export async function buildLayer(
+  options: BuildLayerOptions,
+  io: { sink: EventSink; signal: AbortSignal; engine?: ContainerEngine },
+): Promise<BuildLayerResult> {
+  const { sink } = io;
+  const env = options.env ?? process.env;
+  const target = await step(sink, 'resolve', () => resolveBuildTarget(options), (t) => `${t.loaded.recipe.name}@${t.loaded.recipe.version} for ${t.runtime.id} ${t.arch} on ${t.base.name}`);
+  if (target.base.standIn) {
+    sink({
+      type: 'warning',
+      code: 'stand-in-base',
+      message: `building on the ${target.base.name} stand-in (${target.base.os.name}, glibc ${target.base.os.glibc}), not Amazon Linux: the layer is audited and tested against ${target.base.name}, not ${target.runtime.os.name}`,
+    });
+  }
+  const engine = io.engine ?? new DockerEngine(env.DOCKER_HOST);
+  const root = cacheDir(env);
+  const outDir = resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist');
+  const zipPath = join(outDir, artifactName(target));
+
+  const digest = await step(sink, 'base-image', async () => {
+    await engine.ping(io.signal);
+    await removeLeftoverContainers(engine);
+    await ensureBaseImages(target.base, engine, { sink, signal: io.signal, env });
+    return inputsDigest({
+      recipeDir: target.loaded.dir,
+      buildImageId: (await engine.imageId(target.base.buildImage)) ?? target.base.buildImage,
+      runtimeImageId: (await engine.imageId(target.base.runtimeImage)) ?? target.base.runtimeImage,
+      runtime: target.runtime.id,
+      arch: target.arch,
+      base: target.base.name,
+      options: { audit: !options.noAudit },
+    });
+  }, () => target.base.buildImage);
+
+  const entry = cacheEntry(root, digest, artifactName(target));
+  const cached = !options.noCache && isCached(entry);
+  sink({ type: 'build.cache', hit: cached, key: digest });
+  if (!cached) await buildIntoCache(target, engine, digest, options, { sink, signal: io.signal, root });
+  else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
+
+  await mkdir(outDir, { recursive: true });
+  await publishFile(entry.zip, zipPath);
+  await publishFile(entry.manifest, manifestPathFor(zipPath));
+  const manifest = await readManifest(manifestPathFor(zipPath));
+
+  if (options.test) {
+    const results = await step(sink, 'test', () => runSmokeTests(zipPath, target.loaded.recipe, target.base, engine, io), (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`);
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length > 0) {
+      throw new JobFailedError(`${failed.length} of ${results.length} smoke test(s) of ${target.loaded.recipe.name} failed`, {
+        details: failed.flatMap((f) => [`✗ ${f.name}: ${f.command}`, ...f.output.split('\n').slice(-20).map((l) => `  ${l}`)]),
+        hint: 'the layer is in dist/; run the command in the runtime image to investigate',
+      });
+    }
+  }
+  sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached });
+  return { zipPath, manifestPath: manifestPathFor(zipPath), manifest, cached };
+}
+
+/** The container part: everything in a private work folder, committed to the cache in one rename. */
+async function buildIntoCache(
+  target: BuildTarget,
+  engine: ContainerEngine,
+  digest: string,
+  options: BuildLayerOptions,
+  io: { sink: EventSink; signal: AbortSignal; root: string },
+): Promise<void> {
+  const { sink } = io;
+  const work = await mkdtemp(join(tmpdir(), 'layerforge-build-'));
+  const timeoutMs = target.loaded.recipe.timeoutMinutes * 60_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([io.signal, timeout]);
+  const staging = join(work, 'opt');
+  try {
+    await mkdir(join(io.root, 'logs'), { recursive: true });
+    const logPath = join(io.root, 'logs', `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`);
+    await step(sink, 'build', async () => {
+      const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, { cacheDir: io.root, signal });
+      await stageSources(target.loaded, join(work, 'sources'), { cacheDir: io.root, sourcesDir: options.sourcesDir, sink, signal });
+      await runBuildContainer(target, engine, { job: join(work, 'job'), sources: join(work, 'sources'), staging, logPath }, libraries, { sink, signal });
+    });
+    const pruned = await step(sink, 'prune', () => pruneLayer(staging, target.loaded.recipe, { sink, signal }), (r) => `${r.length} rule(s)`);
+    const audit = options.noAudit
+      ? (skipStep(sink, 'audit', '--no-audit'), undefined)
+      : await step(sink, 'audit', async () => (await import('./audit-step.js')).auditBuiltLayer(staging, target, engine, { sink, signal, cacheDir: io.root }), (a) => `${a.errors} error(s), ${a.warnings} warning(s)`);
+    const entryDir = join(io.root, 'builds', `.${digest}.${process.pid}.tmp`);
+    await rm(entryDir, { recursive: true, force: true });
+    await step(sink, 'zip', () =>
+      packageLayer(
+        {
+          stagingDir: staging,
+          zipPath: join(entryDir, artifactName(target)),
+          manifest: {
+            recipe: { name: target.loaded.recipe.name, version: target.loaded.recipe.version, license: target.loaded.recipe.license },
+            runtimes: [target.runtime.id],
+            arch: target.arch,
+            base: target.base.name,
+            inputsDigest: digest,
+            ...(audit ? { audit } : {}),
+            prune: pruned,
+          },
+          reservedBytes: options.reservedBytes,
+          budgetMB: target.loaded.recipe.budget?.unzippedMB,
+        },
+        { sink, signal },
+      ),
+    );
+    throwIfAborted(signal);
+    await commitToCache(entryDir, cacheEntry(io.root, digest, artifactName(target)));
+  } catch (error) {
+    if (timeout.aborted && !io.signal.aborted) {
+      throw new JobFailedError(`the build of ${target.loaded.recipe.name} exceeded its timeout of ${target.loaded.recipe.timeoutMinutes} minutes and was stopped`, {
+        hint: 'raise timeoutMinutes in the recipe if the build is just slow',
+      });
+    }
+    if (io.signal.aborted) throw new InterruptedError();
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await rm(join(io.root, 'builds', `.${digest}.${process.pid}.tmp`), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,47 @@
+import { loadBaseImage, DEFAULT_BASE } from '../base-images/definition.js';
+import { resolveBase, type ResolvedBase } from '../base-images/resolve.js';
+import { UserError } from '../errors.js';
+import type { LoadedRecipe } from '../recipes/load.js';
+import { resolveRecipe } from '../recipes/catalog.js';
+import { getRuntime, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
+import type { BuildLayerOptions } from './types.js';
+
+/** What one build makes: a recipe version for one runtime and arch, on one base image pair. */
+export interface BuildTarget {
+  loaded: LoadedRecipe;
+  runtime: LambdaRuntime;
+  arch: Architecture;
+  base: ResolvedBase;
+}
+
+/** Resolves and checks the options before anything is started or written (bad input: exit 2). */
+export async function resolveBuildTarget(options: BuildLayerOptions): Promise<BuildTarget> {
+  const env = options.env ?? process.env;
+  const loaded = await resolveRecipe(options.recipe, options.recipeDirs ?? [], options.cwd);
+  const { recipe } = loaded;
+  const runtimeId = options.runtime ?? recipe.runtimes[0] ?? '';
+  const runtime = getRuntime(runtimeId);
+  if (!recipe.runtimes.includes(runtime.id)) {
+    throw new UserError(`recipe ${recipe.name} does not support ${runtime.id}`, {
+      hint: `it supports ${recipe.runtimes.join(', ')}`,
+    });
+  }
+  const arch = options.arch ?? (recipe.architectures.includes('x86_64') ? 'x86_64' : recipe.architectures[0] ?? 'x86_64');
+  if (!recipe.architectures.includes(arch)) {
+    throw new UserError(`recipe ${recipe.name} does not support ${arch}`, { hint: `it supports ${recipe.architectures.join(', ')}` });
+  }
+  if (recipe.install.python && runtime.family !== 'python') {
+    throw new UserError(`recipe ${recipe.name} installs Python packages, which need a python runtime, not ${runtime.id}`, {
+      hint: `pick one of ${recipe.runtimes.filter((r) => r.startsWith('python')).join(', ') || 'the python runtimes'}`,
+    });
+  }
+  const baseName = options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE;
+  const base = await resolveBase(await loadBaseImage(baseName), runtime, arch);
+  return { loaded, runtime, arch, base };
+}
+
+/** `dist/<recipe>-<version>-<runtime>-<arch>.zip`. */
+export function artifactName(target: BuildTarget): string {
+  const { recipe } = target.loaded;
+  return `${recipe.name}-${recipe.version}-${target.runtime.id}-${target.arch}.zip`;
+}

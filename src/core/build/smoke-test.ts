@@ -1,0 +1,87 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResolvedBase } from '../base-images/resolve.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { LABELS } from '../engine/container-engine.js';
+import type { EventSink } from '../events.js';
+import { extractLayerZip } from '../layer/extract-zip.js';
+import type { Recipe } from '../recipes/schema.js';
+
+/** Lambda's environment for a function (LAMBDA.md: the official runtime images' ENV). */
+export const LAMBDA_ENVIRONMENT: Record<string, string> = {
+  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+  LAMBDA_TASK_ROOT: '/var/task',
+  LAMBDA_RUNTIME_DIR: '/var/runtime',
+  LANG: 'en_US.UTF-8',
+  TZ: ':/etc/localtime',
+  HOME: '/tmp',
+};
+
+/** A non-root uid and gid, as Lambda runs functions (the sandbox user's ids). */
+export const LAMBDA_USER = '993:990';
+
+export interface SmokeTestResult {
+  name: string;
+  command: string;
+  ok: boolean;
+  output: string;
+}
+
+/**
+ * Runs the recipe's smoke tests the way Lambda runs a function: the runtime image, the zip
+ * extracted and mounted read-only at /opt, a read-only root file system with a tmpfs /tmp,
+ * a non-root user, Lambda's PATH and LD_LIBRARY_PATH, and no network.
+ */
+export async function runSmokeTests(
+  zipPath: string,
+  recipe: Recipe,
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: { sink: EventSink; signal?: AbortSignal },
+): Promise<SmokeTestResult[]> {
+  const layerDir = await mkdtemp(join(tmpdir(), 'layerforge-test-'));
+  try {
+    await extractLayerZip(zipPath, join(layerDir, 'opt'), io.signal);
+    // mkdtemp makes 0700 folders; the function's user must be able to enter /opt.
+    await chmod(layerDir, 0o755);
+    await chmod(join(layerDir, 'opt'), 0o755);
+    const results: SmokeTestResult[] = [];
+    for (const [index, test] of recipe.tests.entries()) {
+      const output: string[] = [];
+      const run = await engine.runContainer(
+        {
+          image: base.runtimeImage,
+          entrypoint: ['/bin/sh', '-c'],
+          command: [test.run],
+          env: LAMBDA_ENVIRONMENT,
+          mounts: [{ hostPath: join(layerDir, 'opt'), containerPath: '/opt', readOnly: true }],
+          labels: { [LABELS.purpose]: 'smoke-test' },
+          user: LAMBDA_USER,
+          readOnlyRootFs: true,
+          tmpfs: { '/tmp': 'rw,exec,size=512m' },
+          network: 'none',
+          workingDir: '/var/task',
+          platform: base.platform,
+        },
+        (line) => {
+          output.push(line);
+          io.sink({ type: 'build.log', source: 'smoke-test', line });
+        },
+        io.signal,
+      );
+      await engine.removeContainer(run.id);
+      const text = output.join('\n');
+      const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
+      const ok = run.exitCode === 0 && matched;
+      const detail = run.exitCode !== 0 ? `exit code ${run.exitCode}` : matched ? '' : `output did not match /${test.expect ?? ''}/`;
+      const result = { name: test.name ?? `test ${index + 1}`, command: test.run, ok, output: detail ? `${detail}\n${text}` : text };
+      io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
+      results.push(result);
+    }
+    return results;
+  } finally {
+    await rm(layerDir, { recursive: true, force: true });
+  }
+}
