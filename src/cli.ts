@@ -1,8 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
 import { layerforgeVersion } from './core/version.js';
 import type { CliIO, CommandContext, CommandDefinition } from './commands/command.js';
 import { commandLoaders } from './commands/registry.js';
+import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
 
 /**
@@ -13,12 +14,27 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {
+    // No command: in a terminal that is the picker; elsewhere it is bad usage (help, exit 2),
+    // so a script that forgot its command fails instead of waiting for keys.
+    if (args.length === 0) {
+      if (whyNotInteractive(io) === undefined) args.push('pick');
+      else return await noCommand(io);
+    }
     const program = await buildProgram(args, io);
     await program.parseAsync(args, { from: 'user' });
     return exitCodeOf(program);
   } catch (error) {
     return handleError(error, io, debug);
   }
+}
+
+async function noCommand(io: CliIO): Promise<number> {
+  const program = await buildProgram([], io);
+  program.outputHelp({ error: true });
+  io.stderr.write(
+    `error: no command given (and no terminal for the picker: ${whyNotInteractive(io) ?? ''})\nhint: run \`layerforge list\` to see the recipes and \`layerforge build <recipe>\` to build one\n`,
+  );
+  return ExitCode.badInput;
 }
 
 const exitCodes = new WeakMap<Command, number>();
@@ -31,12 +47,10 @@ async function buildProgram(args: string[], io: CliIO): Promise<Command> {
     .description('Build AWS Lambda layers with native dependencies, audited and deterministic.')
     .version(layerforgeVersion, '-V, --version')
     .option('--debug', 'show stack traces for internal errors')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
+    .configureOutput(commanderOutput(io, 'layerforge'))
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText('after', ROOT_HELP_FOOTER);
 
   // Load only the command that was asked for; `--help` alone (or no command) loads all to list them.
   const first = args.find((a) => !a.startsWith('-'));
@@ -50,12 +64,19 @@ async function buildProgram(args: string[], io: CliIO): Promise<Command> {
 
 function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, root: Command): void {
   const command = parent.command(definition.name).description(definition.summary).exitOverride();
-  command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  command.configureOutput(
+    commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
+  );
   if (definition.help) command.addHelpText('after', `\n${definition.help}`);
   if (definition.json !== false) command.option('--json', 'print machine-readable JSON');
   for (const spec of definition.options ?? []) {
     const option = new Option(spec.flags, spec.description);
     if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+    if (spec.repeatable)
+      option.argParser((value: string, previous: unknown) => [
+        ...(Array.isArray(previous) ? previous : []),
+        value,
+      ]);
     command.addOption(option);
   }
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
@@ -71,7 +92,9 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
     // Commander passes positionals, then the options object, then the Command itself.
     const cmd = actionArgs[actionArgs.length - 1] as Command;
     const options = cmd.opts();
-    const positionals = actionArgs.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
+    const positionals = actionArgs
+      .slice(0, -2)
+      .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
     const json = options.json === true;
     const write = (s: string) => io.stdout.write(s);
     const ctx: CommandContext = {
@@ -86,10 +109,47 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
   });
 }
 
+const ROOT_HELP_FOOTER = `
+Run \`layerforge <command> --help\` for a command's options. In a terminal, \`layerforge\`
+alone opens the recipe picker (\`layerforge pick\`).
+Exit codes: 0 ok, 1 the job failed (build, audit, publish), 2 bad usage or bad input
+(flags, recipe, config), 130 interrupted.`;
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander's parse errors in our format: `error: ...` then one `hint: ...` line, so every
+ * bad-usage message reads like a UserError. Its "(Did you mean x?)" becomes the hint.
+ */
+function commanderOutput(io: CliIO, path: string): OutputConfiguration {
+  return {
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (text, write) => {
+      const suggestion = /\n?\(Did you mean (.+)\?\)\s*$/.exec(text);
+      const message = (suggestion ? text.slice(0, suggestion.index) : text).trimEnd();
+      const hint = suggestion
+        ? `did you mean ${suggestion[1]}?`
+        : /unknown command/.test(message)
+          ? `run \`${path} --help\` to see the commands`
+          : `run \`${path} --help\` for usage`;
+      write(`${message}\nhint: ${hint}\n`);
+    },
+  };
+}
+
 function handleError(error: unknown, io: CliIO, debug: boolean): number {
   if (error instanceof CommanderError) {
     // --help and --version "fail" with exit code 0; every other parse error is bad usage.
-    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+    if (
+      error.exitCode === 0 ||
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version'
+    ) {
       return ExitCode.ok;
     }
     return ExitCode.badInput;
@@ -107,6 +167,8 @@ function handleError(error: unknown, io: CliIO, debug: boolean): number {
   }
   const err = error instanceof Error ? error : new Error(String(error));
   io.stderr.write(`internal error: ${err.message}\n`);
-  io.stderr.write(debug ? `${err.stack ?? ''}\n` : 'hint: run again with --debug for the stack trace, and report it\n');
+  io.stderr.write(
+    debug ? `${err.stack ?? ''}\n` : 'hint: run again with --debug for the stack trace, and report it\n',
+  );
   return ExitCode.failure;
 }

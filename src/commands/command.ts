@@ -27,6 +27,11 @@ export interface OptionSpec {
   flags: string;
   description: string;
   defaultValue?: string | boolean | string[];
+  /**
+   * `--flag <value>` may be given several times; the values are collected in order. Unlike a
+   * variadic `<value...>`, it never swallows the positional arguments that follow it.
+   */
+  repeatable?: boolean;
 }
 
 /** One command, declared as data; `registry.ts` turns these into the CLI. */

@@ -1,19 +1,32 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/paths.js';
+import { RECIPE_FILE } from '../core/recipes/load.js';
 import { scaffoldRecipe } from '../core/recipes/scaffold.js';
 import { defineCommand, stringOption } from './command.js';
 
 export const command = defineCommand({
   name: 'init <name>',
   summary: 'scaffold a valid recipe in recipes/<name>/recipe.yaml',
-  options: [{ flags: '--dir <dir>', description: 'parent folder for the new recipe', defaultValue: 'recipes' }],
+  help: [
+    'Writes <dir>/<name>/recipe.yaml: a Python-requirements recipe that validates as it stands,',
+    'with the other install forms (OS packages, sources with a build script) commented out.',
+    'The file points editors at the JSON Schema, so they complete and check it as you type.',
+    '',
+    'Exit codes: 0 created; 2 the name is invalid or the folder already exists (nothing is written).',
+  ].join('\n'),
+  options: [
+    { flags: '--dir <dir>', description: 'parent folder for the new recipe', defaultValue: 'recipes' },
+  ],
   async run([name = ''], options, ctx) {
     const parent = resolve(ctx.cwd, stringOption(options, 'dir') ?? 'recipes');
     const dir = await scaffoldRecipe(name, parent, join(packageRoot, 'schema', 'recipe.schema.json'));
-    if (ctx.json) ctx.printJson({ dir, file: join(dir, 'recipe.yaml') });
-    else {
-      ctx.print(`created ${join(dir, 'recipe.yaml')}`);
-      ctx.print(`next: edit it, then \`layerforge build ${name}${parent === resolve(ctx.cwd, 'recipes') ? ' --recipes recipes' : ` --recipes ${parent}`}\``);
+    const file = join(dir, RECIPE_FILE);
+    if (ctx.json) {
+      ctx.printJson({ dir, file });
+      return;
     }
+    const shown = (path: string) => relative(ctx.cwd, path) || '.';
+    ctx.print(`created ${shown(file)}`);
+    ctx.print(`next: edit it, then \`layerforge show ${name} --recipes ${shown(parent)}\``);
   },
 });

@@ -1,39 +1,109 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseYamlFile } from './recipes/load.js';
+import { UserError } from './errors.js';
+import { InvalidFileError, parseYamlFile } from './recipes/yaml-file.js';
+import { formatPath, positionOf, type PositionedIssue } from './yaml-positions.js';
 
 export const CONFIG_FILE = 'layerforge.config.yaml';
 
 /** Project settings, from layerforge.config.yaml in the working directory. */
-export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  /** Extra recipe folders, searched before the bundled ones (paths relative to the config file). */
-  recipeDirs: z.array(z.string().min(1)).default([]),
-  /** The base image pair to build on unless --base is given. */
-  base: z.string().min(1).optional(),
-  /** Where zips and manifests go; default `dist`. */
-  outDir: z.string().min(1).optional(),
-  /** MB of the 250 MB already used by the function and its other layers. */
-  reserveMB: z.number().nonnegative().optional(),
-});
+export const configSchema = z.strictObject(
+  {
+    $schema: z.string().optional().meta({ description: 'Editors read this to find the JSON Schema.' }),
+    recipeDirs: z
+      .array(z.string({ error: 'expected a folder path' }).min(1, { error: 'expected a folder path' }), {
+        error: 'expected a list of recipe folders, e.g. [recipes]',
+      })
+      .default([])
+      .meta({
+        description: 'Extra recipe folders, searched before the bundled ones; relative to this file.',
+      }),
+    base: z
+      .string({ error: 'expected a base image name' })
+      .min(1, { error: 'expected a base image name' })
+      .optional()
+      .meta({ description: 'The base image pair to build on unless --base is given.' }),
+    outDir: z
+      .string({ error: 'expected a folder path' })
+      .min(1, { error: 'expected a folder path' })
+      .optional()
+      .meta({ description: 'Where zips and manifests go; default `dist`.' }),
+    reserveMB: z
+      .number({ error: 'expected a number of MB' })
+      .nonnegative({ error: 'expected a number of MB, 0 or more' })
+      .max(250, { error: "expected at most 250, Lambda's limit for a function and all its layers" })
+      .optional()
+      .meta({ description: 'MB of the 250 MB already used by the function and its other layers.' }),
+  },
+  { error: 'expected a mapping of settings such as recipeDirs, base, outDir' },
+);
 export type LayerforgeConfig = z.infer<typeof configSchema>;
 
-/** Reads the config file if there is one; a malformed one is a positioned error (exit 2). */
-export async function loadConfig(cwd: string): Promise<LayerforgeConfig & { recipeDirs: string[] }> {
-  const file = join(cwd, CONFIG_FILE);
-  if (!existsSync(file)) return { recipeDirs: [] };
-  const { value } = await parseYamlFile(file, configSchema, CONFIG_FILE);
-  return { ...value, recipeDirs: value.recipeDirs.map((d) => resolve(cwd, d)) };
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
-/** User recipe folders, first match wins: --recipes flags, then $LAYERFORGE_RECIPES, then the config file. */
+/**
+ * Reads layerforge.config.yaml from `cwd` if there is one. `recipeDirs` come back absolute,
+ * resolved against the config file's folder. A malformed file, or a recipe folder it names that
+ * does not exist, is an InvalidFileError positioned at `file:line:col` (exit 2).
+ */
+export async function loadConfig(
+  cwd: string,
+): Promise<LayerforgeConfig & { recipeDirs: string[]; file?: string }> {
+  const file = join(cwd, CONFIG_FILE);
+  if (!existsSync(file)) return { recipeDirs: [] };
+  const { value, parsed } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
+    schemaFile: 'schema/config.schema.json',
+    emptyHint: 'remove the file, or set e.g. `recipeDirs: [recipes]`',
+  });
+  const recipeDirs = value.recipeDirs.map((d) => resolve(cwd, d));
+  const missing: PositionedIssue[] = recipeDirs.flatMap((dir, i) =>
+    isDirectory(dir)
+      ? []
+      : [
+          {
+            file: CONFIG_FILE,
+            ...positionOf(parsed, ['recipeDirs', i]),
+            path: formatPath(['recipeDirs', i]),
+            message: `recipe folder "${value.recipeDirs[i] ?? dir}" does not exist`,
+            hint: `paths are relative to the config file's folder; this one resolves to ${dir}`,
+          },
+        ],
+  );
+  if (missing.length > 0) throw new InvalidFileError(missing, 'schema/config.schema.json');
+  return { ...value, recipeDirs, file };
+}
+
+/**
+ * User recipe folders in search order (first match wins between equal versions): `--recipes`
+ * flags, then $LAYERFORGE_RECIPES (path-delimiter separated), then the config file's
+ * `recipeDirs`. Flag and environment paths are relative to `cwd`.
+ */
 export function userRecipeDirs(
   flagDirs: string[],
   config: { recipeDirs: string[] },
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): string[] {
+  const check = (from: string) => (dir: string) => {
+    const absolute = resolve(cwd, dir);
+    if (!isDirectory(absolute)) {
+      throw new UserError(`recipe folder ${dir} (from ${from}) does not exist`, {
+        hint: `check the path; relative paths start at ${cwd}`,
+      });
+    }
+    return absolute;
+  };
   const fromEnv = (env.LAYERFORGE_RECIPES ?? '').split(delimiter).filter((d) => d.length > 0);
-  return [...flagDirs, ...fromEnv].map((d) => resolve(cwd, d)).concat(config.recipeDirs);
+  return [
+    ...flagDirs.map(check('--recipes')),
+    ...fromEnv.map(check('$LAYERFORGE_RECIPES')),
+    ...config.recipeDirs,
+  ];
 }

@@ -1,68 +1,94 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import semver from 'semver';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { bundledRecipesDir } from '../paths.js';
-import { loadRecipe, type LoadedRecipe } from './load.js';
+import { closeMatches } from './suggest.js';
+import { RECIPE_FILE, loadRecipe, type LoadedRecipe } from './load.js';
 
-/** A recipe folder found on disk, before validation. */
+/** A recipe folder found on disk, read loosely (before validation) for its name and version. */
 export interface RecipeFolder {
   dir: string;
-  /** The `name:` in recipe.yaml, or the folder name when the file cannot be read. */
+  /** The `name:` in recipe.yaml, or the folder name when the file does not say. */
   name: string;
+  /** The `version:` when it is a valid semver version. */
   version: string | undefined;
 }
 
-/** Recipe folders in search order: user folders first, so a user's recipe shadows a bundled one. */
+/** Reads name and version without validating, so one broken recipe does not hide the others. */
+async function readFolder(dir: string): Promise<RecipeFolder> {
+  let fields: Record<string, unknown> = {};
+  try {
+    const value: unknown = parseDocument(await readFile(join(dir, RECIPE_FILE), 'utf8')).toJS();
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      fields = value as Record<string, unknown>;
+  } catch {
+    // Unreadable or unparsable: validation reports it precisely when the recipe is loaded.
+  }
+  const version =
+    typeof fields.version === 'string' && semver.valid(fields.version) ? fields.version : undefined;
+  return { dir, name: typeof fields.name === 'string' ? fields.name : basename(dir), version };
+}
+
+/**
+ * Recipe folders in search order: the user's folders first (so a user's recipe shadows a
+ * bundled one of the same name and version), then the bundled ones. A root that holds
+ * recipe.yaml itself counts as one recipe, so `--recipes ./my-recipe` works.
+ */
 export async function findRecipeFolders(userDirs: string[]): Promise<RecipeFolder[]> {
+  const roots = [...new Set([...userDirs.map((d) => resolve(d)), bundledRecipesDir])];
   const found: RecipeFolder[] = [];
-  for (const root of [...userDirs, bundledRecipesDir]) {
+  for (const root of roots) {
     if (!existsSync(root)) {
-      if (root !== bundledRecipesDir) {
-        throw new UserError(`recipe folder ${root} does not exist`, { hint: 'check --recipes and layerforge.config.yaml' });
-      }
-      continue;
-    }
-    // A folder that is itself a recipe counts too, so `--recipes ./my-recipe` works.
-    const candidates = existsSync(join(root, 'recipe.yaml'))
-      ? [root]
-      : (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(root, e.name)).sort();
-    for (const dir of candidates) {
-      const file = join(dir, 'recipe.yaml');
-      if (!existsSync(file)) continue;
-      let doc: unknown;
-      try {
-        doc = parse(await readFile(file, 'utf8'));
-      } catch {
-        doc = undefined;
-      }
-      const fields = (doc && typeof doc === 'object' ? doc : {}) as { name?: unknown; version?: unknown };
-      found.push({
-        dir,
-        name: typeof fields.name === 'string' ? fields.name : (dir.split('/').pop() ?? dir),
-        version: typeof fields.version === 'string' ? fields.version : undefined,
+      if (root === bundledRecipesDir) continue;
+      throw new UserError(`recipe folder ${root} does not exist`, {
+        hint: 'check --recipes, $LAYERFORGE_RECIPES and recipeDirs in layerforge.config.yaml',
       });
     }
+    const dirs = existsSync(join(root, RECIPE_FILE))
+      ? [root]
+      : (await readdir(root, { withFileTypes: true }))
+          // Dot-folders are init's half-written staging folders (or editors'); never recipes.
+          .filter(
+            (e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(join(root, e.name, RECIPE_FILE)),
+          )
+          .map((e) => join(root, e.name))
+          .sort();
+    for (const dir of dirs) found.push(await readFolder(dir));
   }
   return found;
 }
 
-/** Splits `pandas@^2` into name and range; no range means the newest. */
+/** Splits `pandas@^2` into name and semver range; no `@` means the newest version. */
 export function parseRecipeSpec(spec: string): { name: string; range: string | undefined } {
   const at = spec.indexOf('@');
   if (at <= 0) return { name: spec, range: undefined };
+  const name = spec.slice(0, at);
   const range = spec.slice(at + 1);
-  if (semver.validRange(range) === null) {
-    throw new UserError(`"${range}" is not a semver range`, { hint: 'use e.g. pandas@2, pandas@^2.2 or pandas@2.2.3' });
+  if (range.trim() === '' || semver.validRange(range) === null) {
+    throw new UserError(`"${range}" in "${spec}" is not a semver range`, {
+      hint: `write e.g. ${name}@2, ${name}@^2.1 or ${name}@2.1.3`,
+    });
   }
-  return { name: spec.slice(0, at), range };
+  return { name, range };
+}
+
+/** The highest version satisfying `range` (stable releases first when no range is given). */
+function pickVersion(folders: RecipeFolder[], range: string | undefined): RecipeFolder | undefined {
+  // Array.prototype.sort is stable: between equal versions the earlier folder (the user's) wins.
+  const sorted = folders
+    .filter((f): f is RecipeFolder & { version: string } => f.version !== undefined)
+    .sort((a, b) => semver.rcompare(a.version, b.version));
+  if (range !== undefined) return sorted.find((f) => semver.satisfies(f.version, range));
+  return sorted.find((f) => semver.prerelease(f.version) === null) ?? sorted[0];
 }
 
 /**
- * Finds the recipe `spec` names (`name` or `name@range`): the highest version that satisfies
- * the range, the first folder winning between equal versions. Validates it fully.
+ * Finds the recipe `spec` names (`name` or `name@range`) among the user's folders and the
+ * bundled ones, and validates it fully. A folder of that name whose version cannot be read is
+ * reported (with its position) rather than silently skipped in favour of another.
  */
 export async function resolveRecipe(spec: string, userDirs: string[], cwd?: string): Promise<LoadedRecipe> {
   const { name, range } = parseRecipeSpec(spec);
@@ -70,36 +96,60 @@ export async function resolveRecipe(spec: string, userDirs: string[], cwd?: stri
   const named = folders.filter((f) => f.name === name);
   if (named.length === 0) {
     const names = [...new Set(folders.map((f) => f.name))].sort();
+    const near = closeMatches(name, names);
     throw new UserError(`no recipe named "${name}"`, {
-      hint: names.length > 0 ? `available: ${names.join(', ')}; or scaffold one with \`layerforge init ${name}\`` : `scaffold one with \`layerforge init ${name}\``,
+      hint:
+        (near.length > 0
+          ? `did you mean ${near.join(', ')}? `
+          : names.length > 0
+            ? `available: ${names.join(', ')}; `
+            : '') + `scaffold a new one with \`layerforge init ${name}\``,
     });
   }
-  const matching = named
-    .filter((f) => f.version !== undefined && semver.valid(f.version) && (!range || semver.satisfies(f.version, range)))
-    .sort((a, b) => semver.rcompare(a.version ?? '0.0.0', b.version ?? '0.0.0'));
-  const chosen = matching[0] ?? (range ? undefined : named[0]);
+  const broken = named.find((f) => f.version === undefined);
+  if (broken) return loadRecipe(broken.dir, cwd);
+  const chosen = pickVersion(named, range);
   if (!chosen) {
+    const versions = [...new Set(named.map((f) => f.version))].sort((a, b) =>
+      semver.compare(a ?? '0.0.0', b ?? '0.0.0'),
+    );
     throw new UserError(`no version of "${name}" satisfies ${range}`, {
-      hint: `available versions: ${named.map((f) => f.version ?? '?').join(', ')}`,
+      hint: `available versions: ${versions.join(', ')} (e.g. ${name}@${versions[versions.length - 1]})`,
     });
   }
   return loadRecipe(chosen.dir, cwd);
 }
 
-/** Every recipe, validated; invalid ones are returned with their error rather than hiding the rest. */
-export async function listRecipes(
-  userDirs: string[],
-  cwd?: string,
-): Promise<{ recipes: LoadedRecipe[]; invalid: { dir: string; error: UserError }[] }> {
-  const recipes: LoadedRecipe[] = [];
-  const invalid: { dir: string; error: UserError }[] = [];
+export interface RecipeListing {
+  /** Valid recipes, one per name and version, in search order. */
+  recipes: LoadedRecipe[];
+  /** Recipes that failed validation, with their positioned error. */
+  invalid: { dir: string; error: UserError }[];
+  /** Valid recipes hidden by an earlier folder's recipe of the same name and version. */
+  shadowed: { dir: string; by: string }[];
+}
+
+/** Every recipe, validated; an invalid one is reported beside the others instead of hiding them. */
+export async function listRecipes(userDirs: string[], cwd?: string): Promise<RecipeListing> {
+  const listing: RecipeListing = { recipes: [], invalid: [], shadowed: [] };
+  const seen = new Map<string, string>();
   for (const folder of await findRecipeFolders(userDirs)) {
+    let loaded: LoadedRecipe;
     try {
-      recipes.push(await loadRecipe(folder.dir, cwd));
+      loaded = await loadRecipe(folder.dir, cwd);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      invalid.push({ dir: folder.dir, error });
+      listing.invalid.push({ dir: folder.dir, error });
+      continue;
     }
+    const key = `${loaded.recipe.name}@${loaded.recipe.version}`;
+    const by = seen.get(key);
+    if (by !== undefined) {
+      listing.shadowed.push({ dir: folder.dir, by });
+      continue;
+    }
+    seen.set(key, folder.dir);
+    listing.recipes.push(loaded);
   }
-  return { recipes, invalid };
+  return listing;
 }

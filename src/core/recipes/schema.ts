@@ -1,116 +1,292 @@
 import semver from 'semver';
 import { z } from 'zod';
-import { ARCHITECTURES } from '../runtimes/catalog.js';
+import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';
+
+// Messages are written lowercase and start with what was expected: the positioner adds
+// "got <what the file says>" and the place. zod's own capitalised messages are reworded there.
 
 /** OS ids a recipe can give packages and scripts for: the runtime OSes and the offline stand-in. */
 export const RECIPE_OS_IDS = ['al2', 'al2023', 'debian12'] as const;
 export type RecipeOsId = (typeof RECIPE_OS_IDS)[number];
 
+/** Recipe names: what users type after `layerforge build`, and the default layer name. */
+export const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const NAME_MESSAGE =
+  'expected a recipe name of lowercase letters, digits and dashes (at most 63), e.g. "libvips-tools"';
+
+/** Lambda accepts at most 15 compatible runtimes per layer version (PublishLayerVersion). */
+export const MAX_COMPATIBLE_RUNTIMES = 15;
+
+const text = (message: string) => z.string({ error: message }).min(1, { error: message });
+const list = <T extends z.ZodType>(item: T, message: string) => z.array(item, { error: message });
+
+/** Adds one issue per repeated item, at the repeat. */
+function unique<T extends z.ZodType<string[]>>(schema: T, what: string): T {
+  return schema.superRefine((items, ctx) => {
+    items.forEach((item, i) => {
+      if (items.indexOf(item) !== i)
+        ctx.addIssue({ code: 'custom', message: `${what} "${item}" is listed twice`, path: [i] });
+    });
+  }) as unknown as T;
+}
+
+const hasParentSegment = (p: string) => p.split('/').includes('..');
+const relativePath = text('expected a path relative to the recipe folder').refine(
+  (p) => !p.startsWith('/') && !hasParentSegment(p),
+  { error: 'expected a path relative to the recipe folder, not absolute and without ".."' },
+);
+const layerPath = (what: string) =>
+  text(`expected ${what} relative to /opt`).refine((p) => !p.startsWith('/') && !hasParentSegment(p), {
+    error: `expected ${what} relative to /opt, not absolute and without ".."`,
+  });
+
 const packageName = z
-  .string()
+  .string({ error: 'expected an OS package name like "openssl-libs"' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9+._:-]*$/, { error: 'expected an OS package name like "openssl-libs"' });
-const relativePath = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
-    error: 'expected a path relative to the recipe folder, without ".."',
-  });
-const layerPath = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
-    error: 'expected a path inside the layer (relative to /opt), without ".."',
-  });
-const perOs = <T extends z.ZodType>(value: T) =>
-  z.strictObject({ al2: value.optional(), al2023: value.optional(), debian12: value.optional() });
+
+const perOs = <T extends z.ZodType>(value: T, message: string) =>
+  z
+    .strictObject(
+      { al2: value.optional(), al2023: value.optional(), debian12: value.optional() },
+      { error: message },
+    )
+    .refine((o) => RECIPE_OS_IDS.some((os) => o[os] !== undefined), {
+      error: `expected an entry for at least one OS: ${RECIPE_OS_IDS.join(', ')}`,
+    });
+
+const sha256 = z
+  .string({ error: 'expected the sha256 of the file: 64 lowercase hex characters' })
+  .regex(/^[0-9a-f]{64}$/, { error: 'expected the sha256 of the file: 64 lowercase hex characters' });
+
+const httpUrl = (message: string) =>
+  z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: message });
 
 const sourceSchema = z
-  .strictObject({
-    /** Downloaded over HTTPS (plain HTTP only for loopback test servers) into the source cache. */
-    url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-    /** Or a tarball inside the recipe folder. */
-    path: relativePath.optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lowercase hex characters (sha256sum output)' }),
-    /** Name under /sources in the container; defaults to the URL's or path's last segment. */
-    filename: z
-      .string()
-      .regex(/^[A-Za-z0-9._+-]+$/, { error: 'expected a plain file name' })
-      .optional(),
-  })
-  .refine((s) => (s.url === undefined) !== (s.path === undefined), { error: 'expected exactly one of url or path' });
+  .strictObject(
+    {
+      url: httpUrl('expected an http(s) URL to download the source from')
+        .optional()
+        .meta({ description: 'Downloaded into the source cache and checked against sha256.' }),
+      path: relativePath.optional().meta({ description: 'Or a tarball inside the recipe folder.' }),
+      sha256: sha256.meta({ description: 'Hex sha256 of the file, as `sha256sum` prints it.' }),
+      filename: z
+        .string({ error: 'expected a plain file name' })
+        .regex(/^[A-Za-z0-9._+-]+$/, { error: 'expected a plain file name, without slashes' })
+        .optional()
+        .meta({
+          description: "Name under $SOURCES in the container; defaults to the URL's or path's last segment.",
+        }),
+    },
+    { error: 'expected a source: a mapping with url (or path) and sha256' },
+  )
+  .superRefine((source, ctx) => {
+    if (source.url !== undefined && source.path !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'a source takes url or path, not both' });
+    } else if (source.url === undefined && source.path === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected url (to download) or path (a file in the recipe folder)',
+      });
+    }
+  });
 export type RecipeSource = z.infer<typeof sourceSchema>;
 
-const testSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  /** A shell command run in the runtime image with the layer at /opt. */
-  run: z.string().min(1, { error: 'expected a shell command' }),
-  /** A regular expression the output must match. */
-  expect: z.string().optional(),
-});
-
-const dataDirSchema = z.strictObject({
-  /** Absolute path in the build container. */
-  from: z.string().startsWith('/', { error: 'expected an absolute path in the build container' }),
-  /** Where it lands in the layer, relative to /opt. */
-  to: layerPath,
-});
-
-export const recipeSchema = z.strictObject({
-  /** Editors read this to find the JSON Schema. */
-  $schema: z.string().optional(),
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected a lowercase name of letters, digits and dashes' }),
-  version: z.string().refine((v) => semver.valid(v) !== null, { error: 'expected a semver version like 1.2.3' }),
-  summary: z.string().min(1).max(200, { error: 'expected a one-line summary of at most 200 characters' }),
-  license: z.string().min(1, { error: 'expected an SPDX license id like MIT or Apache-2.0' }),
-  homepage: z.url({ error: 'expected a URL' }),
-  runtimes: z.array(z.string()).min(1, { error: 'expected at least one Lambda runtime id' }),
-  architectures: z.array(z.enum(ARCHITECTURES)).min(1, { error: 'expected x86_64 and/or arm64' }),
-  install: z
-    .strictObject({
-      python: z
-        .strictObject({
-          requirements: z.array(z.string().min(1)).min(1),
-          /** Wheels only (the default): an sdist would compile against the build image, not Lambda. */
-          binaryOnly: z.boolean().default(true),
-        })
-        .optional(),
-      packages: perOs(z.array(packageName).min(1)).optional(),
-      sources: z.array(sourceSchema).optional(),
-      /** A script in the recipe folder, or one per OS; it runs with PREFIX=/opt and JOBS. */
-      script: z.union([relativePath, perOs(relativePath)]).optional(),
-    })
-    .refine((i) => i.python || i.packages || i.sources || i.script, {
-      error: 'expected at least one of python, packages, sources or script',
+const testSchema = z.strictObject(
+  {
+    name: text('expected a short name for the test').optional(),
+    run: text('expected a shell command to run with the layer at /opt').meta({
+      description: 'A shell command run in the runtime image with the layer at /opt.',
     }),
-  export: z
-    .strictObject({
-      /** Programs found on the build container's PATH, copied to /opt/bin with their library closure. */
-      binaries: z.array(z.string().min(1)).default([]),
-      /** Shared libraries by soname, copied to /opt/lib with their closure. */
-      libraries: z.array(z.string().min(1)).default([]),
-      data: z.array(dataDirSchema).default([]),
-    })
-    .optional(),
-  prune: z
-    .strictObject({
-      /** Globs (relative to /opt) removed from the layer. */
-      remove: z.array(z.string().min(1)).default([]),
-      /** Globs no pruning rule may touch. */
-      protect: z.array(z.string().min(1)).default([]),
-    })
-    .optional(),
-  tests: z.array(testSchema).default([]),
-  budget: z
-    .strictObject({
-      unzippedMB: z.number().positive({ error: 'expected a positive number of MB' }).max(250, {
-        error: "expected at most 250: Lambda's limit for function plus layers",
-      }),
-    })
-    .optional(),
-  timeoutMinutes: z.number().int().positive().max(240).default(60),
+    expect: z
+      .string({ error: 'expected a regular expression' })
+      .refine(isRegExp, { error: 'expected a valid regular expression' })
+      .optional()
+      .meta({ description: 'A regular expression the output must match.' }),
+  },
+  { error: 'expected a smoke test: a mapping with run (and optionally name, expect)' },
+);
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'm');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const dataDirSchema = z.strictObject(
+  {
+    from: z
+      .string({ error: 'expected an absolute path in the build container, e.g. /usr/share/proj' })
+      .startsWith('/', { error: 'expected an absolute path in the build container, e.g. /usr/share/proj' }),
+    to: layerPath('a folder in the layer'),
+  },
+  { error: 'expected a mapping with from (a build-container path) and to (a layer path)' },
+);
+
+const runtimeId = z.enum(runtimeIds() as [string, ...string[]], {
+  error: (issue) =>
+    typeof issue.input === 'string'
+      ? `unknown Lambda runtime "${issue.input}"`
+      : 'expected a Lambda runtime id like python3.12',
 });
+const architecture = z.enum(ARCHITECTURES, {
+  error: (issue) =>
+    typeof issue.input === 'string' ? `unknown architecture "${issue.input}"` : 'expected x86_64 or arm64',
+});
+
+const installSchema = z
+  .strictObject(
+    {
+      python: z
+        .strictObject(
+          {
+            requirements: list(
+              text('expected a pip requirement'),
+              'expected a list of pip requirements, e.g. [numpy==2.1.3]',
+            )
+              .min(1, { error: 'expected at least one pip requirement' })
+              .meta({
+                description: 'pip requirement specifiers, installed into python/lib/python3.X/site-packages.',
+              }),
+            binaryOnly: z.boolean({ error: 'expected true or false' }).default(true).meta({
+              description:
+                "Wheels only (the default): an sdist would compile against the build image's libraries.",
+            }),
+          },
+          { error: 'expected a mapping with requirements' },
+        )
+        .optional(),
+      packages: perOs(
+        list(packageName, 'expected a list of OS package names').min(1, {
+          error: 'expected at least one package',
+        }),
+        'expected OS packages per OS, e.g. { al2023: [libpq], debian12: [libpq5] }',
+      )
+        .optional()
+        .meta({
+          description: 'OS packages per OS family; their files are exported with export.binaries/libraries.',
+        }),
+      sources: list(sourceSchema, 'expected a list of sources, each with url (or path) and sha256')
+        .min(1, { error: 'expected at least one source' })
+        .optional()
+        .meta({ description: 'Verified downloads placed in $SOURCES for the build script.' }),
+      script: z
+        .union([relativePath, perOs(relativePath, 'expected a script per OS, e.g. { al2023: build.sh }')], {
+          error:
+            'expected a script path relative to the recipe folder, or one per OS (e.g. { al2023: build.sh })',
+        })
+        .optional()
+        .meta({
+          description:
+            'A script in the recipe folder, or one per OS; it runs with PREFIX=/opt, SOURCES, WORK and JOBS.',
+        }),
+    },
+    { error: 'expected a mapping with at least one of python, packages, sources or script' },
+  )
+  .refine((i) => i.python || i.packages || i.sources || i.script, {
+    error: 'expected at least one of python, packages, sources or script',
+  });
+
+const globs = (what: string) =>
+  list(layerPath('a glob'), `expected a list of globs relative to /opt ${what}`).default([]);
+
+export const recipeSchema = z.strictObject(
+  {
+    $schema: z.string().optional().meta({ description: 'Editors read this to find the JSON Schema.' }),
+    name: z.string({ error: NAME_MESSAGE }).regex(RECIPE_NAME, { error: NAME_MESSAGE }).meta({
+      description: 'The recipe name users build, and the default layer name.',
+    }),
+    version: z
+      .string({ error: 'expected a semver version like 1.2.3' })
+      // Canonical only: "v1.2.3" would pass semver.valid but name zips and layers inconsistently.
+      .refine((v) => semver.valid(v) === v, { error: 'expected a semver version like 1.2.3' })
+      .meta({
+        description: 'The version of what the recipe installs (semver); `name@range` selects among versions.',
+      }),
+    summary: text('expected a one-line summary')
+      .max(200, { error: 'expected a summary of at most 200 characters' })
+      .meta({ description: 'One line, shown by `layerforge list`.' }),
+    license: text('expected an SPDX license id like MIT or Apache-2.0').meta({
+      description: 'SPDX license id of what the layer ships, e.g. MIT, Apache-2.0, BSD-3-Clause.',
+    }),
+    homepage: httpUrl('expected an http(s) URL').meta({ description: 'Where the packaged software lives.' }),
+    runtimes: unique(
+      list(runtimeId, 'expected a list of Lambda runtime ids, e.g. [python3.12]')
+        .min(1, { error: 'expected at least one Lambda runtime id' })
+        .max(MAX_COMPATIBLE_RUNTIMES, {
+          error: `expected at most ${MAX_COMPATIBLE_RUNTIMES} runtimes, Lambda's limit per layer`,
+        }),
+      'runtime',
+    ).meta({ description: 'Lambda runtime ids the layer is built and tested for.', uniqueItems: true }),
+    architectures: unique(
+      list(architecture, 'expected a list of architectures: [x86_64], [arm64] or [x86_64, arm64]').min(1, {
+        error: 'expected at least one architecture: x86_64 or arm64',
+      }),
+      'architecture',
+    ).meta({ description: 'Lambda architectures to build for: x86_64 and/or arm64.', uniqueItems: true }),
+    install: installSchema.meta({
+      description: 'What to install: any of python, packages, sources with a script.',
+    }),
+    export: z
+      .strictObject(
+        {
+          binaries: list(
+            text('expected a program name'),
+            "expected a list of programs on the build container's PATH",
+          )
+            .default([])
+            .meta({ description: 'Programs copied to /opt/bin with their shared-library closure.' }),
+          libraries: list(
+            text('expected a soname'),
+            'expected a list of shared library sonames, e.g. [libpq.so.5]',
+          )
+            .default([])
+            .meta({ description: 'Shared libraries by soname, copied to /opt/lib with their closure.' }),
+          data: list(dataDirSchema, 'expected a list of { from, to } folders').default([]),
+        },
+        { error: 'expected a mapping with binaries, libraries or data' },
+      )
+      .optional(),
+    prune: z
+      .strictObject(
+        {
+          remove: globs('to remove').meta({
+            description: 'Globs (relative to /opt) removed from the layer.',
+          }),
+          protect: globs('to keep').meta({ description: 'Globs no pruning rule may touch.' }),
+        },
+        { error: 'expected a mapping with remove and/or protect' },
+      )
+      .optional(),
+    tests: list(testSchema, 'expected a list of smoke tests, each with run')
+      .default([])
+      .meta({ description: 'Smoke tests run in the runtime image with the finished layer at /opt.' }),
+    budget: z
+      .strictObject(
+        {
+          unzippedMB: z
+            .number({ error: 'expected a size in MB (1 MB = 1024² bytes)' })
+            .positive({ error: 'expected a positive number of MB' })
+            .max(250, {
+              error: "expected at most 250, Lambda's limit for a function and all its layers unzipped",
+            }),
+        },
+        { error: 'expected a mapping like { unzippedMB: 100 }' },
+      )
+      .optional()
+      .meta({ description: 'The build fails when the unzipped layer grows past this (MB of 1024² bytes).' }),
+    timeoutMinutes: z
+      .number({ error: 'expected a number of minutes' })
+      // Fractions allowed: 0.5 is half a minute (the tests use a few seconds).
+      .positive({ error: 'expected a positive number of minutes' })
+      .max(240, { error: 'expected at most 240 minutes' })
+      .default(60)
+      .meta({ description: 'The build container is stopped after this many minutes.' }),
+  },
+  { error: 'expected a recipe: a mapping with name, version, summary, runtimes, install ...' },
+);
 
 export type Recipe = z.infer<typeof recipeSchema>;
 export type RecipeInput = z.input<typeof recipeSchema>;

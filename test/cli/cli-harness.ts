@@ -1,0 +1,77 @@
+// Runs layerforge in-process with captured output, and snapshots folders to prove a command
+// wrote nothing. Shared by the CLI tests and the malformed-recipe tests.
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, readdir, lstat, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { runCli } from '../../src/cli.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `layerforge <argv>` in-process: no terminal, no inherited LAYERFORGE_* variables. */
+export async function runLayerforge(argv: string[], { cwd, env = {} }: RunOptions): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    cwd,
+    isTTY: false,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export async function tempDir(prefix = 'layerforge-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Writes files given as `relative path → content` under `root`. */
+export async function writeTree(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+}
+
+/** Every entry under `root` with its kind, mode, size, mtime and content hash: equal snapshots mean nothing was written. */
+export async function snapshotTree(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const path = join(dir, entry.name);
+      const stat = await lstat(path);
+      const rel = relative(root, path);
+      if (entry.isDirectory()) {
+        out.push(`d ${rel} ${stat.mode.toString(8)}`);
+        await walk(path);
+      } else {
+        const hash = entry.isFile()
+          ? createHash('sha256')
+              .update(await readFile(path))
+              .digest('hex')
+          : '';
+        out.push(`f ${rel} ${stat.mode.toString(8)} ${stat.size} ${stat.mtimeMs} ${hash}`);
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/core/paths.js';
+import { removeDir, runLayerforge, snapshotTree, tempDir } from './cli-harness.js';
+
+let cwd = '';
+beforeEach(async () => {
+  cwd = await tempDir();
+});
+afterEach(async () => removeDir(cwd));
+
+describe('layerforge init', () => {
+  it('scaffolds recipes/<name>/recipe.yaml that `show` then accepts', async () => {
+    const init = await runLayerforge(['init', 'my-layer'], { cwd });
+    expect(init).toMatchObject({ code: 0, stderr: '' });
+    expect(init.stdout).toBe(
+      'created recipes/my-layer/recipe.yaml\nnext: edit it, then `layerforge show my-layer --recipes recipes`\n',
+    );
+
+    const show = await runLayerforge(['show', 'my-layer', '--recipes', 'recipes'], { cwd });
+    expect(show.code).toBe(0);
+    expect(show.stdout.split('\n')[0]).toBe('my-layer 0.1.0: my-layer for AWS Lambda');
+    expect(show.stdout).toContain('python: my-layer');
+  });
+
+  it('references the committed JSON Schema by a path relative to the recipe', async () => {
+    await runLayerforge(['init', 'my-layer'], { cwd });
+    const dir = join(cwd, 'recipes', 'my-layer');
+    const first = readFileSync(join(dir, 'recipe.yaml'), 'utf8').split('\n')[0] ?? '';
+    const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+    expect(match).not.toBeNull();
+    expect(match?.[1]?.startsWith('/')).toBe(false);
+    expect(resolve(dir, match?.[1] ?? '')).toBe(join(packageRoot, 'schema', 'recipe.schema.json'));
+    expect(existsSync(resolve(dir, match?.[1] ?? ''))).toBe(true);
+  });
+
+  it('writes under --dir, and prints paths under --json', async () => {
+    const run = await runLayerforge(['init', 'geo', '--dir', 'layers', '--json'], { cwd });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      dir: join(cwd, 'layers', 'geo'),
+      file: join(cwd, 'layers', 'geo', 'recipe.yaml'),
+    });
+    expect(existsSync(join(cwd, 'layers', 'geo', 'recipe.yaml'))).toBe(true);
+  });
+
+  it('exits 2 the second time and leaves the first recipe untouched', async () => {
+    await runLayerforge(['init', 'my-layer'], { cwd });
+    const before = await snapshotTree(cwd);
+    const again = await runLayerforge(['init', 'my-layer'], { cwd });
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(
+      `error: ${join(cwd, 'recipes', 'my-layer')} already exists\nhint: pick another name, or edit that recipe\n`,
+    );
+    expect(await snapshotTree(cwd)).toEqual(before);
+  });
+
+  it.each(['My-Layer', 'my_layer', 'layer.v2', 'a/b'])(
+    'exits 2 on the invalid name %j and creates nothing',
+    async (name) => {
+      const run = await runLayerforge(['init', name], { cwd });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `error: "${name}" is not a valid recipe name\n` +
+          'hint: use lowercase letters, digits and dashes, starting with a letter or digit (at most 63)\n',
+      );
+      expect(await snapshotTree(cwd)).toEqual([]);
+    },
+  );
+
+  it('exits 2 without a name', async () => {
+    const run = await runLayerforge(['init'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "error: missing required argument 'name'\nhint: run `layerforge init --help` for usage\n",
+    );
+    expect(await snapshotTree(cwd)).toEqual([]);
+  });
+});

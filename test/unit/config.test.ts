@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, userRecipeDirs } from '../../src/core/config.js';
+import { UserError } from '../../src/core/errors.js';
+import { InvalidFileError } from '../../src/core/recipes/load.js';
+import { removeDir, tempDir, writeTree } from '../cli/cli-harness.js';
+
+let cwd = '';
+beforeEach(async () => {
+  cwd = await tempDir();
+  for (const d of ['flag', 'env-a', 'env-b', 'conf']) await mkdir(join(cwd, d));
+});
+afterEach(async () => removeDir(cwd));
+
+describe('loadConfig', () => {
+  it('returns no recipe folders when there is no config file', async () => {
+    expect(await loadConfig(cwd)).toEqual({ recipeDirs: [] });
+  });
+
+  it('resolves recipeDirs against the config folder and keeps the other settings', async () => {
+    await writeTree(cwd, {
+      'layerforge.config.yaml': 'recipeDirs: [conf, ./flag]\nbase: debian12\nreserveMB: 20\n',
+    });
+    const config = await loadConfig(cwd);
+    expect(config).toMatchObject({
+      recipeDirs: [join(cwd, 'conf'), join(cwd, 'flag')],
+      base: 'debian12',
+      reserveMB: 20,
+    });
+    expect(config.file).toBe(join(cwd, 'layerforge.config.yaml'));
+  });
+
+  it('positions every problem in the file', async () => {
+    await writeTree(cwd, { 'layerforge.config.yaml': 'recipeDirs: [conf]\nreserveMB: -1\n' });
+    const error = await loadConfig(cwd).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidFileError);
+    expect((error as InvalidFileError).issues).toEqual([
+      {
+        file: 'layerforge.config.yaml',
+        line: 2,
+        column: 12,
+        path: 'reserveMB',
+        message: 'expected a number of MB, 0 or more, got -1',
+      },
+    ]);
+  });
+});
+
+describe('userRecipeDirs', () => {
+  it('orders flags, then $LAYERFORGE_RECIPES, then the config file', () => {
+    const env = { LAYERFORGE_RECIPES: ['env-a', join(cwd, 'env-b')].join(delimiter) };
+    expect(userRecipeDirs(['flag'], { recipeDirs: [join(cwd, 'conf')] }, env, cwd)).toEqual(
+      ['flag', 'env-a', 'env-b', 'conf'].map((d) => join(cwd, d)),
+    );
+  });
+
+  it('ignores empty entries in $LAYERFORGE_RECIPES', () => {
+    expect(
+      userRecipeDirs([], { recipeDirs: [] }, { LAYERFORGE_RECIPES: `${delimiter}env-a${delimiter}` }, cwd),
+    ).toEqual([join(cwd, 'env-a')]);
+  });
+
+  it('says where a folder that does not exist came from', () => {
+    let error: unknown;
+    try {
+      userRecipeDirs([], { recipeDirs: [] }, { LAYERFORGE_RECIPES: 'gone' }, cwd);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe('recipe folder gone (from $LAYERFORGE_RECIPES) does not exist');
+    expect((error as UserError).exitCode).toBe(2);
+  });
+});
