@@ -32,6 +32,10 @@ export type LayerforgeEvent =
       error?: string;
     }
   | { type: 'publish.upload'; region: string; bucket: string; key: string; bytes: number }
+  /** A failed PublishLayerVersion is retried, after checking that it created no version. */
+  | { type: 'publish.retry'; region: string; operation: string; attempt: number; error: string }
+  /** A sharing statement on a layer version's policy: `added` false when it was already there. */
+  | { type: 'publish.permission'; region: string; layerVersionArn: string; statementId: string; added: boolean }
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

@@ -37,6 +37,10 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
         : `✗ ${event.region}: ${event.error}`;
     case 'publish.upload':
       return `  staged ${formatBytes(event.bytes)} in s3://${event.bucket}/${event.key}`;
+    case 'publish.retry':
+      return `  ${event.region}: ${event.operation} attempt ${event.attempt} failed (${event.error}); checking, then retrying`;
+    case 'publish.permission':
+      return `  ${event.region}: ${event.added ? 'shared' : 'already shared'} (${event.statementId})`;
     case 'warning':
       return `warning: ${event.message}`;
     case 'info':

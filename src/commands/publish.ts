@@ -1,0 +1,139 @@
+import { createAwsClients, type AwsClients } from '../core/aws/clients.js';
+import { UserError } from '../core/errors.js';
+import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
+import type { PublishSummary } from '../core/publish/types.js';
+import { formatTable } from '../ui/format.js';
+import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
+import {
+  boolOption,
+  defineCommand,
+  listOption,
+  stringOption,
+  type CommandContext,
+  type OptionSpec,
+} from './command.js';
+
+/** --region, --profile, --endpoint-url: shared by `publish` and `versions`. */
+export const awsOptionSpecs: OptionSpec[] = [
+  {
+    flags: '--region <region...>',
+    description: 'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
+  },
+  {
+    flags: '--profile <name>',
+    description: 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the standard credential chain)',
+  },
+  {
+    flags: '--endpoint-url <url>',
+    description:
+      'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3)',
+  },
+];
+
+export function awsClientsFrom(options: Record<string, unknown>, ctx: CommandContext): AwsClients {
+  const profile = stringOption(options, 'profile');
+  const endpointUrl = stringOption(options, 'endpointUrl');
+  if (endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(endpointUrl)) {
+    throw new UserError(`--endpoint-url "${endpointUrl}" is not an http(s) URL`, {
+      hint: 'e.g. --endpoint-url http://127.0.0.1:5000',
+    });
+  }
+  return createAwsClients({
+    env: ctx.env,
+    ...(profile ? { profile } : {}),
+    ...(endpointUrl ? { endpointUrl } : {}),
+  });
+}
+
+export const command = defineCommand({
+  name: 'publish <target>',
+  summary:
+    'publish a layer zip (or build recipe[@range] first) to one or more regions, reusing a version with the same content',
+  help: [
+    'Examples:',
+    '  layerforge publish dist/pandas-2.2.3-python3.12-x86_64.zip --region us-east-1,eu-west-1',
+    '  layerforge publish pandas@^2 --runtime python3.12 --arch arm64 --region us-east-1 --public',
+    '  layerforge publish big.zip --region us-east-1,eu-west-1 --s3-bucket "my-layers-{region}" --create-bucket',
+    '',
+    'Every published or reused version is recorded in layerforge.lock.json; `layerforge arns` prints them.',
+  ].join('\n'),
+  options: [
+    ...awsOptionSpecs,
+    {
+      flags: '--name <layer-name>',
+      description: 'layer name (default: <recipe>-<runtime>-<arch>, e.g. pandas-python312-x86_64)',
+    },
+    { flags: '--public', description: 'let every AWS account use the layer version' },
+    { flags: '--principal <account...>', description: 'let these AWS accounts use the layer version' },
+    {
+      flags: '--org <org-id...>',
+      description: 'let every account in these AWS organizations use the layer version',
+    },
+    {
+      flags: '--s3-bucket <spec>',
+      description:
+        'stage the zip in S3 (automatic over 50 MB): a bucket, region=bucket pairs, or a name with {region}',
+    },
+    { flags: '--create-bucket', description: 'create the staging bucket when it does not exist' },
+    { flags: '--keep-staged', description: 'keep the staged zip in S3 after publishing' },
+    { flags: '--concurrency <n>', description: 'regions published at once', defaultValue: '4' },
+    ...buildOptionSpecs,
+  ],
+  async run([target = ''], options, ctx) {
+    const concurrency = Number(stringOption(options, 'concurrency') ?? '4');
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new UserError('--concurrency must be a whole number of at least 1');
+    }
+    const clients = awsClientsFrom(options, ctx);
+    try {
+      const zip = isZipTarget(target, ctx.cwd);
+      // Publishing a zip never loads the build code (dockerode and friends).
+      const buildLayer = zip ? undefined : (await import('../core/build/build-layer.js')).buildLayer;
+      const build = zip ? undefined : await buildOptionsFrom(target, options, ctx);
+      const summary = await publishLayer(
+        {
+          target,
+          ...(build ? { build } : {}),
+          regions: listOption(options, 'region'),
+          ...(stringOption(options, 'name') !== undefined
+            ? { layerName: stringOption(options, 'name') }
+            : {}),
+          sharing: {
+            public: boolOption(options, 'public'),
+            principals: listOption(options, 'principal'),
+            orgs: listOption(options, 'org'),
+          },
+          ...(stringOption(options, 's3Bucket') !== undefined
+            ? { s3Bucket: stringOption(options, 's3Bucket') }
+            : {}),
+          createBucket: boolOption(options, 'createBucket'),
+          keepStaged: boolOption(options, 'keepStaged'),
+          concurrency,
+          cwd: ctx.cwd,
+          env: ctx.env,
+        },
+        { clients, sink: ctx.sink, signal: ctx.signal, ...(buildLayer ? { buildLayer } : {}) },
+      );
+      render(summary, ctx);
+      return summary.regions.every((r) => r.ok) ? 0 : 1;
+    } finally {
+      clients.destroy();
+    }
+  },
+});
+
+function render(summary: PublishSummary, ctx: CommandContext): void {
+  if (ctx.json) {
+    // One line, like the events before it: the output stays JSON lines.
+    ctx.stdout.write(JSON.stringify({ type: 'publish.summary', ...summary }) + '\n');
+    return;
+  }
+  const rows = summary.regions.map((r) =>
+    r.ok
+      ? [r.region, r.reused ? 'reused' : 'published', String(r.version), r.layerVersionArn]
+      : [r.region, 'FAILED', '-', r.error],
+  );
+  ctx.print(formatTable([['REGION', 'RESULT', 'VERSION', 'ARN'], ...rows]));
+  for (const r of summary.regions) if (!r.ok && r.hint) ctx.stderr.write(`hint (${r.region}): ${r.hint}\n`);
+  if (summary.lockFile) ctx.print(`recorded in ${summary.lockFile}`);
+}

@@ -1,0 +1,59 @@
+import { UserError } from '../core/errors.js';
+import { listRemoteVersions } from '../core/publish/list-versions.js';
+import { formatTable } from '../ui/format.js';
+import { boolOption, defineCommand, listOption, stringOption } from './command.js';
+import { awsClientsFrom, awsOptionSpecs } from './publish.js';
+
+export const command = defineCommand({
+  name: 'versions <layer-name>',
+  summary: 'list the versions of a layer that exist in AWS, newest first, per region',
+  help: 'Example:\n  layerforge versions pandas-python312-x86_64 --region us-east-1,eu-west-1 --code-sha256',
+  options: [
+    ...awsOptionSpecs,
+    { flags: '--limit <n>', description: 'newest versions per region', defaultValue: '50' },
+    {
+      flags: '--code-sha256',
+      description: "fetch each version's CodeSha256 (one GetLayerVersion call each)",
+    },
+  ],
+  async run([layerName = ''], options, ctx) {
+    const limit = Number(stringOption(options, 'limit') ?? '50');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new UserError('--limit must be a whole number of at least 1');
+    const clients = awsClientsFrom(options, ctx);
+    try {
+      const withCodeSha256 = boolOption(options, 'codeSha256');
+      const rows = await listRemoteVersions(
+        { layerName, regions: listOption(options, 'region'), limit, withCodeSha256 },
+        { clients, signal: ctx.signal },
+      );
+      if (ctx.json) {
+        ctx.printJson({ layerName, versions: rows });
+        return;
+      }
+      if (rows.length === 0) {
+        ctx.print(`no versions of ${layerName}`);
+        return;
+      }
+      const header = [
+        'REGION',
+        'VERSION',
+        'CREATED',
+        'RUNTIMES',
+        'ARCH',
+        ...(withCodeSha256 ? ['CODESHA256'] : []),
+      ];
+      const body = rows.map((r) => [
+        r.region,
+        String(r.version),
+        r.createdAt ?? '-',
+        r.runtimes.join(',') || '-',
+        r.architectures.join(',') || '-',
+        ...(withCodeSha256 ? [r.codeSha256 ?? '-'] : []),
+      ]);
+      ctx.print(formatTable([header, ...body]));
+    } finally {
+      clients.destroy();
+    }
+  },
+});

@@ -1,0 +1,170 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { InterruptedError, UserError, throwIfAborted } from '../errors.js';
+import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
+import { LAMBDA_LIMITS } from '../layer/size-types.js';
+import { parseBucketSpec, bucketForRegion, type BucketSpec } from './bucket-spec.js';
+import { defaultLayerName, layerMetadata, validateLayerName } from './layer-metadata.js';
+import { lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
+import { publishRegion, type RegionJob } from './publish-region.js';
+import { resolveRegions } from './regions.js';
+import { grantsFor } from './sharing.js';
+import type { PublishDeps, PublishOptions, PublishSummary, RegionOutcome, RegionSuccess } from './types.js';
+import { verifyZipAgainstManifest, type ZipDigest } from './verify-zip.js';
+
+const DEFAULT_CONCURRENCY = 4;
+
+/** A path to an existing file or anything ending in `.zip` is a zip; the rest is a recipe spec. */
+export function isZipTarget(target: string, cwd: string): boolean {
+  if (/\.zip$/i.test(target)) return true;
+  const path = resolve(cwd, target);
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/**
+ * `layerforge publish`: verifies the zip against its manifest, then publishes it to each region
+ * (at most `concurrency` at once), reusing a version with identical content, and records every
+ * outcome in `layerforge.lock.json`. A failed region does not stop or undo the others: the
+ * summary holds each region's outcome. Bad input (names, flags, a zip that does not match its
+ * manifest, no region, no credentials) is a UserError before anything is uploaded.
+ */
+export async function publishLayer(options: PublishOptions, deps: PublishDeps): Promise<PublishSummary> {
+  const { clients, sink, signal } = deps;
+  // Everything checkable without AWS or a build is checked first.
+  if (options.layerName !== undefined) validateLayerName(options.layerName);
+  const grants = grantsFor(options.sharing);
+  const bucketSpec: BucketSpec | undefined = options.s3Bucket ? parseBucketSpec(options.s3Bucket) : undefined;
+  const zipTarget = isZipTarget(options.target, options.cwd);
+  let verified = zipTarget ? await verifiedArtifact(await readZipArtifact(options), signal) : undefined;
+
+  const regions = await resolveRegions(options.regions, clients);
+  // Bucket names for every region up front: a gap in the map fails before any upload.
+  const buckets = new Map(
+    regions.map((r) => [r, bucketSpec ? bucketForRegion(bucketSpec, r, regions.length) : undefined]),
+  );
+  // A damaged lock file fails now, not after versions were published that it could not record.
+  await readLockFile(lockFilePath(options.cwd));
+  // Before a build that may take minutes, not after it.
+  await clients.checkCredentials();
+  verified ??= await verifiedArtifact(await buildArtifact(options, deps), signal);
+  const { zipPath, manifestPath, manifest, digest } = verified;
+  const layerName = options.layerName ?? validateLayerName(defaultLayerName(manifest, zipPath));
+  if (digest.bytes > LAMBDA_LIMITS.directUploadZippedBytes && !bucketSpec) {
+    throw new UserError(
+      `${zipPath} is ${(digest.bytes / 1024 / 1024).toFixed(1)} MB zipped: over the 50 MB Lambda accepts inline`,
+      {
+        hint: 'stage it in S3 with --s3-bucket <bucket> (or "name-{region}" for several regions), plus --create-bucket if it does not exist',
+      },
+    );
+  }
+
+  const { droppedRuntimes, ...metadata } = layerMetadata(manifest, digest.sha256, zipPath);
+  if (droppedRuntimes.length > 0) {
+    sink({
+      type: 'warning',
+      code: 'publish.runtimes-truncated',
+      message: `Lambda accepts 15 compatible runtimes; left out: ${droppedRuntimes.join(', ')}`,
+    });
+  }
+  const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const outcomes: RegionOutcome[] = await Promise.all(
+    regions.map((region) =>
+      limit(() => {
+        throwIfAborted(signal);
+        const bucket = buckets.get(region);
+        const job: RegionJob = {
+          region,
+          layerName,
+          zipPath,
+          digest,
+          metadata,
+          ...(bucket ? { bucket } : {}),
+          createBucket: options.createBucket ?? false,
+          keepStaged: options.keepStaged ?? false,
+          grants,
+          retry: { attempts: options.retry?.attempts ?? 4, baseDelayMs: options.retry?.baseDelayMs ?? 500 },
+        };
+        return publishRegion(job, clients, sink, signal);
+      }),
+    ),
+  );
+  if (signal.aborted) throw new InterruptedError();
+
+  const now = deps.now ?? (() => new Date());
+  const succeeded = outcomes.filter((o): o is RegionSuccess => o.ok);
+  const lockFile = lockFilePath(options.cwd);
+  if (succeeded.length > 0) {
+    await recordInLockFile(
+      lockFile,
+      succeeded.map((o) => lockEntry(o, layerName, manifest, digest, now)),
+    );
+  }
+  return {
+    layerName,
+    zipPath,
+    manifestPath,
+    sha256: digest.sha256,
+    codeSha256: digest.codeSha256,
+    zippedBytes: digest.bytes,
+    regions: outcomes,
+    lockFile: succeeded.length > 0 ? lockFile : undefined,
+  };
+}
+
+interface Artifact {
+  zipPath: string;
+  manifestPath: string;
+  manifest: LayerManifest;
+}
+
+async function readZipArtifact(options: PublishOptions): Promise<Artifact> {
+  const zipPath = resolve(options.cwd, options.target);
+  const manifestPath = manifestPathFor(zipPath);
+  return { zipPath, manifestPath, manifest: await readManifest(manifestPath) };
+}
+
+async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promise<Artifact> {
+  if (!deps.buildLayer) throw new Error('publishLayer was given a recipe but no buildLayer');
+  const built = await deps.buildLayer(
+    { ...options.build, recipe: options.target, cwd: options.cwd, env: options.env },
+    { sink: deps.sink, signal: deps.signal },
+  );
+  return { zipPath: built.zipPath, manifestPath: built.manifestPath, manifest: built.manifest };
+}
+
+async function verifiedArtifact(
+  artifact: Artifact,
+  signal: AbortSignal,
+): Promise<Artifact & { digest: ZipDigest }> {
+  const digest = await verifyZipAgainstManifest(
+    artifact.zipPath,
+    artifact.manifestPath,
+    artifact.manifest,
+    signal,
+  );
+  return { ...artifact, digest };
+}
+
+function lockEntry(
+  outcome: RegionSuccess,
+  layerName: string,
+  manifest: LayerManifest,
+  digest: { sha256: string; codeSha256: string },
+  now: () => Date,
+): LockEntry {
+  return {
+    layerName,
+    recipe: manifest.recipe?.name ?? null,
+    recipeVersion: manifest.recipe?.version ?? null,
+    runtimes: manifest.runtimes,
+    arch: manifest.arch,
+    region: outcome.region,
+    layerVersionArn: outcome.layerVersionArn,
+    layerVersion: outcome.version,
+    sha256: digest.sha256,
+    codeSha256: digest.codeSha256,
+    publishedAt: outcome.createdAt ?? now().toISOString(),
+    current: true,
+  };
+}
