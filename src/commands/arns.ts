@@ -13,8 +13,8 @@ export const command = defineCommand({
       flags: '--format <format>',
       description: `one of ${ARN_FORMATS.join(', ')} (default: env; json with --json)`,
     },
-    { flags: '--layer <name...>', description: 'only these layers' },
-    { flags: '--region <region...>', description: 'only these regions' },
+    { flags: '--layer <name>', repeatable: true, description: 'only these layers' },
+    { flags: '--region <region>', repeatable: true, description: 'only these regions' },
   ],
   async run(_args, options, ctx) {
     const given = stringOption(options, 'format');

@@ -14,7 +14,10 @@ const list = defineCommand({
     const rows = bases.map(({ definition: d }) => ({
       name: d.name,
       standIn: d.standIn,
-      os: 'os' in d ? `${d.os.name}, glibc ${d.os.glibc}` : 'per runtime: Amazon Linux 2 (glibc 2.26) or 2023 (glibc 2.34)',
+      os:
+        'os' in d
+          ? `${d.os.name}, glibc ${d.os.glibc}`
+          : 'per runtime: Amazon Linux 2 (glibc 2.26) or 2023 (glibc 2.34)',
       runtimes: 'runtimes' in d ? d.runtimes : ['all'],
       architectures: d.architectures,
       summary: d.summary,
@@ -23,7 +26,12 @@ const list = defineCommand({
     ctx.print(
       formatTable([
         ['NAME', 'OS', 'RUNTIMES', 'ARCH'],
-        ...rows.map((r) => [r.name + (r.standIn ? ' (stand-in)' : ''), r.os, r.runtimes.join(','), r.architectures.join(',')]),
+        ...rows.map((r) => [
+          r.name + (r.standIn ? ' (stand-in)' : ''),
+          r.os,
+          r.runtimes.join(','),
+          r.architectures.join(','),
+        ]),
       ]),
     );
   },
@@ -33,8 +41,15 @@ const build = defineCommand({
   name: 'build <name>',
   summary: 'build an offline base image pair from its definition (e.g. debian12)',
   options: [
-    { flags: '--arch <arch...>', description: 'x86_64 and/or arm64', defaultValue: ['x86_64'] },
-    { flags: '--docker-host <url>', description: 'Docker engine endpoint (default: DOCKER_HOST or the local socket)' },
+    {
+      flags: '--arch <arch>',
+      repeatable: true,
+      description: 'x86_64 and/or arm64, repeatable or comma-separated (default: x86_64)',
+    },
+    {
+      flags: '--docker-host <url>',
+      description: 'Docker engine endpoint (default: DOCKER_HOST or the local socket)',
+    },
   ],
   async run([name = ''], options, ctx) {
     const { definition, dir } = await loadBaseImage(name);
@@ -45,7 +60,8 @@ const build = defineCommand({
     }
     const engine = new DockerEngine(stringOption(options, 'dockerHost'));
     await engine.ping();
-    for (const arch of listOption(options, 'arch').map(parseArchitecture)) {
+    const archs = listOption(options, 'arch');
+    for (const arch of (archs.length > 0 ? archs : ['x86_64']).map(parseArchitecture)) {
       const tags = await buildDebootstrapImages(definition as DebootstrapBase, dir, arch, engine, {
         sink: ctx.sink,
         signal: ctx.signal,

@@ -16,7 +16,8 @@ import {
 /** --region, --profile, --endpoint-url: shared by `publish` and `versions`. */
 export const awsOptionSpecs: OptionSpec[] = [
   {
-    flags: '--region <region...>',
+    flags: '--region <region>',
+    repeatable: true,
     description: 'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
   },
   {
@@ -64,9 +65,14 @@ export const command = defineCommand({
       description: 'layer name (default: <recipe>-<runtime>-<arch>, e.g. pandas-python312-x86_64)',
     },
     { flags: '--public', description: 'let every AWS account use the layer version' },
-    { flags: '--principal <account...>', description: 'let these AWS accounts use the layer version' },
     {
-      flags: '--org <org-id...>',
+      flags: '--principal <account>',
+      repeatable: true,
+      description: 'let these AWS accounts use the layer version',
+    },
+    {
+      flags: '--org <org-id>',
+      repeatable: true,
       description: 'let every account in these AWS organizations use the layer version',
     },
     {

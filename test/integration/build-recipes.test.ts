@@ -45,7 +45,7 @@ beforeAll(async () => {
   recipes = join(work, 'recipes');
   await cp(fixtures, recipes, { recursive: true });
   const file = join(recipes, 'hello-http', 'recipe.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('PORT', String(port)));
+  await writeFile(file, (await readFile(file, 'utf8')).replaceAll('PORT', String(port)));
 });
 
 afterAll(async () => {

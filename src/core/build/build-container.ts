@@ -7,23 +7,25 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import type { EventSink } from '../events.js';
 import { dataDir } from '../paths.js';
-import { extractOptArchive } from './extract.js';
+import { caBundleForContainer } from './ca-bundle.js';
 import { buildEnvironment, buildPlan } from './plan.js';
 import type { BuildTarget } from './resolve-target.js';
 
 const LOG_TAIL_LINES = 50;
 
 /**
- * Runs the recipe's steps in a labelled build container and extracts its /opt into `stagingDir`.
- * The recipe folder is mounted read-only at /recipe, the verified sources at /sources, and
- * layerforge's own scripts at /layerforge. The full log goes to `logPath`.
+ * Runs the recipe's steps in a labelled build container, then hands the stopped container to
+ * `afterRun` (which extracts /opt) before removing it. The recipe folder is mounted read-only at
+ * /recipe, the verified sources at /sources, and layerforge's own scripts at /layerforge.
+ * The full log goes to `logPath`.
  */
 export async function runBuildContainer(
   target: BuildTarget,
   engine: ContainerEngine,
-  dirs: { job: string; sources: string; staging: string; logPath: string },
+  dirs: { job: string; sources: string; logPath: string },
   runtimeLibraries: string[],
-  io: { sink: EventSink; signal: AbortSignal },
+  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv },
+  afterRun: (containerId: string) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirs.job, { recursive: true });
   await writeFile(join(dirs.job, 'plan.sh'), buildPlan(target.loaded.recipe, target.runtime, target.base));
@@ -39,17 +41,19 @@ export async function runBuildContainer(
     io.sink({ type: 'build.log', source: 'container', line });
   };
   let containerId: string | undefined;
+  const ca = caBundleForContainer(io.env);
   try {
     const run = await engine.runContainer(
       {
         image: target.base.buildImage,
         entrypoint: ['/bin/sh'],
         command: ['/layerforge/plan.sh'],
-        env: buildEnvironment(target.runtime, target.base, availableParallelism()),
+        env: { ...buildEnvironment(target.runtime, target.base, availableParallelism()), ...ca.env },
         mounts: [
           { hostPath: target.loaded.dir, containerPath: '/recipe', readOnly: true },
           { hostPath: dirs.sources, containerPath: '/sources', readOnly: true },
           { hostPath: dirs.job, containerPath: '/layerforge', readOnly: true },
+          ...ca.mounts,
         ],
         labels: { [LABELS.purpose]: 'build' },
         platform: target.base.platform,
@@ -66,7 +70,7 @@ export async function runBuildContainer(
       });
     }
     if (io.signal.aborted) throw new InterruptedError();
-    await extractOptArchive(await engine.copyFrom(run.id, '/opt'), dirs.staging, io);
+    await afterRun(run.id);
   } finally {
     await new Promise<void>((resolve) => log.end(resolve));
     if (containerId) await engine.removeContainer(containerId);

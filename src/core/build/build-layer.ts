@@ -13,6 +13,7 @@ import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
 import { runBuildContainer } from './build-container.js';
+import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isCached } from './cache.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
@@ -84,7 +85,7 @@ export async function buildLayer(
   const manifest = await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {
-    const results = await step(sink, 'test', () => runSmokeTests(zipPath, target.loaded.recipe, target.base, engine, io), (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`);
+    const results = await step(sink, 'test', () => runSmokeTests(zipPath, target.loaded.recipe, target.runtime, target.base, engine, io), (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`);
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) {
       throw new JobFailedError(`${failed.length} of ${results.length} smoke test(s) of ${target.loaded.recipe.name} failed`, {
@@ -117,7 +118,10 @@ async function buildIntoCache(
     await step(sink, 'build', async () => {
       const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, { cacheDir: io.root, signal });
       await stageSources(target.loaded, join(work, 'sources'), { cacheDir: io.root, sourcesDir: options.sourcesDir, sink, signal });
-      await runBuildContainer(target, engine, { job: join(work, 'job'), sources: join(work, 'sources'), staging, logPath }, libraries, { sink, signal });
+      const dirs = { job: join(work, 'job'), sources: join(work, 'sources'), logPath };
+      await runBuildContainer(target, engine, dirs, libraries, { sink, signal, env: options.env ?? process.env }, (containerId) =>
+        step(sink, 'extract', async () => extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal })),
+      );
     });
     const pruned = await step(sink, 'prune', () => pruneLayer(staging, target.loaded.recipe, { sink, signal }), (r) => `${r.length} rule(s)`);
     const audit = options.noAudit

@@ -7,6 +7,7 @@ import { LABELS } from '../engine/container-engine.js';
 import type { EventSink } from '../events.js';
 import { extractLayerZip } from '../layer/extract-zip.js';
 import type { Recipe } from '../recipes/schema.js';
+import type { LambdaRuntime } from '../runtimes/catalog.js';
 
 /** Lambda's environment for a function (LAMBDA.md: the official runtime images' ENV). */
 export const LAMBDA_ENVIRONMENT: Record<string, string> = {
@@ -21,6 +22,17 @@ export const LAMBDA_ENVIRONMENT: Record<string, string> = {
 
 /** A non-root uid and gid, as Lambda runs functions (the sandbox user's ids). */
 export const LAMBDA_USER = '993:990';
+
+/**
+ * What Lambda's language runtime adds for a function: Python finds /opt/python and its
+ * site-packages, Node finds /opt/nodejs/node_modules (the runtime's own bootstrap does this on Lambda).
+ */
+export function languagePathEnvironment(runtime: LambdaRuntime): Record<string, string> {
+  const paths = runtime.layerPaths.filter((p) => p.startsWith(`${runtime.family}/`) || p === runtime.family).map((p) => `/opt/${p}`);
+  if (runtime.family === 'python') return { PYTHONPATH: paths.join(':') };
+  if (runtime.family === 'nodejs') return { NODE_PATH: paths.join(':') };
+  return {};
+}
 
 export interface SmokeTestResult {
   name: string;
@@ -37,6 +49,7 @@ export interface SmokeTestResult {
 export async function runSmokeTests(
   zipPath: string,
   recipe: Recipe,
+  runtime: LambdaRuntime,
   base: ResolvedBase,
   engine: ContainerEngine,
   io: { sink: EventSink; signal?: AbortSignal },
@@ -55,7 +68,7 @@ export async function runSmokeTests(
           image: base.runtimeImage,
           entrypoint: ['/bin/sh', '-c'],
           command: [test.run],
-          env: LAMBDA_ENVIRONMENT,
+          env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
           mounts: [{ hostPath: join(layerDir, 'opt'), containerPath: '/opt', readOnly: true }],
           labels: { [LABELS.purpose]: 'smoke-test' },
           user: LAMBDA_USER,
