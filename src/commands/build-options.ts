@@ -3,34 +3,49 @@ import type { BuildLayerOptions } from '../core/build/types.js';
 import { UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import type { CommandContext, OptionSpec } from './command.js';
-import { boolOption, stringOption } from './command.js';
+import { boolOption, listOption, stringOption } from './command.js';
 import { recipeDirsFrom, recipesOption } from './shared-options.js';
 
 /** Flags shared by `build`, `test`, `publish <recipe>` and the picker. */
 export const buildOptionSpecs: OptionSpec[] = [
-  { flags: '--runtime <id>', description: "target Lambda runtime (default: the recipe's first)" },
-  { flags: '--arch <arch>', description: 'x86_64 or arm64 (default: x86_64)' },
-  { flags: '--base <name>', description: 'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE' },
+  {
+    flags: '--runtime <id>',
+    repeatable: true,
+    description: "target Lambda runtime (default: the recipe's first); several make a matrix",
+  },
+  { flags: '--arch <arch>', repeatable: true, description: 'x86_64 or arm64 (default: x86_64); both make a matrix' },
+  {
+    flags: '--base <name>',
+    description:
+      'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
+  },
   { flags: '--out <dir>', description: 'folder for the zip and manifest', defaultValue: 'dist' },
   { flags: '--no-cache', description: 'rebuild even if an artifact with the same inputs exists' },
   { flags: '--no-audit', description: 'skip the audit (GLIBC versions, missing libraries, arch)' },
   { flags: '--sources <dir>', description: 'folder with source files for offline builds' },
-  { flags: '--reserve-mb <mb>', description: 'MB of the 250 MB already used by the function and other layers' },
+  {
+    flags: '--reserve-mb <mb>',
+    description: 'MB of the 250 MB already used by the function and other layers',
+  },
   recipesOption,
 ];
 
 /** Turns flags (and layerforge.config.yaml) into core build options. */
-export async function buildOptionsFrom(spec: string, options: Record<string, unknown>, ctx: CommandContext): Promise<BuildLayerOptions> {
+export async function buildOptionsFrom(
+  spec: string,
+  options: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<BuildLayerOptions> {
   const config = await loadConfig(ctx.cwd);
   const reserve = stringOption(options, 'reserveMb');
   const reserveMB = reserve === undefined ? config.reserveMB : Number(reserve);
   if (reserveMB !== undefined && (!Number.isFinite(reserveMB) || reserveMB < 0)) {
     throw new UserError(`--reserve-mb must be a number of MB, got "${reserve}"`);
   }
-  const arch = stringOption(options, 'arch');
+  const arch = listOption(options, 'arch')[0];
   return {
     recipe: spec,
-    runtime: stringOption(options, 'runtime'),
+    runtime: listOption(options, 'runtime')[0],
     arch: arch === undefined ? undefined : parseArchitecture(arch),
     base: stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base,
     outDir: stringOption(options, 'out') ?? config.outDir,

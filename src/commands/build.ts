@@ -1,13 +1,82 @@
 import { buildLayer } from '../core/build/build-layer.js';
-import { defineCommand } from './command.js';
+import { buildMatrix, cellLabel, expandMatrix } from '../core/build/matrix.js';
+import { DockerEngine } from '../core/engine/docker-engine.js';
+import { UserError } from '../core/errors.js';
+import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
+import { parseArchitecture } from '../core/runtimes/catalog.js';
+import { formatBytes, formatTable } from '../ui/format.js';
+import type { CommandContext } from './command.js';
+import { boolOption, defineCommand, listOption, stringOption } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 
 export const command = defineCommand({
-  name: 'build <recipe>',
+  name: 'build [recipes...]',
   summary: 'build a layer: recipe → Lambda-matched container → /opt → prune → audit → deterministic zip + manifest',
-  help: 'Examples:\n  layerforge build hello --base debian12\n  layerforge build pandas@^2 --runtime python3.12 --arch arm64',
-  options: [...buildOptionSpecs, { flags: '--test', description: "run the recipe's smoke tests on the zip afterwards" }],
-  async run([spec = ''], options, ctx) {
-    await buildLayer(await buildOptionsFrom(spec, options, ctx), { sink: ctx.sink, signal: ctx.signal });
+  help: [
+    'Examples:',
+    '  layerforge build hello --base debian12',
+    '  layerforge build pandas@^2 --runtime python3.12 --arch arm64',
+    '  layerforge build pandas --runtime python3.11,python3.12 --arch x86_64,arm64 --jobs 2',
+    '  layerforge build --all --docker-host unix:///var/run/docker.sock --docker-host ssh://builder',
+  ].join('\n'),
+  options: [
+    ...buildOptionSpecs,
+    { flags: '--test', description: "run the recipe's smoke tests on the zip afterwards" },
+    { flags: '--all', description: 'build every recipe (with --runtime/--arch lists, each supported combination)' },
+    { flags: '--jobs <n>', description: 'matrix cells built at once', defaultValue: '1' },
+    { flags: '--docker-host <url>', repeatable: true, description: 'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)' },
+  ],
+  async run(specs, options, ctx) {
+    const spec = specs.length === 1 ? specs[0] : undefined;
+    const runtimes = listOption(options, 'runtime');
+    const archs = listOption(options, 'arch').map(parseArchitecture);
+    const all = boolOption(options, 'all');
+    if (specs.length === 0 && !all) throw new UserError('which recipe?', { hint: 'give a recipe name, or --all for every recipe (see `layerforge list`)' });
+    if (specs.length > 0 && all) throw new UserError('give recipes or --all, not both');
+    const base = await buildOptionsFrom(spec ?? '', options, ctx);
+    const hosts = listOption(options, 'dockerHost');
+    if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
+      await buildLayer(base, { sink: ctx.sink, signal: ctx.signal, engine: hosts[0] ? new DockerEngine(hosts[0]) : undefined });
+      return;
+    }
+    return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
   },
 });
+
+async function runMatrix(
+  specs: string[],
+  all: boolean,
+  runtimes: string[],
+  archs: ReturnType<typeof parseArchitecture>[],
+  hosts: string[],
+  base: Awaited<ReturnType<typeof buildOptionsFrom>>,
+  options: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<number> {
+  const jobs = Number(stringOption(options, 'jobs') ?? '1');
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
+  const recipes = all
+    ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd)).recipes
+    : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd)));
+  const cells = expandMatrix(recipes, runtimes, archs);
+  const engines = (hosts.length > 0 ? hosts : [ctx.env.DOCKER_HOST]).map((h) => new DockerEngine(h));
+  const results = await buildMatrix(cells, base, { jobs, engines }, { sink: ctx.sink, signal: ctx.signal });
+  if (ctx.json) ctx.print(JSON.stringify({ type: 'matrix.summary', cells: results }));
+  else {
+    ctx.print(
+      formatTable([
+        ['CELL', 'RESULT', 'UNZIPPED', 'ZIPPED', 'TIME', 'ZIP OR ERROR'],
+        ...results.map((r) => [
+          cellLabel(r),
+          r.status,
+          r.unzippedBytes === undefined ? '-' : formatBytes(r.unzippedBytes),
+          r.zippedBytes === undefined ? '-' : formatBytes(r.zippedBytes),
+          `${(r.ms / 1000).toFixed(1)}s`,
+          r.zipPath ?? (r.error ?? '').split('\n')[0] ?? '',
+        ]),
+      ]),
+    );
+  }
+  if (ctx.signal.aborted) return 130;
+  return results.some((r) => r.status === 'failed' || r.status === 'interrupted') ? 1 : 0;
+}

@@ -36,6 +36,15 @@ export type LayerforgeEvent =
   | { type: 'publish.retry'; region: string; operation: string; attempt: number; error: string }
   /** A sharing statement on a layer version's policy: `added` false when it was already there. */
   | { type: 'publish.permission'; region: string; layerVersionArn: string; statementId: string; added: boolean }
+  | { type: 'matrix.cell.start'; cell: string; engine: string }
+  | {
+      type: 'matrix.cell.done';
+      cell: string;
+      status: 'ok' | 'cached' | 'failed' | 'interrupted';
+      ms: number;
+      zipPath?: string;
+      error?: string;
+    }
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

@@ -41,6 +41,12 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
       return `  ${event.region}: ${event.operation} attempt ${event.attempt} failed (${event.error}); checking, then retrying`;
     case 'publish.permission':
       return `  ${event.region}: ${event.added ? 'shared' : 'already shared'} (${event.statementId})`;
+    case 'matrix.cell.start':
+      return `▸ ${event.cell}${event.engine === 'default' ? '' : ` on ${event.engine}`}`;
+    case 'matrix.cell.done':
+      return event.status === 'ok' || event.status === 'cached'
+        ? `✓ ${event.cell} ${(event.ms / 1000).toFixed(1)}s${event.status === 'cached' ? ' (cached)' : ''}: ${event.zipPath ?? ''}`
+        : `✗ ${event.cell} ${event.status}: ${event.error ?? ''}`;
     case 'warning':
       return `warning: ${event.message}`;
     case 'info':

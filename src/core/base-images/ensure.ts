@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError, JobFailedError, isAbortError } from '../errors.js';
@@ -7,8 +6,9 @@ import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';
 import type { EventSink } from '../events.js';
 import { cacheDir } from '../paths.js';
-import type { Architecture } from '../runtimes/catalog.js';
+import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
 import { buildRootfsTarball } from './debootstrap.js';
+import { rootfsImageArchive } from './image-archive.js';
 import type { DebootstrapBase } from './definition.js';
 import { baseDigest, type ResolvedBase } from './resolve.js';
 
@@ -60,8 +60,8 @@ export async function buildDebootstrapImages(
     const tarball = join(rootfsDir, `${definition.name}-${digest}-${arch}.tar`);
     log(`debootstrap ${definition.source.suite} (${arch}) → ${tarball}`);
     await buildRootfsTarball(definition.source, arch, tarball, { onLine: log, signal: io.signal, env: io.env });
-    log(`importing ${rootfsTag}`);
-    await engine.importImage(createReadStream(tarball), rootfsTag, io.signal);
+    log(`loading ${rootfsTag}`);
+    await engine.loadImage(await rootfsImageArchive(tarball, rootfsTag, arch), io.signal);
   }
   const tags = {
     buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
@@ -77,7 +77,7 @@ export async function buildDebootstrapImages(
     try {
       await engine.buildImage(
         buildContext({ Dockerfile: dockerfile }),
-        { tag, labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest } },
+        { tag, labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest }, platform: architectureInfo(arch).dockerPlatform },
         log,
         io.signal,
       );

@@ -56,8 +56,8 @@ export interface ContainerEngine {
     onLine: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<string>;
-  /** Imports a root file system tarball as an image (`docker import`). */
-  importImage(rootfs: Readable, tag: string, signal?: AbortSignal): Promise<void>;
+  /** Loads a `docker save`-format archive (the image's tags come from its manifest). */
+  loadImage(archive: Readable, signal?: AbortSignal): Promise<void>;
   tagImage(id: string, tag: string): Promise<void>;
   /**
    * Creates and starts a container, streams its output line by line, and waits for it to exit.

@@ -130,9 +130,8 @@ export class DockerEngine implements ContainerEngine {
     return id ?? (await this.imageId(options.tag)) ?? options.tag;
   }
 
-  async importImage(rootfs: Readable, tag: string, signal?: AbortSignal): Promise<void> {
-    const [repo, version] = tag.split(/:(?=[^:]*$)/);
-    const stream = (await this.docker.importImage(rootfs, { repo, tag: version, abortSignal: signal })) as NodeJS.ReadableStream;
+  async loadImage(archive: Readable, signal?: AbortSignal): Promise<void> {
+    const stream = (await this.docker.loadImage(archive, { abortSignal: signal })) as NodeJS.ReadableStream;
     await followJsonStream(stream, () => {});
   }
 
