@@ -1,0 +1,130 @@
+import { stat } from 'node:fs/promises';
+import { auditLayer } from '../core/audit/audit-layer.js';
+import { countBySeverity } from '../core/audit/findings.js';
+import { loadSystemLibrariesFile } from '../core/audit/system-libraries.js';
+import { auditOsIds, resolveAuditTarget } from '../core/audit/target.js';
+import type { AuditFinding, AuditSeverity, SystemLibraries } from '../core/audit/types.js';
+import { UserError } from '../core/errors.js';
+import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
+import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
+import type { Architecture } from '../core/runtimes/catalog.js';
+import { defineCommand, stringOption } from './command.js';
+import type { CommandContext } from './command.js';
+
+const HEADINGS: Record<AuditSeverity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
+
+export const command = defineCommand({
+  name: 'audit <layer>',
+  summary:
+    'check a layer zip or folder for wrong-arch binaries, too-new glibc, missing .so files, Python ABI and layout problems',
+  help: [
+    'Reads every ELF file in the layer and checks it the way Lambda will load it from /opt:',
+    'e_machine against --arch, GLIBC_/GLIBCXX_ versions against the OS, each DT_NEEDED through',
+    'RPATH/RUNPATH ($ORIGIN), LD_LIBRARY_PATH and the runtime image, Python extension tags and',
+    'wheel tags, search paths, file modes and symlinks. Exit 1 when it finds errors.',
+    '',
+    'The runtime and arch default to those in the manifest beside a zip built by layerforge.',
+  ].join('\n'),
+  options: [
+    { flags: '--runtime <id>', description: 'Lambda runtime the layer is for, e.g. python3.12' },
+    {
+      flags: '--arch <arch>',
+      description: `${ARCHITECTURES.join(' or ')} (default: the manifest's, else x86_64)`,
+    },
+    {
+      flags: '--os <id>',
+      description: `audit against another OS than the runtime's: ${auditOsIds().join(', ')}`,
+    },
+    {
+      flags: '--system-libraries <file>',
+      description:
+        'sonames the runtime image provides, one per line or `ldconfig -p` output (required for --os debian12)',
+    },
+  ],
+  async run([layer = ''], options, ctx) {
+    const path = layer.startsWith('/') ? layer : `${ctx.cwd}/${layer}`;
+    const defaults = await manifestDefaults(path);
+    const runtime = stringOption(options, 'runtime') ?? defaults?.runtime;
+    if (!runtime) {
+      throw new UserError('which runtime is this layer for?', {
+        hint: 'pass --runtime, e.g. --runtime python3.12',
+      });
+    }
+    const archFlag = stringOption(options, 'arch');
+    const arch: Architecture = archFlag ? parseArchitecture(archFlag) : (defaults?.arch ?? 'x86_64');
+    const listFile = stringOption(options, 'systemLibraries');
+    const systemLibraries: SystemLibraries | undefined = listFile
+      ? await loadSystemLibrariesFile(listFile.startsWith('/') ? listFile : `${ctx.cwd}/${listFile}`, arch)
+      : undefined;
+    const target = await resolveAuditTarget({
+      runtime,
+      arch,
+      os: stringOption(options, 'os'),
+      systemLibraries,
+    });
+    const result = await auditLayer(path, target, { signal: ctx.signal });
+    const counts = countBySeverity(result.findings);
+    if (ctx.json) {
+      ctx.printJson({
+        findings: result.findings,
+        summary: {
+          errors: counts.error,
+          warnings: counts.warning,
+          notes: counts.info,
+          filesChecked: result.filesChecked,
+          elfFiles: result.elfFiles,
+          ms: result.ms,
+          target: {
+            runtime: target.runtime.id,
+            arch: target.arch,
+            os: target.os,
+            systemLibraries: target.systemLibraries.source,
+          },
+        },
+      });
+    } else {
+      render(ctx, layer, result.findings, target.os, target.systemLibraries.source, target.runtime.id, arch);
+      ctx.print(
+        `${counts.error > 0 ? '✗' : '✓'} ${counts.error} error(s), ${counts.warning} warning(s) in ${result.filesChecked} files` +
+          ` (${result.elfFiles} ELF), ${result.ms} ms`,
+      );
+    }
+    return counts.error > 0 ? 1 : 0;
+  },
+});
+
+/** The runtime and arch recorded in `<zip>.manifest.json`, when the zip has one. */
+async function manifestDefaults(
+  path: string,
+): Promise<{ runtime: string | undefined; arch: Architecture } | undefined> {
+  if (!path.toLowerCase().endsWith('.zip')) return undefined;
+  const manifestPath = manifestPathFor(path);
+  if (!(await stat(manifestPath).catch(() => undefined))) return undefined;
+  const manifest = await readManifest(manifestPath);
+  return { runtime: manifest.runtimes[0], arch: manifest.arch };
+}
+
+function render(
+  ctx: CommandContext,
+  layer: string,
+  findings: AuditFinding[],
+  os: { name: string; glibc: string },
+  librariesSource: string,
+  runtime: string,
+  arch: string,
+): void {
+  ctx.print(`audit ${layer} for ${runtime} on ${arch}: ${os.name}, glibc ${os.glibc}`);
+  ctx.print(`system libraries: ${librariesSource}`);
+  for (const severity of ['error', 'warning', 'info'] as const) {
+    const group = findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    ctx.print('');
+    ctx.print(`${HEADINGS[severity]} (${group.length}):`);
+    for (const f of group) {
+      ctx.print(`  ${f.file} [${f.code}]`);
+      ctx.print(`    ${f.reason}`);
+      ctx.print(`    hint: ${f.hint}`);
+    }
+  }
+  ctx.print('');
+}
