@@ -4,6 +4,8 @@ import { countBySeverity } from '../core/audit/findings.js';
 import { loadSystemLibrariesFile } from '../core/audit/system-libraries.js';
 import { auditOsIds, resolveAuditTarget } from '../core/audit/target.js';
 import type { AuditFinding, AuditSeverity, SystemLibraries } from '../core/audit/types.js';
+import { standInSystemLibraries } from '../core/base-images/stand-in-libraries.js';
+import { DockerEngine } from '../core/engine/docker-engine.js';
 import { UserError } from '../core/errors.js';
 import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
 import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
@@ -38,7 +40,7 @@ export const command = defineCommand({
     {
       flags: '--system-libraries <file>',
       description:
-        'sonames the runtime image provides, one per line or `ldconfig -p` output (required for --os debian12)',
+        'sonames the runtime image provides, one per line or `ldconfig -p` output (default for --os debian12: read from its runtime image)',
     },
   ],
   async run([layer = ''], options, ctx) {
@@ -53,13 +55,16 @@ export const command = defineCommand({
     const archFlag = stringOption(options, 'arch');
     const arch: Architecture = archFlag ? parseArchitecture(archFlag) : (defaults?.arch ?? 'x86_64');
     const listFile = stringOption(options, 'systemLibraries');
+    const os = stringOption(options, 'os');
     const systemLibraries: SystemLibraries | undefined = listFile
       ? await loadSystemLibrariesFile(listFile.startsWith('/') ? listFile : `${ctx.cwd}/${listFile}`, arch)
-      : undefined;
+      : os
+        ? await standInSystemLibraries(os, arch, new DockerEngine(ctx.env.DOCKER_HOST), { env: ctx.env, signal: ctx.signal })
+        : undefined;
     const target = await resolveAuditTarget({
       runtime,
       arch,
-      os: stringOption(options, 'os'),
+      os,
       systemLibraries,
     });
     const result = await auditLayer(path, target, { signal: ctx.signal });
