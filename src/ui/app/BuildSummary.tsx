@@ -1,0 +1,109 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { formatBytes } from '../format.js';
+import type { BuildState } from './build-state.js';
+import { NARROW } from './layout.js';
+import { displayPath, nextSteps } from './next-steps.js';
+import { Styled } from './Styled.js';
+
+interface BuildSummaryProps {
+  state: BuildState;
+  cwd: string;
+  region: string | undefined;
+  columns: number;
+}
+
+function Line({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box>
+      <Box width={11} flexShrink={0}>
+        <Styled tone="muted">{label}</Styled>
+      </Box>
+      <Text>{children}</Text>
+    </Box>
+  );
+}
+
+/** The end of a build: where the layer is, its sizes and audit, and what to run next; or why it failed. */
+export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps) {
+  const narrow = columns < NARROW;
+  if (state.phase === 'failed' && state.failure) {
+    const { message, hint, details } = state.failure;
+    return (
+      <Box flexDirection="column">
+        <Styled tone="error" bold>
+          ✗ build failed: {message}
+        </Styled>
+        {details.map((line, i) => (
+          <Text key={i}>{`  ${line}`}</Text>
+        ))}
+        {hint ? <Styled tone="warn">hint: {hint}</Styled> : null}
+      </Box>
+    );
+  }
+  if (state.phase === 'cancelled' || state.phase === 'cancelling') {
+    return (
+      <Styled tone="warn">
+        {state.phase === 'cancelling'
+          ? '■ cancelling: stopping and removing the build container…'
+          : '■ build cancelled: the container was removed and nothing was written'}
+      </Styled>
+    );
+  }
+  if (state.phase !== 'done' || !state.done) return null;
+  const { done, size, manifestSizes, audit, tests } = state;
+  // Info findings (such as "audited against the stand-in") repeat what the warnings above say.
+  const findings = state.findings.filter((f) => f.severity !== 'info');
+  const unzipped = size?.unzippedBytes ?? manifestSizes?.unzippedBytes;
+  const zipped = size?.zippedBytes ?? manifestSizes?.zippedBytes;
+  const auditCounts = audit ?? manifestSizes?.audit;
+  return (
+    <Box flexDirection="column">
+      <Styled tone="ok" bold>
+        ✓ layer ready{done.cached ? ' (from the cache: same inputs as an earlier build)' : ''}
+      </Styled>
+      {narrow ? (
+        // Cut into a label column, a long path would wrap indented and not copy whole.
+        <>
+          <Styled tone="muted">zip</Styled>
+          <Text>{done.zipPath}</Text>
+        </>
+      ) : (
+        <Line label="zip">{done.zipPath}</Line>
+      )}
+      <Line label="manifest">{displayPath(done.manifestPath, cwd)}</Line>
+      <Line label="size">
+        {unzipped === undefined ? '?' : formatBytes(unzipped)} unzipped ·{' '}
+        {zipped === undefined ? '?' : formatBytes(zipped)} zipped
+        {size ? ` · ${size.fileCount} files` : ''}
+        {state.prunedBytes > 0 ? ` · pruning saved ${formatBytes(state.prunedBytes)}` : ''}
+      </Line>
+      <Line label="audit">
+        {auditCounts
+          ? `${auditCounts.errors} error(s), ${auditCounts.warnings} warning(s)${audit ? ` in ${audit.filesChecked} files` : ''}`
+          : 'not run'}
+      </Line>
+      {findings.slice(0, 3).map((f, i) => (
+        <Styled key={i} tone={f.severity === 'error' ? 'error' : 'warn'} wrap="truncate-end">
+          {'           '}
+          {f.severity}: {f.file}: {f.reason}
+        </Styled>
+      ))}
+      {findings.length > 3 ? (
+        <Styled tone="muted">
+          {'           '}… and {findings.length - 3} more: `layerforge inspect` lists them
+        </Styled>
+      ) : null}
+      {tests.length > 0 ? (
+        <Line label="tests">
+          {tests.filter((t) => t.ok).length}/{tests.length} smoke test(s) passed
+        </Line>
+      ) : null}
+      <Text> </Text>
+      <Styled tone="accent">next:</Styled>
+      {nextSteps(done.zipPath, cwd, region).map((command) => (
+        <Text key={command}>{`  ${command}`}</Text>
+      ))}
+    </Box>
+  );
+}
