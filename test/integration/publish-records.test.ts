@@ -1,58 +1,20 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetLayerVersionPolicyCommand, LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetLayerVersionPolicyCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { lockFileSchema } from '../../src/core/publish/lock-file.js';
-import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
+import { MOTO_ACCOUNT } from '../support/moto.js';
+import { useMotoProjects } from '../support/moto-project.js';
 import {
   TEST_CREDENTIALS,
-  isolateAwsProcessEnv,
   listFiles,
   makeLayerZip,
   runLayerforge,
   testAwsEnv,
-  type CliRun,
 } from '../support/publish-fixtures.js';
 
-let moto: MotoServer;
-let scratch: string;
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-publish-records-'));
-  isolateAwsProcessEnv(scratch);
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
-
-/** A fresh project folder with one layer zip in dist/. */
-async function project(content = 'print("hello")\n') {
-  const cwd = await mkdtemp(join(scratch, 'project-'));
-  const layer = await makeLayerZip(join(cwd, 'dist'), 'pandas-2.2.3-python3.12-x86_64', {
-    files: { 'python/hello.py': content, 'bin/tool': '#!/bin/sh\necho tool\n' },
-    recipe: { name: 'pandas', version: '2.2.3', license: 'BSD-3-Clause' },
-    runtimes: ['python3.12', 'python3.13'],
-  });
-  return { cwd, layer };
-}
-
-function lambda(region: string): LambdaClient {
-  return new LambdaClient({ region, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-}
-
-async function versionsOf(name: string, region = 'us-east-1'): Promise<number[]> {
-  const list = await lambda(region).send(new ListLayerVersionsCommand({ LayerName: name }));
-  return (list.LayerVersions ?? []).map((v) => v.Version ?? -1).sort((a, b) => a - b);
-}
-
-const publish = (cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
-  runLayerforge(['publish', ...args], { cwd, env: testAwsEnv(moto.endpoint, extraEnv) });
+const { server, project, lambda, versionsOf, publish } = useMotoProjects('lf-publish-records');
 
 describe('publish against moto: sharing, records, remote versions, secrets', () => {
   it('(e) shares publicly and with an account; re-running adds no statement twice', async () => {
@@ -195,7 +157,7 @@ describe('publish against moto: sharing, records, remote versions, secrets', () 
       ['versions', 'pandas-python312-x86_64', '--region', 'us-east-1', '--code-sha256', '--json'],
       {
         cwd,
-        env: testAwsEnv(moto.endpoint),
+        env: testAwsEnv(server().endpoint),
       },
     );
     expect(out.code, out.stderr).toBe(0);
@@ -211,7 +173,7 @@ describe('publish against moto: sharing, records, remote versions, secrets', () 
     ]);
     const table = await runLayerforge(['versions', 'pandas-python312-x86_64', '--region', 'us-east-1'], {
       cwd,
-      env: testAwsEnv(moto.endpoint),
+      env: testAwsEnv(server().endpoint),
     });
     expect(table.stdout).toMatch(/^REGION\s+VERSION\s+CREATED\s+RUNTIMES\s+ARCH$/m);
     expect(table.stdout).toMatch(/^us-east-1\s+1\s+\S+\s+python3\.12,python3\.13\s+x86_64$/m);
@@ -234,7 +196,7 @@ describe('publish against moto: sharing, records, remote versions, secrets', () 
       ]),
       await runLayerforge(['versions', 'pandas-python312-x86_64', '--region', 'us-east-1', '--code-sha256'], {
         cwd,
-        env: testAwsEnv(moto.endpoint),
+        env: testAwsEnv(server().endpoint),
       }),
       await runLayerforge(['arns', '--format', 'terraform'], { cwd, env: {} }),
     ];

@@ -1,62 +1,18 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetLayerVersionCommand, LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/core/aws/clients.js';
 import type { BuildLayer, BuildLayerOptions } from '../../src/core/build/types.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { ignoreEvents } from '../../src/core/events.js';
 import { publishLayer } from '../../src/core/publish/publish-layer.js';
-import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
-import {
-  TEST_CREDENTIALS,
-  isolateAwsProcessEnv,
-  makeLayerZip,
-  runLayerforge,
-  summaryOf,
-  testAwsEnv,
-  type CliRun,
-} from '../support/publish-fixtures.js';
+import { MOTO_ACCOUNT } from '../support/moto.js';
+import { useMotoProjects } from '../support/moto-project.js';
+import { makeLayerZip, runLayerforge, summaryOf, testAwsEnv } from '../support/publish-fixtures.js';
 
-let moto: MotoServer;
-let scratch: string;
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-publish-'));
-  isolateAwsProcessEnv(scratch);
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
-
-/** A fresh project folder with one layer zip in dist/. */
-async function project(content = 'print("hello")\n') {
-  const cwd = await mkdtemp(join(scratch, 'project-'));
-  const layer = await makeLayerZip(join(cwd, 'dist'), 'pandas-2.2.3-python3.12-x86_64', {
-    files: { 'python/hello.py': content, 'bin/tool': '#!/bin/sh\necho tool\n' },
-    recipe: { name: 'pandas', version: '2.2.3', license: 'BSD-3-Clause' },
-    runtimes: ['python3.12', 'python3.13'],
-  });
-  return { cwd, layer };
-}
-
-function lambda(region: string): LambdaClient {
-  return new LambdaClient({ region, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
-}
-
-async function versionsOf(name: string, region = 'us-east-1'): Promise<number[]> {
-  const list = await lambda(region).send(new ListLayerVersionsCommand({ LayerName: name }));
-  return (list.LayerVersions ?? []).map((v) => v.Version ?? -1).sort((a, b) => a - b);
-}
-
-const publish = (cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
-  runLayerforge(['publish', ...args], { cwd, env: testAwsEnv(moto.endpoint, extraEnv) });
+const { server, scratch, project, lambda, versionsOf, publish } = useMotoProjects('lf-publish');
 
 describe('publish against moto', () => {
   it('(a) publishes once, then reuses the version for the same zip', async () => {
@@ -147,7 +103,7 @@ describe('publish against moto', () => {
   });
 
   it('publish <recipe> builds first through the injected buildLayer, then publishes its zip', async () => {
-    const cwd = await mkdtemp(join(scratch, 'recipe-'));
+    const cwd = await mkdtemp(join(scratch(), 'recipe-'));
     const calls: BuildLayerOptions[] = [];
     const buildLayer: BuildLayer = async (options) => {
       calls.push(options);
@@ -163,7 +119,7 @@ describe('publish against moto', () => {
         cached: false,
       };
     };
-    const env = testAwsEnv(moto.endpoint);
+    const env = testAwsEnv(server().endpoint);
     const clients = createAwsClients({ env });
     const summary = await publishLayer(
       {
@@ -186,7 +142,7 @@ describe('publish against moto', () => {
   it('an interruption stops cleanly: InterruptedError, no lock file', async () => {
     const { cwd, layer } = await project();
     const controller = new AbortController();
-    const env = testAwsEnv(moto.endpoint);
+    const env = testAwsEnv(server().endpoint);
     const clients = createAwsClients({ env });
     const attempt = publishLayer(
       { target: layer.zipPath, regions: ['us-east-1', 'eu-west-1'], cwd, env, concurrency: 1 },
@@ -206,10 +162,10 @@ describe('publish against moto', () => {
 
   it('reaches AWS through --endpoint-url or the service-specific endpoint variables', async () => {
     const { cwd, layer } = await project();
-    const bare = { ...testAwsEnv(moto.endpoint) };
+    const bare = { ...testAwsEnv(server().endpoint) };
     delete bare.AWS_ENDPOINT_URL;
     const flag = await runLayerforge(
-      ['publish', layer.zipPath, '--region', 'us-east-1', '--endpoint-url', moto.endpoint],
+      ['publish', layer.zipPath, '--region', 'us-east-1', '--endpoint-url', server().endpoint],
       {
         cwd,
         env: bare,
@@ -227,7 +183,10 @@ describe('publish against moto', () => {
         '--create-bucket',
         '--json',
       ],
-      { cwd, env: { ...bare, AWS_ENDPOINT_URL_LAMBDA: moto.endpoint, AWS_ENDPOINT_URL_S3: moto.endpoint } },
+      {
+        cwd,
+        env: { ...bare, AWS_ENDPOINT_URL_LAMBDA: server().endpoint, AWS_ENDPOINT_URL_S3: server().endpoint },
+      },
     );
     expect(perService.code, perService.stderr).toBe(0);
     expect(perService.events.some((e) => e.type === 'publish.upload')).toBe(true);
