@@ -37,7 +37,8 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
 /** A content-addressed digest of the build inputs: recipe files, images, target, layerforge version. */
 export async function inputsDigest(inputs: BuildInputs): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(`layerforge ${layerforgeVersion}\n`);
+  // zlib decides the compressed bytes: another zlib gives another (equally valid) zip.
+  hash.update(`layerforge ${layerforgeVersion}\nzlib ${process.versions.zlib ?? '?'}\n`);
   hash.update(`runtime ${inputs.runtime}\narch ${inputs.arch}\nbase ${inputs.base}\n`);
   hash.update(`build-image ${inputs.buildImageId}\nruntime-image ${inputs.runtimeImageId}\n`);
   for (const key of Object.keys(inputs.options).sort()) hash.update(`option ${key}=${String(inputs.options[key])}\n`);
