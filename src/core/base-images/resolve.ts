@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { architectureInfo, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
@@ -20,10 +20,15 @@ export interface ResolvedBase {
   loaded: LoadedBaseImage;
 }
 
-/** sha256 over the base folder's files and layerforge's version: its images' cache key. */
+/**
+ * sha256 over what the base's images are built from (base.yaml and the Dockerfiles it names)
+ * and layerforge's version: their cache key. Other files in the folder do not invalidate them.
+ */
 export async function baseDigest(loaded: LoadedBaseImage, arch: Architecture): Promise<string> {
   const hash = createHash('sha256').update(`layerforge ${layerforgeVersion}\narch ${arch}\n`);
-  for (const name of (await readdir(loaded.dir)).sort()) {
+  const definition = loaded.definition;
+  const inputs = ['base.yaml', ...('build' in definition ? [definition.build, definition.runtime] : [])];
+  for (const name of inputs.sort()) {
     hash.update(`${name}\n`).update(await readFile(join(loaded.dir, name)));
   }
   return hash.digest('hex');
