@@ -6,11 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { JobFailedError } from '../errors.js';
 import type { EventSink } from '../events.js';
+import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
 
 /** A path inside the layer (relative to /opt), or undefined when the entry is /opt itself. */
 function layerPath(name: string, root: string): string | undefined {
   const normalized = posix.normalize(name.replace(/^\.\//, ''));
-  if (normalized.startsWith('/') || normalized.split('/').includes('..')) {
+  if (isUnsafeEntryName(normalized)) {
     throw new JobFailedError(`the container's /opt holds an entry with an unsafe path: ${name}`);
   }
   const prefix = `${root}/`;
@@ -34,8 +35,7 @@ export function safeLinkTarget(path: string, target: string): string {
     }
     relativeTarget = posix.relative(posix.dirname(`/opt/${path}`), target) || '.';
   }
-  const resolved = posix.normalize(posix.join(posix.dirname(path), relativeTarget));
-  if (resolved === '..' || resolved.startsWith('../')) {
+  if (resolveLayerLink(path, relativeTarget).kind !== 'inside') {
     throw new JobFailedError(`symlink ${path} → ${target} escapes the layer`, {
       hint: 'a layer is extracted to /opt: links must stay inside it',
     });

@@ -4,6 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { JobFailedError, throwIfAborted } from '../errors.js';
+import { isUnsafeEntryName } from './link.js';
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -29,7 +30,7 @@ export async function extractLayerZip(zipPath: string, destination: string, sign
     for (const entry of entries) {
       throwIfAborted(signal);
       const name = posix.normalize(entry.fileName);
-      if (name.startsWith('/') || name.split('/').includes('..')) {
+      if (isUnsafeEntryName(name)) {
         throw new JobFailedError(`zip entry ${entry.fileName} would land outside /opt`);
       }
       const target = join(destination, name);
