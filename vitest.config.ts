@@ -1,14 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  pool: 'forks' as const,
+  poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  testTimeout: 30_000,
+  // Integration tests may build base images on first use.
+  hookTimeout: 600_000,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // Integration tests drive a real Docker engine and moto: one file at a time keeps
-    // the 2-core machines from timing out while images build.
-    fileParallelism: true,
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 600_000,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'core',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: ['test/ui/**'],
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'ui',
+          include: ['test/ui/**/*.test.ts', 'test/ui/**/*.test.tsx'],
+          // The ink tests emulate an interactive terminal: ink renders frame by frame only outside
+          // CI (it reads CI once, on import), and colours need a terminal that supports them.
+          env: { CI: 'false' },
+        },
+      },
+    ],
   },
 });
