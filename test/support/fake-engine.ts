@@ -1,0 +1,110 @@
+import { Readable } from 'node:stream';
+import type { ContainerEngine, ContainerRun, ContainerSpec } from '../../src/core/engine/container-engine.js';
+
+/** What a fake container prints and how it exits. */
+export interface FakeRunResult {
+  lines?: string[];
+  exitCode?: number;
+}
+
+export interface FakeContainer {
+  id: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * An in-memory ContainerEngine for unit tests: images and containers are plain maps, every call
+ * is recorded, and `onRun` decides what a container prints. It starts no process.
+ */
+export class FakeEngine implements ContainerEngine {
+  readonly endpoint: string;
+  /** Image reference → id and architecture. */
+  readonly images = new Map<string, { id: string; architecture: string }>();
+  readonly containers = new Map<string, FakeContainer>();
+  /** Specs of every container run, in order. */
+  readonly runs: ContainerSpec[] = [];
+  readonly removed: string[] = [];
+  readonly pulls: { reference: string; platform: string }[] = [];
+  readonly builds: { tag: string; labels: Record<string, string>; platform?: string }[] = [];
+  readonly tags: { id: string; tag: string }[] = [];
+  loads = 0;
+  pings = 0;
+  onRun: (spec: ContainerSpec) => FakeRunResult = () => ({});
+  private nextId = 1;
+
+  constructor(endpoint = 'fake://engine') {
+    this.endpoint = endpoint;
+  }
+
+  /** Adds a container as if an earlier run had left it behind. */
+  addContainer(labels: Record<string, string>): string {
+    const id = `container-${this.nextId++}`;
+    this.containers.set(id, { id, labels });
+    return id;
+  }
+
+  async ping(): Promise<void> {
+    this.pings += 1;
+  }
+
+  async imageId(reference: string): Promise<string | undefined> {
+    return this.images.get(reference)?.id;
+  }
+
+  async imageArchitecture(reference: string): Promise<string | undefined> {
+    return this.images.get(reference)?.architecture;
+  }
+
+  async pullImage(reference: string, platform: string, onLine: (line: string) => void): Promise<void> {
+    this.pulls.push({ reference, platform });
+    onLine(`pulled ${reference}`);
+    this.images.set(reference, {
+      id: `sha256:pulled-${this.nextId++}`,
+      architecture: platform.split('/')[1] ?? '',
+    });
+  }
+
+  async buildImage(
+    context: Readable,
+    options: { tag: string; labels: Record<string, string>; platform?: string },
+  ): Promise<string> {
+    // Drain the context as the real engine would read it.
+    for await (const _chunk of context) void _chunk;
+    this.builds.push(options);
+    const id = `sha256:built-${this.nextId++}`;
+    this.images.set(options.tag, { id, architecture: options.platform?.split('/')[1] ?? 'amd64' });
+    return id;
+  }
+
+  async loadImage(archive: Readable): Promise<void> {
+    for await (const _chunk of archive) void _chunk;
+    this.loads += 1;
+  }
+
+  async tagImage(id: string, tag: string): Promise<void> {
+    this.tags.push({ id, tag });
+  }
+
+  async runContainer(spec: ContainerSpec, onLine: (line: string) => void): Promise<ContainerRun> {
+    this.runs.push(spec);
+    const id = this.addContainer({ ...spec.labels });
+    const result = this.onRun(spec);
+    for (const line of result.lines ?? []) onLine(line);
+    return { id, exitCode: result.exitCode ?? 0 };
+  }
+
+  async copyFrom(): Promise<Readable> {
+    return Readable.from([]);
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    this.removed.push(containerId);
+    this.containers.delete(containerId);
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<FakeContainer[]> {
+    return [...this.containers.values()].filter((c) =>
+      Object.entries(labels).every(([key, value]) => c.labels[key] === value),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadBaseImage, type LoadedBaseImage } from '../../../src/core/base-images/definition.js';
+import { baseDigest, resolveBase } from '../../../src/core/base-images/resolve.js';
+import { UserError } from '../../../src/core/errors.js';
+import { bundledBaseImagesDir } from '../../../src/core/paths.js';
+import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+
+let root: string;
+let copy: LoadedBaseImage;
+
+beforeEach(async () => {
+  // A copy of the bundled stand-in, so its files can change without touching the real one.
+  root = await mkdtemp(join(tmpdir(), 'layerforge-base-'));
+  await cp(join(bundledBaseImagesDir, 'debian12'), join(root, 'debian12'), { recursive: true });
+  copy = await loadBaseImage('debian12', root);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function append(name: string, text: string): Promise<void> {
+  await writeFile(join(copy.dir, name), text, { flag: 'a' });
+}
+
+describe('baseDigest', () => {
+  it('is stable for the same files', async () => {
+    const digest = await baseDigest(copy, 'x86_64');
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(await baseDigest(await loadBaseImage('debian12', root), 'x86_64')).toBe(digest);
+  });
+
+  it('differs per arch', async () => {
+    expect(await baseDigest(copy, 'arm64')).not.toBe(await baseDigest(copy, 'x86_64'));
+  });
+
+  it.each([['base.yaml'], ['build.Dockerfile'], ['runtime.Dockerfile']])(
+    'changes when %s changes',
+    async (name) => {
+      const before = await baseDigest(copy, 'x86_64');
+      await append(name, '\n# a change\n');
+      expect(await baseDigest(copy, 'x86_64')).not.toBe(before);
+    },
+  );
+
+  it('does not change for a file the definition does not name', async () => {
+    const before = await baseDigest(copy, 'x86_64');
+    await writeFile(join(copy.dir, 'NOTES.md'), 'unrelated\n');
+    await writeFile(join(copy.dir, 'experiment.Dockerfile'), 'FROM scratch\n');
+    expect(await baseDigest(copy, 'x86_64')).toBe(before);
+  });
+});
+
+describe('resolveBase', () => {
+  it('resolves the official images from the runtime catalog', async () => {
+    const lambda = await loadBaseImage('lambda');
+    const runtime = getRuntime('python3.12');
+    expect(await resolveBase(lambda, runtime, 'arm64')).toMatchObject({
+      name: 'lambda',
+      standIn: false,
+      os: runtime.os,
+      packageManager: 'dnf',
+      buildImage: runtime.buildImage('arm64'),
+      runtimeImage: runtime.runtimeImage,
+      platform: 'linux/arm64',
+      arch: 'arm64',
+    });
+    expect((await resolveBase(lambda, getRuntime('python3.11'), 'x86_64')).packageManager).toBe('yum');
+  });
+
+  it('names the stand-in’s images after its digest and arch, and builds on its own OS', async () => {
+    const base = await resolveBase(copy, getRuntime('python3.11'), 'arm64');
+    const digest = (await baseDigest(copy, 'arm64')).slice(0, 16);
+    expect(base).toMatchObject({
+      name: 'debian12',
+      standIn: true,
+      os: { id: 'debian12', glibc: '2.36' },
+      packageManager: 'apt',
+      buildImage: `layerforge/debian12-build:${digest}-arm64`,
+      runtimeImage: `layerforge/debian12-runtime:${digest}-arm64`,
+      platform: 'linux/arm64',
+    });
+  });
+
+  it('refuses a runtime the stand-in cannot serve, naming the ones it does', async () => {
+    const error = await resolveBase(copy, getRuntime('python3.12'), 'x86_64').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe('base debian12 cannot stand in for python3.12');
+    expect((error as UserError).hint).toContain('it serves python3.11, provided.al2, provided.al2023');
+    expect((error as UserError).hint).toContain('Python 3.11');
+  });
+
+  it('refuses an arch the base has no images for', async () => {
+    const x86Only = { ...copy, definition: { ...copy.definition, architectures: ['x86_64' as const] } };
+    const error = await resolveBase(x86Only, getRuntime('python3.11'), 'arm64').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe('base debian12 has no arm64 images');
+    expect((error as UserError).hint).toBe('it supports x86_64');
+  });
+});

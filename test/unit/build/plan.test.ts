@@ -1,0 +1,259 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildEnvironment, buildPlan, manylinuxPlatforms, shellQuote } from '../../../src/core/build/plan.js';
+import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { handBase, makeRecipe } from './helpers.js';
+
+/** Runs a shell script with sh; the plan needs $WORK, which the container's environment gives. */
+async function runPlan(script: string): Promise<{ status: number | null; stderr: string }> {
+  const work = await mkdtemp(join(tmpdir(), 'layerforge-plan-'));
+  try {
+    const result = spawnSync('sh', ['-c', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, WORK: work },
+    });
+    return { status: result.status, stderr: result.stderr };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function syntaxErrors(script: string): string {
+  const result = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
+  return `${result.status}${result.stderr}`;
+}
+
+describe('shellQuote', () => {
+  it.each([
+    ['plain'],
+    ['two words'],
+    ["it's"],
+    ["''"],
+    ['$HOME and ${PATH}'],
+    ['`id` and $(id)'],
+    ['"double" \\ back\\slash'],
+    ['*?[a]; rm -rf /; echo &'],
+    ['line one\nline two'],
+    ['-n'],
+    [''],
+  ])('round-trips %j through sh', (value) => {
+    const result = spawnSync('sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(value);
+  });
+
+  it('wraps in single quotes and escapes embedded ones', () => {
+    expect(shellQuote("a'b")).toBe("'a'\\''b'");
+  });
+});
+
+describe('manylinuxPlatforms', () => {
+  it('lists every tag a glibc 2.26 x86_64 system loads, newest first', () => {
+    expect(manylinuxPlatforms('2.26', 'x86_64')).toEqual([
+      'manylinux_2_26_x86_64',
+      'manylinux_2_25_x86_64',
+      'manylinux_2_24_x86_64',
+      'manylinux_2_23_x86_64',
+      'manylinux_2_22_x86_64',
+      'manylinux_2_21_x86_64',
+      'manylinux_2_20_x86_64',
+      'manylinux_2_19_x86_64',
+      'manylinux_2_18_x86_64',
+      'manylinux_2_17_x86_64',
+      'manylinux2014_x86_64',
+      'manylinux2010_x86_64',
+      'manylinux1_x86_64',
+    ]);
+  });
+
+  it('has no manylinux2010 or manylinux1 tags for aarch64, which those policies never covered', () => {
+    const tags = manylinuxPlatforms('2.26', 'aarch64');
+    expect(tags).toHaveLength(11);
+    expect(tags[0]).toBe('manylinux_2_26_aarch64');
+    expect(tags.at(-2)).toBe('manylinux_2_17_aarch64');
+    expect(tags.at(-1)).toBe('manylinux2014_aarch64');
+  });
+
+  it('starts at the glibc given: 2.34 for Amazon Linux 2023', () => {
+    const tags = manylinuxPlatforms('2.34', 'x86_64');
+    expect(tags[0]).toBe('manylinux_2_34_x86_64');
+    expect(tags).not.toContain('manylinux_2_35_x86_64');
+    expect(tags).toContain('manylinux_2_17_x86_64');
+  });
+});
+
+describe('buildPlan: OS packages', () => {
+  const recipe = makeRecipe({
+    install: { packages: { al2023: ['libpq', 'zlib'], debian12: ['libpq5', 'zlib1g'] }, script: 'build.sh' },
+  });
+
+  it('installs with apt on debian12', () => {
+    const plan = buildPlan(recipe, getRuntime('provided.al2023'), handBase('debian12'));
+    const lines = plan.split('\n');
+    expect(lines).toContain('apt-get update -qq');
+    expect(lines).toContain("apt-get install -y --no-install-recommends 'libpq5' 'zlib1g'");
+    expect(plan).not.toMatch(/dnf|yum/);
+  });
+
+  it('installs with dnf on al2023', () => {
+    const plan = buildPlan(recipe, getRuntime('provided.al2023'), handBase('al2023'));
+    expect(plan.split('\n')).toContain("dnf install -y 'libpq' 'zlib'");
+    expect(plan).not.toContain('apt-get');
+  });
+
+  it('fails the build with exit 3 when the recipe lists no packages for the base OS', async () => {
+    const plan = buildPlan(recipe, getRuntime('provided.al2'), handBase('al2'));
+    const lines = plan.split('\n');
+    const exit = lines.indexOf('exit 3');
+    expect(exit).toBeGreaterThan(0);
+    expect(lines[exit - 1]).toBe("echo 'layerforge: the recipe lists no packages for al2' >&2");
+    expect(plan).not.toContain('yum install');
+    expect(await runPlan(plan)).toEqual({
+      status: 3,
+      stderr: 'layerforge: the recipe lists no packages for al2\n',
+    });
+  });
+
+  it('has no package step when the recipe lists no packages', () => {
+    const plan = buildPlan(makeRecipe(), getRuntime('provided.al2023'), handBase('al2023'));
+    expect(plan).not.toMatch(/apt-get|dnf|yum|exit 3/);
+  });
+});
+
+describe('buildPlan: Python requirements', () => {
+  const recipe = makeRecipe({
+    runtimes: ['python3.11', 'python3.12'],
+    install: { python: { requirements: ['msgpack==1.1.0', 'numpy>=2; python_version >= "3.9"'] } },
+  });
+
+  /** The pip command line, split into words (the quoted requirements kept whole). */
+  function pipLine(plan: string): string {
+    const line = plan.split('\n').find((l) => l.startsWith('python3 -m pip install'));
+    if (!line) throw new Error(`no pip line in:\n${plan}`);
+    return line;
+  }
+
+  it('targets /opt/python for the runtime’s Python, with tags from the runtime’s glibc, not the base’s', () => {
+    // python3.11 runs on Amazon Linux 2 (glibc 2.26); the debian12 stand-in has glibc 2.36.
+    const line = pipLine(buildPlan(recipe, getRuntime('python3.11'), handBase('debian12', 'arm64')));
+    expect(line).toContain('--target /opt/python ');
+    expect(line).toContain('--only-binary=:all: --implementation cp --python-version 3.11 --abi cp311');
+    const platforms = [...line.matchAll(/--platform (\S+)/g)].map((m) => m[1]);
+    expect(platforms).toEqual(manylinuxPlatforms('2.26', 'aarch64'));
+    expect(line).not.toContain('manylinux_2_36');
+    expect(line.endsWith(` 'msgpack==1.1.0' 'numpy>=2; python_version >= "3.9"'`)).toBe(true);
+  });
+
+  it('follows the runtime: python3.12 gets cp312 and Amazon Linux 2023’s glibc on x86_64', () => {
+    const line = pipLine(buildPlan(recipe, getRuntime('python3.12'), handBase('al2023')));
+    expect(line).toContain('--python-version 3.12 --abi cp312');
+    const platforms = [...line.matchAll(/--platform (\S+)/g)].map((m) => m[1]);
+    expect(platforms).toEqual(manylinuxPlatforms('2.34', 'x86_64'));
+  });
+
+  it('lets pip build from source, for the build image, when binaryOnly is false', () => {
+    const sdist = makeRecipe({
+      runtimes: ['python3.12'],
+      install: { python: { requirements: ['pure-thing==1.0'], binaryOnly: false } },
+    });
+    const line = pipLine(buildPlan(sdist, getRuntime('python3.12'), handBase('al2023')));
+    expect(line).not.toMatch(/--only-binary|--platform|--abi/);
+    expect(line).toContain("--target /opt/python 'pure-thing==1.0'");
+  });
+});
+
+describe('buildPlan: script and export', () => {
+  it('picks the script written for the base OS', () => {
+    const recipe = makeRecipe({
+      install: { script: { al2023: 'build-al.sh', debian12: 'build-debian.sh' } },
+    });
+    const onDebian = buildPlan(recipe, getRuntime('provided.al2023'), handBase('debian12'));
+    const onAl2023 = buildPlan(recipe, getRuntime('provided.al2023'), handBase('al2023'));
+    expect(onDebian).toContain("bash '/recipe/build-debian.sh'");
+    expect(onDebian).not.toContain('build-al.sh');
+    expect(onAl2023).toContain("bash '/recipe/build-al.sh'");
+    expect(onAl2023).not.toContain('build-debian.sh');
+  });
+
+  it('exits 3 when no script is written for the base OS', async () => {
+    const recipe = makeRecipe({ install: { script: { al2023: 'build-al.sh' } } });
+    const plan = buildPlan(recipe, getRuntime('provided.al2'), handBase('al2'));
+    expect(plan).toContain("echo 'layerforge: the recipe has no build script for al2' >&2\nexit 3");
+    expect((await runPlan(plan)).status).toBe(3);
+  });
+
+  it('runs one script on every OS, from $WORK, with bash when there is one', () => {
+    const plan = buildPlan(makeRecipe(), getRuntime('provided.al2023'), handBase('al2'));
+    expect(plan).toContain(
+      `cd "$WORK"\nif command -v bash >/dev/null; then bash '/recipe/build.sh'; else sh '/recipe/build.sh'; fi`,
+    );
+  });
+
+  it('exports binaries, libraries and data folders, quoted', () => {
+    const recipe = makeRecipe({
+      export: {
+        binaries: ['psql'],
+        libraries: ['libpq.so.5'],
+        data: [{ from: '/usr/share/proj', to: 'share/proj' }],
+      },
+    });
+    const plan = buildPlan(recipe, getRuntime('provided.al2023'), handBase('al2023'));
+    expect(plan.split('\n')).toContain(
+      "sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt 'bin:psql' 'lib:libpq.so.5' 'data:/usr/share/proj:share/proj'",
+    );
+  });
+
+  it('runs packages, then pip, then the script, then the export, in a strict shell', () => {
+    const recipe = makeRecipe({
+      runtimes: ['python3.12'],
+      install: {
+        packages: { al2023: ['libpq'] },
+        python: { requirements: ['psycopg==3.2.3'] },
+        script: 'build.sh',
+      },
+    });
+    const plan = buildPlan(recipe, getRuntime('python3.12'), handBase('al2023'));
+    const at = (text: string) => plan.indexOf(text);
+    expect(plan.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(at('set -eu')).toBeGreaterThan(0);
+    expect(at('dnf install')).toBeGreaterThan(at('set -eu'));
+    expect(at('python3 -m pip install')).toBeGreaterThan(at('dnf install'));
+    expect(at("bash '/recipe/build.sh'")).toBeGreaterThan(at('python3 -m pip install'));
+    expect(at('export-closure.sh')).toBeGreaterThan(at("bash '/recipe/build.sh'"));
+    expect(plan.endsWith('echo "layerforge: build steps done"\n')).toBe(true);
+    expect(syntaxErrors(plan)).toBe('0');
+  });
+});
+
+describe('buildEnvironment', () => {
+  it('gives a python build the runtime’s Python version and the base’s OS and glibc', () => {
+    expect(buildEnvironment(getRuntime('python3.12'), handBase('al2023', 'arm64'), 4)).toEqual({
+      PREFIX: '/opt',
+      JOBS: '4',
+      WORK: '/tmp/layerforge-work',
+      SOURCES: '/sources',
+      RECIPE_DIR: '/recipe',
+      LAYERFORGE_RUNTIME: 'python3.12',
+      LAYERFORGE_RUNTIME_FAMILY: 'python',
+      LAYERFORGE_ARCH: 'arm64',
+      LAYERFORGE_OS: 'al2023',
+      LAYERFORGE_GLIBC: '2.34',
+      PYTHON_VERSION: '3.12',
+      PKG_CONFIG_PATH: '/opt/lib/pkgconfig',
+      PIP_BREAK_SYSTEM_PACKAGES: '1',
+    });
+  });
+
+  it('has no PYTHON_VERSION for other runtimes', () => {
+    const env = buildEnvironment(getRuntime('provided.al2023'), handBase('debian12'), 2);
+    expect(env).not.toHaveProperty('PYTHON_VERSION');
+    expect(env).toMatchObject({
+      LAYERFORGE_RUNTIME_FAMILY: 'provided',
+      LAYERFORGE_OS: 'debian12',
+      JOBS: '2',
+    });
+  });
+});

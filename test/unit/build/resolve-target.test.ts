@@ -1,0 +1,139 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactName, resolveBuildTarget } from '../../../src/core/build/resolve-target.js';
+import type { BuildLayerOptions } from '../../../src/core/build/types.js';
+import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
+import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
+
+let ownRecipes: string;
+beforeAll(async () => {
+  // A recipe with Python requirements that also lists a provided runtime.
+  ownRecipes = await mkdtemp(join(tmpdir(), 'layerforge-target-'));
+  await mkdir(join(ownRecipes, 'py-mixed'));
+  await writeFile(
+    join(ownRecipes, 'py-mixed', 'recipe.yaml'),
+    [
+      'name: py-mixed',
+      'version: 0.4.0',
+      'summary: python requirements plus a provided runtime',
+      'license: MIT',
+      'homepage: https://example.com/py-mixed',
+      'runtimes: [python3.12, provided.al2023]',
+      'architectures: [x86_64, arm64]',
+      'install:',
+      '  python:',
+      '    requirements: [msgpack==1.1.0]',
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(async () => {
+  await rm(ownRecipes, { recursive: true, force: true });
+});
+
+function resolve(options: Partial<BuildLayerOptions> & { recipe: string }) {
+  return resolveBuildTarget({ recipeDirs: [FIXTURES, ownRecipes], env: {}, ...options });
+}
+
+/** The UserError a promise rejects with; fails the test when it resolves or throws anything else. */
+async function userError(promise: Promise<unknown>): Promise<UserError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  expect(error).not.toBeInstanceOf(JobFailedError);
+  expect((error as UserError).exitCode).toBe(ExitCode.badInput);
+  return error as UserError;
+}
+
+describe('resolveBuildTarget', () => {
+  it('defaults to the recipe’s first runtime, x86_64 and the official images', async () => {
+    const target = await resolve({ recipe: 'flaky' });
+    expect(target.loaded.recipe.name).toBe('flaky');
+    expect(target.runtime.id).toBe('provided.al2023');
+    expect(target.arch).toBe('x86_64');
+    expect(target.base).toMatchObject({
+      name: 'lambda',
+      standIn: false,
+      os: { id: 'al2023', glibc: '2.34' },
+      packageManager: 'dnf',
+      buildImage: getRuntime('provided.al2023').buildImage('x86_64'),
+      platform: 'linux/amd64',
+    });
+  });
+
+  it('takes the runtime and arch asked for', async () => {
+    const target = await resolve({ recipe: 'flaky', runtime: 'provided.al2', arch: 'arm64' });
+    expect(target.runtime.id).toBe('provided.al2');
+    expect(target.base).toMatchObject({ os: { id: 'al2' }, packageManager: 'yum', platform: 'linux/arm64' });
+  });
+
+  it('reads the base from LAYERFORGE_BASE, and --base wins over it', async () => {
+    const fromEnv = await resolve({ recipe: 'flaky', env: { LAYERFORGE_BASE: 'debian12' } });
+    expect(fromEnv.base).toMatchObject({ name: 'debian12', standIn: true, os: { id: 'debian12' } });
+    const fromOption = await resolve({
+      recipe: 'flaky',
+      base: 'lambda',
+      env: { LAYERFORGE_BASE: 'debian12' },
+    });
+    expect(fromOption.base.name).toBe('lambda');
+  });
+
+  it('refuses a runtime the recipe does not support', async () => {
+    const error = await userError(resolve({ recipe: 'slow', runtime: 'python3.12' }));
+    expect(error.message).toBe('recipe slow does not support python3.12');
+    expect(error.hint).toBe('it supports provided.al2023');
+  });
+
+  it('refuses a runtime id Lambda does not have', async () => {
+    const error = await userError(resolve({ recipe: 'slow', runtime: 'python3.99' }));
+    expect(error.message).toBe('unknown Lambda runtime "python3.99"');
+  });
+
+  it('refuses an arch the recipe does not support', async () => {
+    const error = await userError(resolve({ recipe: 'slow', arch: 'arm64' }));
+    expect(error.message).toBe('recipe slow does not support arm64');
+    expect(error.hint).toBe('it supports x86_64');
+  });
+
+  it('refuses Python requirements for a provided runtime, pointing at the python ones', async () => {
+    const error = await userError(resolve({ recipe: 'py-mixed', runtime: 'provided.al2023' }));
+    expect(error.message).toBe(
+      'recipe py-mixed installs Python packages, which need a python runtime, not provided.al2023',
+    );
+    expect(error.hint).toBe('pick one of python3.12');
+  });
+
+  it('refuses an unknown base, listing the known ones', async () => {
+    const error = await userError(resolve({ recipe: 'flaky', base: 'alpine' }));
+    expect(error.message).toBe('unknown base image "alpine"');
+    expect(error.hint).toContain('debian12');
+    expect(error.hint).toContain('lambda');
+  });
+
+  it('refuses a stand-in base that cannot serve the runtime', async () => {
+    const error = await userError(resolve({ recipe: 'py-mixed', base: 'debian12' }));
+    expect(error.message).toBe('base debian12 cannot stand in for python3.12');
+  });
+
+  it('refuses an unknown recipe', async () => {
+    const error = await userError(resolve({ recipe: 'no-such-recipe-here' }));
+    expect(error.message).toBe('no recipe named "no-such-recipe-here"');
+  });
+});
+
+describe('artifactName', () => {
+  it('names the zip after recipe, version, runtime and arch', async () => {
+    expect(artifactName(await resolve({ recipe: 'flaky', runtime: 'provided.al2', arch: 'arm64' }))).toBe(
+      'flaky-1.0.0-provided.al2-arm64.zip',
+    );
+    expect(artifactName(await resolve({ recipe: 'py-native', base: 'debian12' }))).toBe(
+      'py-native-1.0.0-python3.11-x86_64.zip',
+    );
+  });
+});
