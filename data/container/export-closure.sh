@@ -40,12 +40,25 @@ for item in "$@"; do
   esac
 done
 
+# Plugins deeper than /opt/bin and /opt/lib (ImageMagick's coders, R's packages) need their
+# libraries too: a recipe's script names such folders or files under /opt, one path or glob per
+# line, in $WORK/closure-dirs; their shared objects and executables join the scan.
+scan=/tmp/layerforge-closure-scan
+for file in /opt/bin/* /opt/lib/*; do echo "$file"; done > "$scan"
+if [ -f "${WORK:-/nonexistent}/closure-dirs" ]; then
+  for dir in $(cat "$WORK/closure-dirs"); do
+    case "$dir" in /opt/*) ;; *) echo "layerforge: closure-dirs entry '$dir' is not under /opt" >&2; exit 3 ;; esac
+    [ -e "$dir" ] || { echo "layerforge: closure-dirs entry '$dir' does not exist" >&2; exit 3; }
+    find "$dir" -type f \( -name '*.so' -o -name '*.so.*' -o -perm -u+x \) >> "$scan"
+  done
+fi
+
 # The closure: ldd lists every library a file needs, transitively, as the loader would find it with
 # /opt/lib on the path. Copy what the runtime image lacks; fail on anything the loader cannot find.
 missing=0
-for file in /opt/bin/* /opt/lib/*; do
+while read -r file; do
   [ -f "$file" ] && [ ! -L "$file" ] || continue
-  out=$(LD_LIBRARY_PATH=/opt/lib ldd "$file" 2>/dev/null) || continue
+  out=$(LD_LIBRARY_PATH=/opt/lib ldd "$file" 2>/dev/null </dev/null) || continue
   echo "$out" | while read -r soname arrow path rest; do
     [ "$arrow" = "=>" ] || continue
     if [ "$path" = "not" ]; then
@@ -59,5 +72,5 @@ for file in /opt/bin/* /opt/lib/*; do
     cp -L "$path" "/opt/lib/$soname"
     echo "closure lib/$soname (for ${file#/opt/}, from $path)"
   done
-done
+done < "$scan"
 [ ! -e /tmp/layerforge-missing ] || exit 4

@@ -64,16 +64,19 @@ async function download(url: string, dest: string, expected: string, signal?: Ab
 }
 
 /**
- * Puts every source of the recipe, verified by sha256, into `stagingDir` under its file name.
+ * Puts every source of the recipe that the build's OS needs (`os`, when given, filters by the
+ * source's `os` list), verified by sha256, into `stagingDir` under its file name.
  * Downloads go through a content-addressed cache; `sourcesDir` is searched first for offline builds.
  */
 export async function stageSources(
   loaded: LoadedRecipe,
   stagingDir: string,
-  options: { cacheDir: string; sourcesDir?: string; sink: EventSink; signal?: AbortSignal },
+  options: { cacheDir: string; sourcesDir?: string; os?: string; sink: EventSink; signal?: AbortSignal },
 ): Promise<void> {
   await mkdir(stagingDir, { recursive: true });
   for (const source of loaded.recipe.install.sources ?? []) {
+    // A source for another OS (say, a tarball built where AL2023 lacks the package) is not fetched.
+    if (options.os !== undefined && source.os && !source.os.some((os) => os === options.os)) continue;
     const name = sourceFilename(source);
     const target = join(stagingDir, name);
     if (source.path) {

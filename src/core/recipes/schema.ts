@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';
 
 // Messages are written lowercase and start with what was expected: the positioner adds
@@ -69,6 +70,16 @@ const sourceSchema = z
         .meta({ description: 'Downloaded into the source cache and checked against sha256.' }),
       path: relativePath.optional().meta({ description: 'Or a tarball inside the recipe folder.' }),
       sha256: sha256.meta({ description: 'Hex sha256 of the file, as `sha256sum` prints it.' }),
+      os: list(
+        z.enum(RECIPE_OS_IDS, { error: `expected an OS id: ${RECIPE_OS_IDS.join(', ')}` }),
+        `expected a list of OS ids: ${RECIPE_OS_IDS.join(', ')}`,
+      )
+        .min(1, { error: 'expected at least one OS id' })
+        .optional()
+        .meta({
+          description:
+            'Only builds on these OSes fetch the source (default: all), e.g. a source build where one OS lacks a package.',
+        }),
       filename: z
         .string({ error: 'expected a plain file name' })
         .regex(/^[A-Za-z0-9._+-]+$/, { error: 'expected a plain file name, without slashes' })
@@ -256,8 +267,25 @@ export const recipeSchema = z.strictObject(
             description: 'Globs (relative to /opt) removed from the layer.',
           }),
           protect: globs('to keep').meta({ description: 'Globs no pruning rule may touch.' }),
+          skip: unique(
+            list(
+              z.enum(BUILTIN_RULE_IDS, {
+                error: (issue) =>
+                  typeof issue.input === 'string'
+                    ? `unknown pruning rule "${issue.input}"`
+                    : `expected a pruning rule id: ${BUILTIN_RULE_IDS.join(', ')}`,
+              }),
+              'expected a list of pruning rule ids, e.g. [strip, python-tests]',
+            ),
+            'rule',
+          )
+            .default([])
+            .meta({
+              description: `Built-in pruning rules this recipe opts out of: ${BUILTIN_RULE_IDS.join(', ')}.`,
+              uniqueItems: true,
+            }),
         },
-        { error: 'expected a mapping with remove and/or protect' },
+        { error: 'expected a mapping with remove, protect and/or skip' },
       )
       .optional(),
     tests: list(testSchema, 'expected a list of smoke tests, each with run')
