@@ -4,7 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { JobFailedError } from '../errors.js';
+import { InterruptedError, JobFailedError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
 
@@ -16,7 +16,8 @@ function layerPath(name: string, root: string): string | undefined {
   }
   const prefix = `${root}/`;
   if (normalized === root || normalized === prefix) return undefined;
-  if (!normalized.startsWith(prefix)) throw new JobFailedError(`unexpected entry outside /opt in the archive: ${name}`);
+  if (!normalized.startsWith(prefix))
+    throw new JobFailedError(`unexpected entry outside /opt in the archive: ${name}`);
   return normalized.slice(prefix.length).replace(/\/$/, '');
 }
 
@@ -52,13 +53,29 @@ export async function extractOptArchive(
   destination: string,
   io: { sink: EventSink; signal?: AbortSignal },
 ): Promise<void> {
-  await mkdir(destination, { recursive: true });
   const extract = tar.extract();
+  // Listen before any await, so an abort that comes early is not missed.
+  const onAbort = () => extract.destroy(new InterruptedError());
+  if (io.signal?.aborted) throw new InterruptedError();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  await mkdir(destination, { recursive: true });
+  // Symlinks made so far: an entry below one of them would be written wherever the link points.
+  const links = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const handle = async () => {
         const path = layerPath(header.name, 'opt');
         if (path === undefined) return stream.resume();
+        const parents = path
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, all) => all.slice(0, i + 1).join('/'));
+        const through = parents.find((p) => links.has(p));
+        if (through !== undefined) {
+          throw new JobFailedError(`the container's /opt holds ${path} below the symlink ${through}`, {
+            hint: 'an archive entry must not be written through a symlink',
+          });
+        }
         const target = join(destination, path);
         await mkdir(dirname(target), { recursive: true });
         switch (header.type) {
@@ -72,6 +89,7 @@ export async function extractOptArchive(
             return chmod(target, (header.mode ?? 0o644) & 0o7777);
           case 'symlink':
             await symlink(safeLinkTarget(path, header.linkname ?? ''), target);
+            links.add(path);
             return stream.resume();
           case 'link': {
             const linked = layerPath(header.linkname ?? '', 'opt');
@@ -80,17 +98,27 @@ export async function extractOptArchive(
             return stream.resume();
           }
           default:
-            io.sink({ type: 'warning', code: 'skipped-entry', message: `skipped ${path}: a ${header.type} cannot be stored in a layer` });
+            io.sink({
+              type: 'warning',
+              code: 'skipped-entry',
+              message: `skipped ${path}: a ${header.type} cannot be stored in a layer`,
+            });
             return stream.resume();
         }
       };
-      handle().then(() => next(), (error: unknown) => extract.destroy(error as Error));
+      handle().then(
+        () => next(),
+        (error: unknown) => extract.destroy(error as Error),
+      );
     });
     extract.on('finish', resolve);
     extract.on('error', reject);
   });
   archive.pipe(extract as unknown as NodeJS.WritableStream);
   archive.on('error', (error) => extract.destroy(error));
-  io.signal?.addEventListener('abort', () => extract.destroy(new Error('aborted')), { once: true });
-  await done;
+  try {
+    await done;
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+  }
 }

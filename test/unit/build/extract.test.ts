@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { extractOptArchive, safeLinkTarget } from '../../../src/core/build/extract.js';
-import { JobFailedError } from '../../../src/core/errors.js';
+import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 
 describe('safeLinkTarget', () => {
@@ -197,6 +197,31 @@ describe('extractOptArchive', () => {
     const run = extractOptArchive(archive, dest, { sink: () => {}, signal: controller.signal });
     await vi.waitFor(() => expect(existsSync(join(dest, 'lib/first.so'))).toBe(true));
     controller.abort();
-    await expect(run).rejects.toThrow(/aborted/);
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
+
+describe('extractOptArchive against crafted archives', () => {
+  it('refuses an entry written through a symlink chain, and nothing lands outside', async () => {
+    const entries: TarEntry[] = [
+      { name: 'opt/', type: 'directory', mode: 0o755 },
+      { name: 'opt/a/', type: 'directory', mode: 0o755 },
+      { name: 'opt/a/b', type: 'symlink', linkname: '..' },
+      { name: 'opt/a/b/c', type: 'symlink', linkname: '..' },
+      { name: 'opt/a/b/c/evil', type: 'file', mode: 0o644, body: 'outside!' },
+    ];
+    await expect(extract(entries)).rejects.toThrow(/below the symlink a\/b/);
+    expect(existsSync(join(root, 'evil'))).toBe(false);
+    expect(existsSync(join(dest, 'evil'))).toBe(false);
+  });
+
+  it('stops at once when the signal was aborted before extraction began, even on an archive that never ends', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const never = new PassThrough();
+    await expect(
+      extractOptArchive(never, dest, { sink: () => {}, signal: controller.signal }),
+    ).rejects.toThrow(/interrupted/);
+    expect(existsSync(dest)).toBe(false);
   });
 });

@@ -50,3 +50,15 @@ describe('lineSplitter', () => {
     expect(await split([Buffer.from('from a '), Buffer.from('buffer\n')])).toEqual(['from a buffer']);
   });
 });
+
+describe('lineSplitter across chunk boundaries', () => {
+  it('treats a CRLF split between two chunks as one line end', async () => {
+    expect(await split(['a\r', '\nb\n'])).toEqual(['a', 'b']);
+  });
+
+  it('decodes a multi-byte character split between two chunks', async () => {
+    const bytes = Buffer.from('glibc ≤ 2.26\n');
+    const cut = bytes.indexOf(0xe2) + 1;
+    expect(await split([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(['glibc ≤ 2.26']);
+  });
+});
