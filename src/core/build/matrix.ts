@@ -31,13 +31,23 @@ export function cellLabel(cell: MatrixCell): string {
 /**
  * Every cell for the recipes × runtimes × architectures asked for. An empty list means the recipe's
  * own default (its first runtime, x86_64). Combinations a recipe does not support are left out,
- * but a list that leaves a recipe with no cell at all is an error.
+ * but a single recipe left with no cell, or a matrix with no cell at all, is an error.
  */
-export function expandMatrix(recipes: LoadedRecipe[], runtimes: string[], archs: Architecture[]): MatrixCell[] {
+export function expandMatrix(
+  recipes: LoadedRecipe[],
+  runtimes: string[],
+  archs: Architecture[],
+): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const { recipe } of recipes) {
-    const wantedRuntimes = runtimes.length > 0 ? runtimes.filter((r) => recipe.runtimes.includes(r)) : recipe.runtimes.slice(0, 1);
-    const wantedArchs = archs.length > 0 ? archs.filter((a) => recipe.architectures.includes(a)) : recipe.architectures.includes('x86_64') ? ['x86_64' as const] : recipe.architectures.slice(0, 1);
+    const wantedRuntimes =
+      runtimes.length > 0 ? runtimes.filter((r) => recipe.runtimes.includes(r)) : recipe.runtimes.slice(0, 1);
+    const wantedArchs =
+      archs.length > 0
+        ? archs.filter((a) => recipe.architectures.includes(a))
+        : recipe.architectures.includes('x86_64')
+          ? ['x86_64' as const]
+          : recipe.architectures.slice(0, 1);
     if (wantedRuntimes.length === 0 || wantedArchs.length === 0) {
       if (recipes.length === 1) {
         throw new UserError(`recipe ${recipe.name} supports none of the runtimes/architectures asked for`, {
@@ -46,7 +56,17 @@ export function expandMatrix(recipes: LoadedRecipe[], runtimes: string[], archs:
       }
       continue;
     }
-    for (const runtime of wantedRuntimes) for (const arch of wantedArchs) cells.push({ recipe: `${recipe.name}@${recipe.version}`, runtime, arch });
+    for (const runtime of wantedRuntimes)
+      for (const arch of wantedArchs)
+        cells.push({ recipe: `${recipe.name}@${recipe.version}`, runtime, arch });
+  }
+  if (cells.length === 0) {
+    throw new UserError(
+      `none of the ${recipes.length} recipes supports the runtimes/architectures asked for`,
+      {
+        hint: `asked for ${[...runtimes, ...archs].join(', ') || 'their defaults'}; see \`layerforge list\` for what each supports`,
+      },
+    );
   }
   return cells;
 }
@@ -81,7 +101,10 @@ export async function buildMatrix(
         if (io.signal.aborted) return { ...cell, status: 'interrupted', ms: 0, engine: where };
         io.sink({ type: 'matrix.cell.start', cell: label, engine: where });
         try {
-          const built = await buildLayer({ ...base, recipe: cell.recipe, runtime: cell.runtime, arch: cell.arch }, { sink: cellSink(io.sink, label), signal: io.signal, engine });
+          const built = await buildLayer(
+            { ...base, recipe: cell.recipe, runtime: cell.runtime, arch: cell.arch },
+            { sink: cellSink(io.sink, label), signal: io.signal, engine },
+          );
           const result: MatrixCellResult = {
             ...cell,
             status: built.cached ? 'cached' : 'ok',
@@ -91,7 +114,13 @@ export async function buildMatrix(
             ms: elapsed(),
             engine: where,
           };
-          io.sink({ type: 'matrix.cell.done', cell: label, status: result.status, ms: result.ms, zipPath: built.zipPath });
+          io.sink({
+            type: 'matrix.cell.done',
+            cell: label,
+            status: result.status,
+            ms: result.ms,
+            zipPath: built.zipPath,
+          });
           return result;
         } catch (error) {
           const status = isAbortError(error) ? 'interrupted' : 'failed';

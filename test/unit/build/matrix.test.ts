@@ -87,3 +87,11 @@ describe('cellLabel', () => {
     );
   });
 });
+
+describe('expandMatrix with nothing to build', () => {
+  it('refuses a matrix in which no recipe supports what was asked for', async () => {
+    const { resolveRecipe } = await import('../../../src/core/recipes/catalog.js');
+    const recipes = [await resolveRecipe('hello', []), await resolveRecipe('jq', [])];
+    expect(() => expandMatrix(recipes, ['java21'], [])).toThrow(/none of the 2 recipes supports/);
+  });
+});
