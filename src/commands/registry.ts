@@ -23,3 +23,4 @@ add('arns', () => import('./arns.js'));
 add('versions', () => import('./versions.js'));
 add('pick', () => import('./pick.js'));
 add('audit', () => import('./audit.js'));
+add('invoke', () => import('./invoke.js'));

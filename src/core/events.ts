@@ -1,4 +1,5 @@
 import type { AuditFinding } from './audit/types.js';
+import type { FunctionError, InvocationReport } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
@@ -45,6 +46,12 @@ export type LayerforgeEvent =
       zipPath?: string;
       error?: string;
     }
+  /** A line the invoked function (`function`) or the emulator (`emulator`) wrote. */
+  | { type: 'invoke.log'; source: 'function' | 'emulator'; line: string }
+  /** The REPORT figures of one invocation (1-based); a cold start has `initDurationMs`. */
+  | { type: 'invoke.report'; invocation: number; report: InvocationReport }
+  /** One invocation's response, as Lambda returns it; `functionError` when the handler failed. */
+  | { type: 'invoke.response'; invocation: number; statusCode: number; payload: string; functionError?: FunctionError }
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

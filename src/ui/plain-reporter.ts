@@ -1,4 +1,5 @@
 import type { EventSink, LayerforgeEvent } from '../core/events.js';
+import { formatReportLine } from '../core/invoke/emulator-output.js';
 import { formatBytes } from './format.js';
 
 /** One human line per event, or nothing for events a non-interactive user does not need. */
@@ -26,7 +27,7 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
     case 'audit.done':
       return `audit: ${event.errors} error(s), ${event.warnings} warning(s) in ${event.filesChecked} files (${event.ms} ms)`;
     case 'prune.rule':
-      return `prune ${event.rule}: ${event.reverted ? 'reverted (a smoke test failed without it)' : `saved ${formatBytes(event.bytesSaved)}`}`;
+      return `prune ${event.rule}: ${event.reverted ? 'reverted (a smoke test fails with it applied)' : `saved ${formatBytes(event.bytesSaved)}`}`;
     case 'test.result':
       return `${event.ok ? '✓' : '✗'} test: ${event.command}${event.ok ? '' : `\n${event.output}`}`;
     case 'publish.region.start':
@@ -47,6 +48,15 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
       return event.status === 'ok' || event.status === 'cached'
         ? `✓ ${event.cell} ${(event.ms / 1000).toFixed(1)}s${event.status === 'cached' ? ' (cached)' : ''}: ${event.zipPath ?? ''}`
         : `✗ ${event.cell} ${event.status}: ${event.error ?? ''}`;
+    case 'invoke.log':
+      // The emulator's own chatter stays in --json; the function's logs are what a user reads.
+      return event.source === 'function' ? event.line : undefined;
+    case 'invoke.report':
+      return formatReportLine(event.report);
+    case 'invoke.response':
+      return event.functionError
+        ? `function error (invocation ${event.invocation}): ${event.functionError.errorType}: ${event.functionError.errorMessage}`
+        : undefined;
     case 'warning':
       return `warning: ${event.message}`;
     case 'info':

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import { invokeFunction } from '../core/invoke/invoke-function.js';
+import type { InvokeOptions } from '../core/invoke/types.js';
+import { parseArchitecture } from '../core/runtimes/catalog.js';
+import type { CommandContext } from './command.js';
+import { boolOption, defineCommand, listOption, stringOption } from './command.js';
+import { recipeDirsFrom, recipesOption } from './shared-options.js';
+
+/** The event: a file's text, or standard input for `-`. */
+export async function readEvent(
+  value: string | undefined,
+  cwd: string,
+  stdin: AsyncIterable<Buffer | string>,
+): Promise<string> {
+  if (value === undefined)
+    throw new UserError('which event?', {
+      hint: 'give --event event.json, or --event - to read it from standard input',
+    });
+  if (value !== '-') {
+    try {
+      return await readFile(resolve(cwd, value), 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `cannot read the event ${resolve(cwd, value)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        {
+          hint: 'give a JSON file, or - for standard input',
+        },
+      );
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function positiveInteger(options: Record<string, unknown>, key: string, flag: string): number | undefined {
+  const raw = stringOption(options, key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UserError(`${flag} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
+}
+
+/** Turns the command line into core options; `stdin` is read only for `--event -`. */
+export async function invokeOptionsFrom(
+  functionDir: string,
+  options: Record<string, unknown>,
+  ctx: CommandContext,
+  stdin: AsyncIterable<Buffer | string> = process.stdin,
+): Promise<InvokeOptions> {
+  const handler = stringOption(options, 'handler');
+  if (!handler)
+    throw new UserError('which handler?', {
+      hint: 'give --handler module.function, e.g. --handler app.handler',
+    });
+  const runtime = stringOption(options, 'runtime');
+  if (!runtime)
+    throw new UserError('which runtime?', {
+      hint: 'give --runtime, e.g. --runtime python3.11 (see `layerforge show <recipe>` for ids)',
+    });
+  const arch = stringOption(options, 'arch');
+  const config = await loadConfig(ctx.cwd);
+  // Repeated flags arrive as a list; a comma inside one value is part of a path, not a separator.
+  const layers = Array.isArray(options.layer) ? options.layer.map(String) : listOption(options, 'layer');
+  return {
+    functionDir,
+    handler,
+    runtime,
+    layers,
+    event: await readEvent(stringOption(options, 'event'), ctx.cwd, stdin),
+    arch: arch === undefined ? undefined : parseArchitecture(arch),
+    base: stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base,
+    rie: stringOption(options, 'rie'),
+    network: boolOption(options, 'network'),
+    repeat: positiveInteger(options, 'repeat', '--repeat'),
+    timeoutSeconds: positiveInteger(options, 'timeout', '--timeout'),
+    recipeDirs: await recipeDirsFrom(options, ctx),
+    outDir: stringOption(options, 'out') ?? config.outDir,
+    cwd: ctx.cwd,
+    env: ctx.env,
+  };
+}
+
+export const command = defineCommand({
+  name: 'invoke <function-dir>',
+  summary: "run a function locally the way Lambda does, through AWS's Runtime Interface Emulator",
+  help: [
+    'The function runs in the runtime image with its runtime interface client, its layers extracted',
+    'to /opt in order (a later layer wins), its code read-only at /var/task, a read-only root file',
+    'system, a tmpfs /tmp, a non-root user and no network. The response goes to stdout; the',
+    "function's logs and a REPORT line (init and invoke durations) to stderr. A handler error is",
+    'printed the way Lambda returns it ({"errorMessage", "errorType", "stackTrace"}) and exits 1.',
+    '',
+    'The emulator is found at --rie, $LAYERFORGE_RIE, on PATH or in ~/go/bin; install it with',
+    '  CGO_ENABLED=0 go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@<version>',
+    '',
+    'Examples:',
+    '  layerforge invoke ./fn --handler app.handler --runtime python3.11 --base debian12 --layer pandas --event event.json',
+    '  echo \'{"n": 3}\' | layerforge invoke ./fn --handler app.handler --runtime python3.12 --layer dist/x.zip --event -',
+  ].join('\n'),
+  options: [
+    {
+      flags: '--handler <module.fn>',
+      description: 'the handler: module.function (Python, Node); given to a custom bootstrap as _HANDLER',
+    },
+    { flags: '--runtime <id>', description: 'the Lambda runtime, e.g. python3.11, provided.al2023' },
+    {
+      flags: '--layer <zip|recipe>',
+      repeatable: true,
+      description: 'a layer zip, or a recipe to build first; repeatable, applied in order',
+    },
+    { flags: '--event <file|->', description: 'the JSON event, from a file or - for standard input' },
+    { flags: '--arch <arch>', description: 'x86_64 or arm64 (default: x86_64)' },
+    {
+      flags: '--base <name>',
+      description:
+        'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
+    },
+    { flags: '--rie <path>', description: "AWS's emulator binary (aws-lambda-rie); also $LAYERFORGE_RIE" },
+    {
+      flags: '--network',
+      description: "give the function the engine's default network (default: none, as an offline test)",
+    },
+    {
+      flags: '--repeat <n>',
+      description: 'invoke n times in one container: a cold start, then warm ones',
+      defaultValue: '1',
+    },
+    {
+      flags: '--timeout <seconds>',
+      description: "the function's timeout (AWS_LAMBDA_FUNCTION_TIMEOUT); default: the emulator's",
+    },
+    { flags: '--out <dir>', description: 'where layers built from recipes go', defaultValue: 'dist' },
+    recipesOption,
+  ],
+  async run([functionDir = ''], options, ctx) {
+    const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), {
+      sink: ctx.sink,
+      signal: ctx.signal,
+    });
+    const failed = result.invocations.some((i) => i.functionError !== undefined);
+    if (ctx.json) {
+      ctx.print(JSON.stringify({ type: 'invoke.result', ok: !failed, ...result }));
+    } else {
+      for (const invocation of result.invocations) ctx.print(invocation.payload);
+    }
+    // A handler error is the job failing (exit 1), as `aws lambda invoke` reports FunctionError.
+    return failed ? 1 : 0;
+  },
+});

@@ -1,0 +1,51 @@
+import { MARKER } from './emulator-output.js';
+
+/** Where the driver, the event and the emulator are mounted in the function's container. */
+export const DRIVER_DIR = '/var/layerforge';
+export const EMULATOR_PATH = `${DRIVER_DIR}/aws-lambda-rie`;
+export const EVENT_PATH = `${DRIVER_DIR}/event.json`;
+export const DRIVER_PATH = `${DRIVER_DIR}/invoke.sh`;
+
+/** The emulator's invoke endpoint, as AWS documents it. */
+const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
+
+/**
+ * The script that runs as the container's command. It starts the emulator with the runtime's
+ * command, waits for the emulator's invoke endpoint, then POSTs the event `$1` times and prints
+ * each raw HTTP response base64-encoded on one marker line, so a response never mixes with the
+ * function's own output. It talks HTTP through bash's /dev/tcp because the runtime images have no
+ * curl, and it runs inside the container so the function can stay on `--network none`.
+ * HTTP/1.0 keeps the emulator from chunking its answer and makes it close the connection at the end.
+ */
+export const DRIVER_SCRIPT = `#!/bin/bash
+set -u
+count="$1"; shift
+${EMULATOR_PATH} "$@" &
+emulator=$!
+ready=
+for _ in $(seq 1 1200); do
+  kill -0 "$emulator" 2>/dev/null || break
+  if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then ready=1; break; fi
+  sleep 0.05
+done
+if [ -z "$ready" ]; then
+  wait "$emulator"
+  echo "${MARKER} emulator-exited $?"
+  exit 3
+fi
+length=$(wc -c < ${EVENT_PATH})
+for n in $(seq 1 "$count"); do
+  start=$(date +%s%N)
+  exec 3<>/dev/tcp/127.0.0.1/8080
+  printf 'POST ${INVOKE_PATH} HTTP/1.0\\r\\nHost: 127.0.0.1:8080\\r\\nContent-Type: application/json\\r\\nContent-Length: %s\\r\\n\\r\\n' "$length" >&3
+  cat ${EVENT_PATH} >&3
+  cat <&3 > /tmp/.layerforge-response
+  exec 3<&-
+  end=$(date +%s%N)
+  echo "${MARKER} response $n $(( (end - start) / 1000 )) $(base64 -w0 < /tmp/.layerforge-response)"
+done
+rm -f /tmp/.layerforge-response
+kill "$emulator" 2>/dev/null
+wait "$emulator" 2>/dev/null
+exit 0
+`;

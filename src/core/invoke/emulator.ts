@@ -1,0 +1,130 @@
+import { open, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Architecture } from '../runtimes/catalog.js';
+
+/** AWS's Lambda Runtime Interface Emulator, a Go module. */
+export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
+/**
+ * The pinned revision `go install` fetches: a commit of the module's main line whose go.mod
+ * carries the github.com module path (older revisions call themselves go.amzn.com and cannot be
+ * installed by this path). Override with $LAYERFORGE_RIE_VERSION.
+ */
+export const RIE_VERSION = '0f5fce3275ad';
+
+const GOARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm64' };
+const ELF_MACHINE: Record<number, Architecture> = { 0x3e: 'x86_64', 0xb7: 'arm64' };
+
+/**
+ * The exact command that installs the emulator for `arch`: static (the runtime images have
+ * another libc than the host), cross-compiled for arm64 (go then installs into ~/go/bin/linux_arm64).
+ */
+export function rieInstallCommand(arch: Architecture, version = RIE_VERSION): string {
+  return `CGO_ENABLED=0 GOOS=linux GOARCH=${GOARCH[arch]} go install ${RIE_MODULE}@${version}`;
+}
+
+/** The two facts about an emulator binary that decide whether it can run in the function's container. */
+export interface ElfInfo {
+  arch: Architecture | undefined;
+  /** Has a PT_INTERP program header: it needs a dynamic loader and the host's libc. */
+  dynamic: boolean;
+}
+
+/** Reads an ELF header: the machine and whether it is dynamically linked. Undefined when not ELF. */
+export async function readElfInfo(path: string): Promise<ElfInfo | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(64);
+    const { bytesRead } = await file.read(header, 0, 64, 0);
+    if (bytesRead < 64 || header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1)
+      return undefined;
+    const phoff = Number(header.readBigUInt64LE(32));
+    const phentsize = header.readUInt16LE(54);
+    const phnum = header.readUInt16LE(56);
+    const table = Buffer.alloc(phentsize * phnum);
+    await file.read(table, 0, table.length, phoff);
+    let dynamic = false;
+    for (let i = 0; i < phnum; i++) if (table.readUInt32LE(i * phentsize) === 3) dynamic = true;
+    return { arch: ELF_MACHINE[header.readUInt16LE(18)], dynamic };
+  } finally {
+    await file.close();
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where to look, in order: PATH, then where `go install` and AWS's README put it. */
+export function emulatorCandidates(env: NodeJS.ProcessEnv, arch: Architecture): string[] {
+  const home = env.HOME ?? homedir();
+  const gopath = (env.GOPATH ?? join(home, 'go')).split(delimiter)[0] ?? join(home, 'go');
+  const name = 'aws-lambda-rie';
+  const fromPath = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir.length > 0)
+    .map((dir) => join(dir, name));
+  return [
+    ...fromPath,
+    ...(env.GOBIN ? [join(env.GOBIN, name)] : []),
+    join(gopath, 'bin', name),
+    join(gopath, 'bin', `linux_${GOARCH[arch]}`, name),
+    join(home, '.aws-lambda-rie', name),
+  ];
+}
+
+/** An emulator binary that fits the function's arch. */
+export interface FoundEmulator {
+  path: string;
+  dynamic: boolean;
+}
+
+async function check(
+  path: string,
+  arch: Architecture,
+): Promise<{ ok: true; found: FoundEmulator } | { ok: false; why: string }> {
+  if (!(await isFile(path))) return { ok: false, why: 'no such file' };
+  const elf = await readElfInfo(path);
+  if (!elf) return { ok: false, why: 'not a Linux ELF binary' };
+  if (elf.arch !== arch)
+    return { ok: false, why: `built for ${elf.arch ?? 'another machine'}, the function runs on ${arch}` };
+  return { ok: true, found: { path, dynamic: elf.dynamic } };
+}
+
+/**
+ * Finds the emulator binary for `arch`: `--rie`, else $LAYERFORGE_RIE, else the usual places.
+ * A missing or unusable one is a UserError whose hint is the command that installs it.
+ */
+export async function findEmulator(options: {
+  rie?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  arch: Architecture;
+}): Promise<FoundEmulator> {
+  const { env, arch } = options;
+  const install = rieInstallCommand(arch, env.LAYERFORGE_RIE_VERSION ?? RIE_VERSION);
+  const explicit = options.rie ?? env.LAYERFORGE_RIE;
+  if (explicit) {
+    const path = resolve(options.cwd, explicit);
+    const result = await check(path, arch);
+    if (result.ok) return result.found;
+    throw new UserError(`the emulator ${path} cannot be used: ${result.why}`, {
+      hint: `install AWS's Runtime Interface Emulator with \`${install}\` and pass its path with --rie or LAYERFORGE_RIE`,
+    });
+  }
+  const rejected: string[] = [];
+  for (const path of emulatorCandidates(env, arch)) {
+    const result = await check(path, arch);
+    if (result.ok) return result.found;
+    if (result.why !== 'no such file') rejected.push(`${path}: ${result.why}`);
+  }
+  throw new UserError(`AWS's Lambda Runtime Interface Emulator (aws-lambda-rie) for ${arch} was not found`, {
+    hint: `install it with \`${install}\`, or pass its path with --rie or LAYERFORGE_RIE`,
+    details: rejected.map((line) => `skipped ${line}`),
+  });
+}

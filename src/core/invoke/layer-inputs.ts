@@ -1,0 +1,71 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildLayer } from '../build/build-layer.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { UserError } from '../errors.js';
+import type { EventSink } from '../events.js';
+import type { Architecture } from '../runtimes/catalog.js';
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A `--layer` value is a zip when it names one (or any existing file); otherwise a recipe. */
+export async function layerKind(value: string, cwd: string): Promise<'zip' | 'recipe'> {
+  if (value.toLowerCase().endsWith('.zip')) return 'zip';
+  return (await isFile(resolve(cwd, value))) ? 'zip' : 'recipe';
+}
+
+/** The function's target, which layers built from recipes must match. */
+export interface LayerInputOptions {
+  runtime: string;
+  arch: Architecture;
+  base?: string;
+  recipeDirs?: string[];
+  outDir?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Turns `--layer` values into zip paths, in order: zips are taken as they are, recipes are built
+ * for the function's runtime, arch and base first (a cache hit starts no container).
+ */
+export async function resolveLayerZips(
+  values: string[],
+  options: LayerInputOptions,
+  io: { sink: EventSink; signal: AbortSignal; engine: ContainerEngine },
+): Promise<string[]> {
+  const zips: string[] = [];
+  for (const value of values) {
+    if ((await layerKind(value, options.cwd)) === 'zip') {
+      const path = resolve(options.cwd, value);
+      if (!(await isFile(path)))
+        throw new UserError(`layer zip ${path} does not exist`, {
+          hint: 'give a zip built by `layerforge build`, or a recipe name',
+        });
+      zips.push(path);
+      continue;
+    }
+    io.sink({ type: 'info', message: `building layer ${value} for ${options.runtime} ${options.arch}` });
+    const built = await buildLayer(
+      {
+        recipe: value,
+        runtime: options.runtime,
+        arch: options.arch,
+        base: options.base,
+        recipeDirs: options.recipeDirs,
+        outDir: options.outDir,
+        cwd: options.cwd,
+        env: options.env,
+      },
+      io,
+    );
+    zips.push(built.zipPath);
+  }
+  return zips;
+}

@@ -1,0 +1,3 @@
+module layerforge.test/rie-stand-in
+
+go 1.19
