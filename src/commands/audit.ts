@@ -59,7 +59,10 @@ export const command = defineCommand({
     const systemLibraries: SystemLibraries | undefined = listFile
       ? await loadSystemLibrariesFile(listFile.startsWith('/') ? listFile : `${ctx.cwd}/${listFile}`, arch)
       : os
-        ? await standInSystemLibraries(os, arch, new DockerEngine(ctx.env.DOCKER_HOST), { env: ctx.env, signal: ctx.signal })
+        ? await standInSystemLibraries(os, arch, new DockerEngine(ctx.env.DOCKER_HOST), {
+            env: ctx.env,
+            signal: ctx.signal,
+          })
         : undefined;
     const target = await resolveAuditTarget({
       runtime,

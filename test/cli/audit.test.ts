@@ -106,11 +106,19 @@ describe('layerforge audit', () => {
     });
   });
 
-  it('exits 2 for debian12 without a library list, naming the flag to use', async () => {
-    const result = await run('audit', 'good', '--runtime', 'provided.al2023', '--os', 'debian12');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: the system libraries of Debian 12 .* are read from its image/);
-    expect(result.stderr).toContain('hint: pass --system-libraries <file>');
+  it('reads the debian12 libraries from its image; with no engine it fails and names the flag to use instead', async () => {
+    const result = await runLayerforge(
+      ['audit', 'good', '--runtime', 'provided.al2023', '--os', 'debian12'],
+      {
+        cwd,
+        env: { DOCKER_HOST: `unix://${join(cwd, 'no-engine.sock')}` },
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: the debian12 libraries are read from its runtime image, and cannot reach the Docker engine/,
+    );
+    expect(result.stderr).toContain('hint: start the Docker engine, or pass --system-libraries <file>');
   });
 
   it('exits 2 for an unknown runtime, with close matches', async () => {

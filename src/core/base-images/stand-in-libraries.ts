@@ -2,7 +2,7 @@ import { systemLibrariesFromList } from '../audit/system-libraries.js';
 import type { SystemLibraries } from '../audit/types.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
-import { UserError } from '../errors.js';
+import { JobFailedError, UserError } from '../errors.js';
 import { cacheDir } from '../paths.js';
 import type { Architecture } from '../runtimes/catalog.js';
 import { listBaseImages } from './definition.js';
@@ -22,12 +22,28 @@ export async function standInSystemLibraries(
   if (!base) return undefined;
   const digest = (await baseDigest(base, arch)).slice(0, 16);
   const image = `layerforge/${base.definition.name}-runtime:${digest}-${arch}`;
-  await engine.ping(options.signal);
-  if (!(await engine.imageId(image))) {
-    throw new UserError(`the ${base.definition.name} runtime image (${arch}) is not built yet; its libraries are read from it`, {
-      hint: `run \`layerforge base build ${base.definition.name} --arch ${arch}\`, or pass --system-libraries <file>`,
-    });
+  try {
+    await engine.ping(options.signal);
+  } catch (error) {
+    throw new JobFailedError(
+      `the ${base.definition.name} libraries are read from its runtime image, and ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+        hint: 'start the Docker engine, or pass --system-libraries <file> (one soname per line)',
+      },
+    );
   }
-  const libraries = await readRuntimeLibraries(engine, image, { cacheDir: cacheDir(options.env), signal: options.signal });
+  if (!(await engine.imageId(image))) {
+    throw new UserError(
+      `the ${base.definition.name} runtime image (${arch}) is not built yet; its libraries are read from it`,
+      {
+        hint: `run \`layerforge base build ${base.definition.name} --arch ${arch}\`, or pass --system-libraries <file>`,
+      },
+    );
+  }
+  const libraries = await readRuntimeLibraries(engine, image, {
+    cacheDir: cacheDir(options.env),
+    signal: options.signal,
+  });
   return systemLibrariesFromList(`runtime image ${image}`, libraries);
 }
