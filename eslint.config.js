@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'lib/**', 'node_modules/**', 'coverage/**', '**/*.d.ts', 'examples/**/node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'lib/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/*.d.ts',
+      'examples/**/node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,12 +34,21 @@ export default tseslint.config(
             { name: 'ink', message: 'src/core must not import the UI (ink).' },
             { name: 'react', message: 'src/core must not import the UI (react).' },
           ],
-          patterns: [{ group: ['ink-*', '**/ui/**', '**/commands/**'], message: 'src/core must not depend on the UI or commands.' }],
+          patterns: [
+            {
+              group: ['ink-*', '**/ui/**', '**/commands/**'],
+              message: 'src/core must not depend on the UI or commands.',
+            },
+          ],
         },
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'exit', message: 'Throw a UserError; the CLI maps it to an exit code.' },
+        {
+          object: 'process',
+          property: 'exit',
+          message: 'Throw a UserError; the CLI maps it to an exit code.',
+        },
         { object: 'process', property: 'stdout', message: 'Emit an event; reporters render it.' },
         { object: 'process', property: 'stderr', message: 'Emit an event; reporters render it.' },
       ],

@@ -11,7 +11,8 @@ import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 
 export const command = defineCommand({
   name: 'build [recipes...]',
-  summary: 'build a layer: recipe → Lambda-matched container → /opt → prune → audit → deterministic zip + manifest',
+  summary:
+    'build a layer: recipe → Lambda-matched container → /opt → prune → audit → deterministic zip + manifest',
   help: [
     'Examples:',
     '  layerforge build hello --base debian12',
@@ -22,21 +23,35 @@ export const command = defineCommand({
   options: [
     ...buildOptionSpecs,
     { flags: '--test', description: "run the recipe's smoke tests on the zip afterwards" },
-    { flags: '--all', description: 'build every recipe (with --runtime/--arch lists, each supported combination)' },
+    {
+      flags: '--all',
+      description: 'build every recipe (with --runtime/--arch lists, each supported combination)',
+    },
     { flags: '--jobs <n>', description: 'matrix cells built at once', defaultValue: '1' },
-    { flags: '--docker-host <url>', repeatable: true, description: 'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)' },
+    {
+      flags: '--docker-host <url>',
+      repeatable: true,
+      description: 'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)',
+    },
   ],
   async run(specs, options, ctx) {
     const spec = specs.length === 1 ? specs[0] : undefined;
     const runtimes = listOption(options, 'runtime');
     const archs = listOption(options, 'arch').map(parseArchitecture);
     const all = boolOption(options, 'all');
-    if (specs.length === 0 && !all) throw new UserError('which recipe?', { hint: 'give a recipe name, or --all for every recipe (see `layerforge list`)' });
+    if (specs.length === 0 && !all)
+      throw new UserError('which recipe?', {
+        hint: 'give a recipe name, or --all for every recipe (see `layerforge list`)',
+      });
     if (specs.length > 0 && all) throw new UserError('give recipes or --all, not both');
     const base = await buildOptionsFrom(spec ?? '', options, ctx);
     const hosts = listOption(options, 'dockerHost');
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
-      await buildLayer(base, { sink: ctx.sink, signal: ctx.signal, engine: hosts[0] ? new DockerEngine(hosts[0]) : undefined });
+      await buildLayer(base, {
+        sink: ctx.sink,
+        signal: ctx.signal,
+        engine: hosts[0] ? new DockerEngine(hosts[0]) : undefined,
+      });
       return;
     }
     return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
@@ -54,7 +69,8 @@ async function runMatrix(
   ctx: CommandContext,
 ): Promise<number> {
   const jobs = Number(stringOption(options, 'jobs') ?? '1');
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
   const recipes = all
     ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd)).recipes
     : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd)));

@@ -3,7 +3,16 @@ import type { FunctionError, InvocationReport } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
-export const BUILD_STEPS = ['resolve', 'base-image', 'build', 'extract', 'prune', 'audit', 'zip', 'test'] as const;
+export const BUILD_STEPS = [
+  'resolve',
+  'base-image',
+  'build',
+  'extract',
+  'prune',
+  'audit',
+  'zip',
+  'test',
+] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
 /**
@@ -12,7 +21,13 @@ export type BuildStep = (typeof BUILD_STEPS)[number];
  */
 export type LayerforgeEvent =
   | { type: 'build.step.start'; step: BuildStep; detail?: string }
-  | { type: 'build.step.end'; step: BuildStep; status: 'ok' | 'skipped' | 'failed'; ms: number; detail?: string }
+  | {
+      type: 'build.step.end';
+      step: BuildStep;
+      status: 'ok' | 'skipped' | 'failed';
+      ms: number;
+      detail?: string;
+    }
   | { type: 'build.log'; line: string; source: 'container' | 'smoke-test' | 'base-image' }
   | { type: 'build.cache'; hit: boolean; key: string }
   | { type: 'build.done'; zipPath: string; manifestPath: string; cached: boolean }
@@ -36,7 +51,13 @@ export type LayerforgeEvent =
   /** A failed PublishLayerVersion is retried, after checking that it created no version. */
   | { type: 'publish.retry'; region: string; operation: string; attempt: number; error: string }
   /** A sharing statement on a layer version's policy: `added` false when it was already there. */
-  | { type: 'publish.permission'; region: string; layerVersionArn: string; statementId: string; added: boolean }
+  | {
+      type: 'publish.permission';
+      region: string;
+      layerVersionArn: string;
+      statementId: string;
+      added: boolean;
+    }
   | { type: 'matrix.cell.start'; cell: string; engine: string }
   | {
       type: 'matrix.cell.done';
@@ -51,7 +72,13 @@ export type LayerforgeEvent =
   /** The REPORT figures of one invocation (1-based); a cold start has `initDurationMs`. */
   | { type: 'invoke.report'; invocation: number; report: InvocationReport }
   /** One invocation's response, as Lambda returns it; `functionError` when the handler failed. */
-  | { type: 'invoke.response'; invocation: number; statusCode: number; payload: string; functionError?: FunctionError }
+  | {
+      type: 'invoke.response';
+      invocation: number;
+      statusCode: number;
+      payload: string;
+      functionError?: FunctionError;
+    }
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

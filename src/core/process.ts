@@ -9,7 +9,12 @@ import { lineSplitter } from './engine/line-splitter.js';
 export function runProcess(
   command: string,
   args: string[],
-  options: { onLine?: (line: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    onLine?: (line: string) => void;
+    signal?: AbortSignal;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+  } = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new InterruptedError());
@@ -19,7 +24,11 @@ export function runProcess(
       if (tail.length > 20) tail.shift();
       options.onLine?.(line);
     };
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out = lineSplitter(onLine);
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });

@@ -24,7 +24,11 @@ async function elfMachines(dir: string): Promise<Map<string, string>> {
   const machines = new Map<string, string>();
   for (const rel of (await readdir(dir, { recursive: true })).map(String)) {
     const path = join(dir, rel);
-    const head = execFileSync('sh', ['-c', `test -f "$0" -a ! -L "$0" && head -c 4 "$0" | od -An -c || true`, path], { encoding: 'utf8' });
+    const head = execFileSync(
+      'sh',
+      ['-c', `test -f "$0" -a ! -L "$0" && head -c 4 "$0" | od -An -c || true`, path],
+      { encoding: 'utf8' },
+    );
     if (!/177\s+E\s+L\s+F/.test(head)) continue;
     const header = execFileSync('readelf', ['-h', path], { encoding: 'utf8' });
     machines.set(rel, /Machine:\s+(.+)/.exec(header)?.[1]?.trim() ?? '?');
@@ -38,7 +42,10 @@ describe.each([
 ])('%s for arm64', (recipe, runtime, artifact) => {
   it('builds in arm64 containers, passes its smoke tests, and holds aarch64 ELF files only', async () => {
     const out = join(work, recipe);
-    const run = await runLayerforge(['test', recipe, '--arch', 'arm64', '--runtime', runtime, '--base', 'debian12', '--json', '--out', out], { cwd: work });
+    const run = await runLayerforge(
+      ['test', recipe, '--arch', 'arm64', '--runtime', runtime, '--base', 'debian12', '--json', '--out', out],
+      { cwd: work },
+    );
     expect(run.code, run.stderr).toBe(0);
     const tests = run.events.filter((e) => e.type === 'test.result');
     expect(tests.length).toBeGreaterThan(0);
@@ -52,11 +59,19 @@ describe.each([
     expect([...new Set(machines.values())]).toEqual(['AArch64']);
 
     // The audit reads e_machine itself: the same zip passes for arm64 and fails for x86_64.
-    const asArm = await runLayerforge(['audit', zip, '--runtime', runtime, '--arch', 'arm64', '--os', 'debian12', '--json'], { cwd: work });
+    const asArm = await runLayerforge(
+      ['audit', zip, '--runtime', runtime, '--arch', 'arm64', '--os', 'debian12', '--json'],
+      { cwd: work },
+    );
     expect(asArm.stdout).not.toContain('arch-mismatch');
-    const asX86 = await runLayerforge(['audit', zip, '--runtime', runtime, '--arch', 'x86_64', '--os', 'debian12', '--json'], { cwd: work });
+    const asX86 = await runLayerforge(
+      ['audit', zip, '--runtime', runtime, '--arch', 'x86_64', '--os', 'debian12', '--json'],
+      { cwd: work },
+    );
     expect(asX86.code).toBe(1);
-    const mismatches = (JSON.parse(asX86.stdout) as { findings: { code: string }[] }).findings.filter((f) => f.code === 'arch-mismatch');
+    const mismatches = (JSON.parse(asX86.stdout) as { findings: { code: string }[] }).findings.filter(
+      (f) => f.code === 'arch-mismatch',
+    );
     expect(mismatches).toHaveLength(machines.size);
   }, 1_800_000);
 });

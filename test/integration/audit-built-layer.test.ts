@@ -14,7 +14,9 @@ let zip: string;
 beforeAll(async () => {
   requireDocker();
   work = await mkdtemp(join(tmpdir(), 'layerforge-it-audit-built-'));
-  const run = await runLayerforge(['build', 'jq', '--base', 'debian12', '--json', '--out', work], { cwd: work });
+  const run = await runLayerforge(['build', 'jq', '--base', 'debian12', '--json', '--out', work], {
+    cwd: work,
+  });
   expect(run.code, run.stderr).toBe(0);
   zip = join(work, 'jq-1.6.0-provided.al2023-x86_64.zip');
 }, 600_000);
@@ -23,8 +25,18 @@ afterAll(async () => {
 });
 
 async function audit(path: string) {
-  const run = await runLayerforge(['audit', path, '--runtime', 'provided.al2023', '--os', 'debian12', '--json'], { cwd: work });
-  return { code: run.code, stderr: run.stderr, ...(JSON.parse(run.stdout) as { findings: AuditFinding[]; summary: { elfFiles: number; target: { systemLibraries: string } } }) };
+  const run = await runLayerforge(
+    ['audit', path, '--runtime', 'provided.al2023', '--os', 'debian12', '--json'],
+    { cwd: work },
+  );
+  return {
+    code: run.code,
+    stderr: run.stderr,
+    ...(JSON.parse(run.stdout) as {
+      findings: AuditFinding[];
+      summary: { elfFiles: number; target: { systemLibraries: string } };
+    }),
+  };
 }
 
 describe('audit of a built OS-package layer', () => {

@@ -23,7 +23,20 @@ describe('build matrix', () => {
   it('builds recipes × runtimes, lists every cell, and keeps the artifacts of cells that succeeded', async () => {
     const out = join(work, 'dist');
     const run = await runLayerforge(
-      ['build', 'hello', 'flaky', '--recipes', fixtures, '--runtime', 'provided.al2023,provided.al2', '--jobs', '2', '--json', '--out', out],
+      [
+        'build',
+        'hello',
+        'flaky',
+        '--recipes',
+        fixtures,
+        '--runtime',
+        'provided.al2023,provided.al2',
+        '--jobs',
+        '2',
+        '--json',
+        '--out',
+        out,
+      ],
       { cwd: work, env: { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' } },
     );
     expect(run.code).toBe(1);
@@ -38,7 +51,11 @@ describe('build matrix', () => {
     });
     const failed = summary.cells.find((c) => c.status === 'failed');
     expect(failed?.error).toContain('failed in the container');
-    for (const name of ['hello-1.0.0-provided.al2023-x86_64', 'hello-1.0.0-provided.al2-x86_64', 'flaky-1.0.0-provided.al2023-x86_64']) {
+    for (const name of [
+      'hello-1.0.0-provided.al2023-x86_64',
+      'hello-1.0.0-provided.al2-x86_64',
+      'flaky-1.0.0-provided.al2023-x86_64',
+    ]) {
       expect(existsSync(join(out, `${name}.zip`)), name).toBe(true);
       expect(existsSync(join(out, `${name}.manifest.json`)), name).toBe(true);
     }

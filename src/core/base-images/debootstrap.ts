@@ -38,14 +38,20 @@ export async function buildRootfsTarball(
 ): Promise<void> {
   if (existsSync(tarball)) return;
   if (!existsSync('/usr/sbin/debootstrap') && !existsSync('/usr/bin/debootstrap')) {
-    throw new UserError('debootstrap is not installed; it builds the offline base images from Debian packages', {
-      hint: 'install it (`sudo apt-get install debootstrap`), or use the official images (omit --base)',
-    });
+    throw new UserError(
+      'debootstrap is not installed; it builds the offline base images from Debian packages',
+      {
+        hint: 'install it (`sudo apt-get install debootstrap`), or use the official images (omit --base)',
+      },
+    );
   }
   if (process.getuid?.() !== 0) {
-    throw new UserError('building the offline base image needs root (debootstrap creates device nodes and chroots)', {
-      hint: 'run `sudo layerforge base build debian12` once; later builds reuse the image',
-    });
+    throw new UserError(
+      'building the offline base image needs root (debootstrap creates device nodes and chroots)',
+      {
+        hint: 'run `sudo layerforge base build debian12` once; later builds reuse the image',
+      },
+    );
   }
   const work = await mkdtemp(join(tarball + '.work-'));
   const rootfs = join(work, 'rootfs');
@@ -72,8 +78,13 @@ export async function buildRootfsTarball(
     if (error instanceof InterruptedError || error instanceof UserError) throw error;
     throw new JobFailedError(`debootstrap of ${source.suite} (${arch}) failed`, {
       cause: error,
-      details: String(error instanceof Error ? error.message : error).split('\n').slice(-15),
-      hint: arch === 'arm64' ? 'arm64 needs QEMU user emulation registered (qemu-user-static, binfmt_misc)' : 'check the Debian mirror is reachable',
+      details: String(error instanceof Error ? error.message : error)
+        .split('\n')
+        .slice(-15),
+      hint:
+        arch === 'arm64'
+          ? 'arm64 needs QEMU user emulation registered (qemu-user-static, binfmt_misc)'
+          : 'check the Debian mirror is reachable',
     });
   } finally {
     await rm(work, { recursive: true, force: true });

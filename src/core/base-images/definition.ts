@@ -53,7 +53,10 @@ export interface LoadedBaseImage {
 export const DEFAULT_BASE = 'lambda';
 
 export async function listBaseImages(root = bundledBaseImagesDir): Promise<LoadedBaseImage[]> {
-  const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const bases: LoadedBaseImage[] = [];
   for (const name of entries) {
     const file = join(root, name, 'base.yaml');

@@ -19,7 +19,11 @@ interface EnsureIO {
 }
 
 /** Makes sure both images of the base exist in the engine: pulled, or built from their definition. */
-export async function ensureBaseImages(base: ResolvedBase, engine: ContainerEngine, io: EnsureIO): Promise<void> {
+export async function ensureBaseImages(
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: EnsureIO,
+): Promise<void> {
   const definition = base.loaded.definition;
   if (definition.source.kind === 'registry') {
     for (const image of [base.buildImage, base.runtimeImage]) await pullIfMissing(image, base, engine, io);
@@ -29,17 +33,30 @@ export async function ensureBaseImages(base: ResolvedBase, engine: ContainerEngi
   await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
 }
 
-async function pullIfMissing(image: string, base: ResolvedBase, engine: ContainerEngine, io: EnsureIO): Promise<void> {
+async function pullIfMissing(
+  image: string,
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: EnsureIO,
+): Promise<void> {
   if (await engine.imageId(image)) return;
   io.sink({ type: 'build.log', source: 'base-image', line: `pulling ${image} (${base.platform})` });
   try {
-    await engine.pullImage(image, base.platform, (line) => io.sink({ type: 'build.log', source: 'base-image', line }), io.signal);
+    await engine.pullImage(
+      image,
+      base.platform,
+      (line) => io.sink({ type: 'build.log', source: 'base-image', line }),
+      io.signal,
+    );
   } catch (error) {
     if (isAbortError(error) || io.signal?.aborted) throw new InterruptedError();
-    throw new JobFailedError(`cannot pull ${image}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
-      cause: error,
-      hint: 'without registry access, build on the offline stand-in: add `--base debian12` (first run `layerforge base build debian12`)',
-    });
+    throw new JobFailedError(
+      `cannot pull ${image}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      {
+        cause: error,
+        hint: 'without registry access, build on the offline stand-in: add `--base debian12` (first run `layerforge base build debian12`)',
+      },
+    );
   }
 }
 
@@ -59,7 +76,11 @@ export async function buildDebootstrapImages(
     await mkdir(rootfsDir, { recursive: true });
     const tarball = join(rootfsDir, `${definition.name}-${digest}-${arch}.tar`);
     log(`debootstrap ${definition.source.suite} (${arch}) → ${tarball}`);
-    await buildRootfsTarball(definition.source, arch, tarball, { onLine: log, signal: io.signal, env: io.env });
+    await buildRootfsTarball(definition.source, arch, tarball, {
+      onLine: log,
+      signal: io.signal,
+      env: io.env,
+    });
     log(`loading ${rootfsTag}`);
     await engine.loadImage(await rootfsImageArchive(tarball, rootfsTag, arch), io.signal);
   }
@@ -72,12 +93,19 @@ export async function buildDebootstrapImages(
     ['runtime', tags.runtimeImage],
   ] as const) {
     if (await engine.imageId(tag)) continue;
-    const dockerfile = (await readFile(join(dir, definition[kind]), 'utf8')).replaceAll('{{rootfs}}', rootfsTag);
+    const dockerfile = (await readFile(join(dir, definition[kind]), 'utf8')).replaceAll(
+      '{{rootfs}}',
+      rootfsTag,
+    );
     log(`building ${tag}`);
     try {
       await engine.buildImage(
         buildContext({ Dockerfile: dockerfile }),
-        { tag, labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest }, platform: architectureInfo(arch).dockerPlatform },
+        {
+          tag,
+          labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest },
+          platform: architectureInfo(arch).dockerPlatform,
+        },
         log,
         io.signal,
       );

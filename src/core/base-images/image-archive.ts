@@ -17,7 +17,11 @@ const DOCKER_ARCH: Record<Architecture, { architecture: string; variant?: string
  * that states the architecture. `docker import` cannot do that on older engines (it records the
  * host's arch), and an arm64 image labelled amd64 would make every later build wrong.
  */
-export async function rootfsImageArchive(rootfsTar: string, tag: string, arch: Architecture): Promise<Readable> {
+export async function rootfsImageArchive(
+  rootfsTar: string,
+  tag: string,
+  arch: Architecture,
+): Promise<Readable> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(rootfsTar), hash);
   const diffId = `sha256:${hash.digest('hex')}`;

@@ -34,7 +34,11 @@ export async function baseDigest(loaded: LoadedBaseImage, arch: Architecture): P
   return hash.digest('hex');
 }
 
-export async function resolveBase(loaded: LoadedBaseImage, runtime: LambdaRuntime, arch: Architecture): Promise<ResolvedBase> {
+export async function resolveBase(
+  loaded: LoadedBaseImage,
+  runtime: LambdaRuntime,
+  arch: Architecture,
+): Promise<ResolvedBase> {
   const definition = loaded.definition;
   if (!definition.architectures.includes(arch)) {
     throw new UserError(`base ${definition.name} has no ${arch} images`, {
@@ -56,7 +60,8 @@ export async function resolveBase(loaded: LoadedBaseImage, runtime: LambdaRuntim
       loaded,
     };
   }
-  if (!('runtimes' in definition)) throw new Error(`base ${definition.name}: debootstrap base without runtimes`);
+  if (!('runtimes' in definition))
+    throw new Error(`base ${definition.name}: debootstrap base without runtimes`);
   if (!definition.runtimes.includes(runtime.id)) {
     throw new UserError(`base ${definition.name} cannot stand in for ${runtime.id}`, {
       hint: `it serves ${definition.runtimes.join(', ')} (it has Python ${definition.languages.python ?? 'none'}); use the official images for ${runtime.id} (omit --base)`,

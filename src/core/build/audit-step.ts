@@ -16,7 +16,10 @@ export async function auditBuiltLayer(
   engine: ContainerEngine,
   io: { sink: EventSink; signal: AbortSignal; cacheDir: string },
 ): Promise<{ errors: number; warnings: number }> {
-  const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, { cacheDir: io.cacheDir, signal: io.signal });
+  const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
+    cacheDir: io.cacheDir,
+    signal: io.signal,
+  });
   const result = await auditLayer(
     staging,
     {
@@ -30,10 +33,13 @@ export async function auditBuiltLayer(
   const errors = result.findings.filter((f) => f.severity === 'error');
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
   if (errors.length > 0) {
-    throw new JobFailedError(`the audit found ${errors.length} error(s) in the ${target.loaded.recipe.name} layer`, {
-      details: errors.slice(0, 20).map((f) => `${f.file}: ${f.reason}`),
-      hint: errors[0]?.hint ?? 'see `layerforge audit` for details; --no-audit skips the check',
-    });
+    throw new JobFailedError(
+      `the audit found ${errors.length} error(s) in the ${target.loaded.recipe.name} layer`,
+      {
+        details: errors.slice(0, 20).map((f) => `${f.file}: ${f.reason}`),
+        hint: errors[0]?.hint ?? 'see `layerforge audit` for details; --no-audit skips the check',
+      },
+    );
   }
   return { errors: 0, warnings };
 }

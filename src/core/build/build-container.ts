@@ -64,10 +64,13 @@ export async function runBuildContainer(
     );
     containerId = run.id;
     if (run.exitCode !== 0) {
-      throw new JobFailedError(`the build of ${target.loaded.recipe.name} failed in the container (exit code ${run.exitCode})`, {
-        details: [`last ${tail.length} lines of the build log:`, ...tail.map((l) => `│ ${l}`)],
-        hint: `full log: ${dirs.logPath}`,
-      });
+      throw new JobFailedError(
+        `the build of ${target.loaded.recipe.name} failed in the container (exit code ${run.exitCode})`,
+        {
+          details: [`last ${tail.length} lines of the build log:`, ...tail.map((l) => `│ ${l}`)],
+          hint: `full log: ${dirs.logPath}`,
+        },
+      );
     }
     if (io.signal.aborted) throw new InterruptedError();
     await afterRun(run.id);

@@ -8,7 +8,10 @@ const CONTAINER_PATH = '/etc/layerforge/ca-bundle.crt';
  * can reach package indexes: $LAYERFORGE_CA_BUNDLE, else the bundle the host's own tools are told
  * to use. Returns the mount and the variables pip, requests, curl, Node and OpenSSL read.
  */
-export function caBundleForContainer(env: NodeJS.ProcessEnv): { mounts: Mount[]; env: Record<string, string> } {
+export function caBundleForContainer(env: NodeJS.ProcessEnv): {
+  mounts: Mount[];
+  env: Record<string, string>;
+} {
   const candidates = [env.LAYERFORGE_CA_BUNDLE, env.SSL_CERT_FILE, env.REQUESTS_CA_BUNDLE, env.PIP_CERT];
   const file = candidates.find((c): c is string => typeof c === 'string' && c.length > 0 && existsSync(c));
   if (!file) return { mounts: [], env: {} };

@@ -41,7 +41,8 @@ export async function inputsDigest(inputs: BuildInputs): Promise<string> {
   hash.update(`layerforge ${layerforgeVersion}\nzlib ${process.versions.zlib ?? '?'}\n`);
   hash.update(`runtime ${inputs.runtime}\narch ${inputs.arch}\nbase ${inputs.base}\n`);
   hash.update(`build-image ${inputs.buildImageId}\nruntime-image ${inputs.runtimeImageId}\n`);
-  for (const key of Object.keys(inputs.options).sort()) hash.update(`option ${key}=${String(inputs.options[key])}\n`);
+  for (const key of Object.keys(inputs.options).sort())
+    hash.update(`option ${key}=${String(inputs.options[key])}\n`);
   await hashTree(hash, inputs.recipeDir);
   return hash.digest('hex');
 }

@@ -23,7 +23,8 @@ export function manylinuxPlatforms(glibc: string, arch: 'x86_64' | 'aarch64'): s
 function packagesStep(recipe: Recipe, base: ResolvedBase): string[] {
   const packages = recipe.install.packages?.[base.os.id as RecipeOsId];
   if (!recipe.install.packages) return [];
-  if (!packages) return [`echo ${shellQuote(`layerforge: the recipe lists no packages for ${base.os.id}`)} >&2`, 'exit 3'];
+  if (!packages)
+    return [`echo ${shellQuote(`layerforge: the recipe lists no packages for ${base.os.id}`)} >&2`, 'exit 3'];
   const names = packages.map(shellQuote).join(' ');
   const install =
     base.packageManager === 'apt'
@@ -64,7 +65,11 @@ function scriptStep(recipe: Recipe, base: ResolvedBase): string[] {
   const script = recipe.install.script;
   if (!script) return [];
   const file = typeof script === 'string' ? script : script[base.os.id as RecipeOsId];
-  if (!file) return [`echo ${shellQuote(`layerforge: the recipe has no build script for ${base.os.id}`)} >&2`, 'exit 3'];
+  if (!file)
+    return [
+      `echo ${shellQuote(`layerforge: the recipe has no build script for ${base.os.id}`)} >&2`,
+      'exit 3',
+    ];
   const path = shellQuote(`/recipe/${file}`);
   return [
     `echo ${shellQuote(`layerforge: running ${file}`)}`,
@@ -80,7 +85,10 @@ function exportStep(recipe: Recipe): string[] {
     ...(e?.libraries ?? []).map((l) => `lib:${l}`),
     ...(e?.data ?? []).map((d) => `data:${d.from}:${d.to}`),
   ];
-  return ['echo "layerforge: exporting the shared-library closure"', `sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt ${items.map(shellQuote).join(' ')}`];
+  return [
+    'echo "layerforge: exporting the shared-library closure"',
+    `sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt ${items.map(shellQuote).join(' ')}`,
+  ];
 }
 
 /** The shell script the build container runs: packages, Python wheels, the recipe's script, export. */
@@ -100,7 +108,11 @@ export function buildPlan(recipe: Recipe, runtime: LambdaRuntime, base: Resolved
 }
 
 /** Environment of the build container: what recipe scripts may rely on. */
-export function buildEnvironment(runtime: LambdaRuntime, base: ResolvedBase, jobs: number): Record<string, string> {
+export function buildEnvironment(
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  jobs: number,
+): Record<string, string> {
   return {
     PREFIX: '/opt',
     JOBS: String(jobs),

@@ -26,14 +26,21 @@ export async function resolveBuildTarget(options: BuildLayerOptions): Promise<Bu
       hint: `it supports ${recipe.runtimes.join(', ')}`,
     });
   }
-  const arch = options.arch ?? (recipe.architectures.includes('x86_64') ? 'x86_64' : recipe.architectures[0] ?? 'x86_64');
+  const arch =
+    options.arch ??
+    (recipe.architectures.includes('x86_64') ? 'x86_64' : (recipe.architectures[0] ?? 'x86_64'));
   if (!recipe.architectures.includes(arch)) {
-    throw new UserError(`recipe ${recipe.name} does not support ${arch}`, { hint: `it supports ${recipe.architectures.join(', ')}` });
+    throw new UserError(`recipe ${recipe.name} does not support ${arch}`, {
+      hint: `it supports ${recipe.architectures.join(', ')}`,
+    });
   }
   if (recipe.install.python && runtime.family !== 'python') {
-    throw new UserError(`recipe ${recipe.name} installs Python packages, which need a python runtime, not ${runtime.id}`, {
-      hint: `pick one of ${recipe.runtimes.filter((r) => r.startsWith('python')).join(', ') || 'the python runtimes'}`,
-    });
+    throw new UserError(
+      `recipe ${recipe.name} installs Python packages, which need a python runtime, not ${runtime.id}`,
+      {
+        hint: `pick one of ${recipe.runtimes.filter((r) => r.startsWith('python')).join(', ') || 'the python runtimes'}`,
+      },
+    );
   }
   const baseName = options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE;
   const base = await resolveBase(await loadBaseImage(baseName), runtime, arch);

@@ -12,7 +12,8 @@ import type { LambdaRuntime } from '../runtimes/catalog.js';
 /** Lambda's environment for a function (LAMBDA.md: the official runtime images' ENV). */
 export const LAMBDA_ENVIRONMENT: Record<string, string> = {
   PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+  LD_LIBRARY_PATH:
+    '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
   LAMBDA_TASK_ROOT: '/var/task',
   LAMBDA_RUNTIME_DIR: '/var/runtime',
   LANG: 'en_US.UTF-8',
@@ -28,7 +29,9 @@ export const LAMBDA_USER = '993:990';
  * site-packages, Node finds /opt/nodejs/node_modules (the runtime's own bootstrap does this on Lambda).
  */
 export function languagePathEnvironment(runtime: LambdaRuntime): Record<string, string> {
-  const paths = runtime.layerPaths.filter((p) => p.startsWith(`${runtime.family}/`) || p === runtime.family).map((p) => `/opt/${p}`);
+  const paths = runtime.layerPaths
+    .filter((p) => p.startsWith(`${runtime.family}/`) || p === runtime.family)
+    .map((p) => `/opt/${p}`);
   if (runtime.family === 'python') return { PYTHONPATH: paths.join(':') };
   if (runtime.family === 'nodejs') return { NODE_PATH: paths.join(':') };
   return {};
@@ -88,8 +91,18 @@ export async function runSmokeTests(
       const text = output.join('\n');
       const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
       const ok = run.exitCode === 0 && matched;
-      const detail = run.exitCode !== 0 ? `exit code ${run.exitCode}` : matched ? '' : `output did not match /${test.expect ?? ''}/`;
-      const result = { name: test.name ?? `test ${index + 1}`, command: test.run, ok, output: detail ? `${detail}\n${text}` : text };
+      const detail =
+        run.exitCode !== 0
+          ? `exit code ${run.exitCode}`
+          : matched
+            ? ''
+            : `output did not match /${test.expect ?? ''}/`;
+      const result = {
+        name: test.name ?? `test ${index + 1}`,
+        command: test.run,
+        ok,
+        output: detail ? `${detail}\n${text}` : text,
+      };
       io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
       results.push(result);
     }

@@ -4,6 +4,7 @@ import { copyFile, link, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { JobFailedError, UserError, isAbortError, InterruptedError } from '../errors.js';
 import { temporarySibling } from '../fs/atomic.js';
 import type { EventSink } from '../events.js';
@@ -39,16 +40,21 @@ async function download(url: string, dest: string, expected: string, signal?: Ab
   }
   const response = await fetch(url, { signal }).catch((cause: unknown) => {
     if (isAbortError(cause) || signal?.aborted) throw new InterruptedError();
-    throw new JobFailedError(`cannot download ${url}`, { cause, hint: 'check the network, or pass --sources <dir> with the file for an offline build' });
+    throw new JobFailedError(`cannot download ${url}`, {
+      cause,
+      hint: 'check the network, or pass --sources <dir> with the file for an offline build',
+    });
   });
   if (!response.ok || !response.body) {
-    throw new JobFailedError(`download of ${url} failed: HTTP ${response.status}`, { hint: 'check the URL in the recipe' });
+    throw new JobFailedError(`download of ${url} failed: HTTP ${response.status}`, {
+      hint: 'check the URL in the recipe',
+    });
   }
   const hash = createHash('sha256');
   const tmp = temporarySibling(dest);
   try {
     await pipeline(
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
       new Transform({ transform: (chunk: Buffer, _e, cb) => (hash.update(chunk), cb(null, chunk)) }),
       createWriteStream(tmp),
       { signal },

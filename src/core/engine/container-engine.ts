@@ -48,7 +48,12 @@ export interface ContainerEngine {
   imageId(reference: string): Promise<string | undefined>;
   imageArchitecture(reference: string): Promise<string | undefined>;
   /** Pulls an image, reporting progress lines. */
-  pullImage(reference: string, platform: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<void>;
+  pullImage(
+    reference: string,
+    platform: string,
+    onLine: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Builds an image from a tar build context (a Dockerfile at its root). Returns the image id. */
   buildImage(
     context: Readable,
@@ -63,7 +68,11 @@ export interface ContainerEngine {
    * Creates and starts a container, streams its output line by line, and waits for it to exit.
    * The container is kept (for `copyFrom`) until `removeContainer`; on abort it is killed and removed.
    */
-  runContainer(spec: ContainerSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<ContainerRun>;
+  runContainer(
+    spec: ContainerSpec,
+    onLine: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ContainerRun>;
   /** A tar stream of `path` inside a (stopped) container. */
   copyFrom(containerId: string, path: string): Promise<Readable>;
   removeContainer(containerId: string): Promise<void>;

@@ -24,7 +24,11 @@ function dockerOptions(host: string | undefined): Docker.DockerOptions | undefin
   if (url.protocol === 'ssh:') {
     return { protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined };
   }
-  return { protocol: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, port: url.port || 2375 };
+  return {
+    protocol: url.protocol === 'https:' ? 'https' : 'http',
+    host: url.hostname,
+    port: url.port || 2375,
+  };
 }
 
 function unreachable(endpoint: string, cause: unknown): JobFailedError {
@@ -36,7 +40,13 @@ function unreachable(endpoint: string, cause: unknown): JobFailedError {
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as DockerError | undefined)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOENT' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ETIMEDOUT'
+  );
 }
 
 /** Reads a Docker JSON-message stream (build, pull, import), forwarding text and failing on errors. */
@@ -48,7 +58,13 @@ function followJsonStream(
   return new Promise((resolve, reject) => {
     const splitter = lineSplitter((raw) => {
       if (raw.trim().length === 0) return;
-      let message: { stream?: string; status?: string; progress?: string; error?: string; aux?: { ID?: string } };
+      let message: {
+        stream?: string;
+        status?: string;
+        progress?: string;
+        error?: string;
+        aux?: { ID?: string };
+      };
       try {
         message = JSON.parse(raw) as typeof message;
       } catch {
@@ -60,7 +76,9 @@ function followJsonStream(
         return;
       }
       if (message.aux && onAux) onAux(message.aux);
-      const text = message.stream ?? (message.status ? `${message.status}${message.progress ? ` ${message.progress}` : ''}` : '');
+      const text =
+        message.stream ??
+        (message.status ? `${message.status}${message.progress ? ` ${message.progress}` : ''}` : '');
       for (const line of text.split('\n')) if (line.trim().length > 0) onLine(line.trimEnd());
     });
     splitter.on('error', reject);
@@ -106,8 +124,16 @@ export class DockerEngine implements ContainerEngine {
     return (await this.inspectImage(reference))?.Architecture;
   }
 
-  async pullImage(reference: string, platform: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
-    const stream = (await this.docker.pull(reference, { platform, abortSignal: signal })) as NodeJS.ReadableStream;
+  async pullImage(
+    reference: string,
+    platform: string,
+    onLine: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const stream = (await this.docker.pull(reference, {
+      platform,
+      abortSignal: signal,
+    })) as NodeJS.ReadableStream;
     await followJsonStream(stream, onLine);
   }
 
@@ -140,7 +166,11 @@ export class DockerEngine implements ContainerEngine {
     await this.docker.getImage(id).tag({ repo, tag: version });
   }
 
-  async runContainer(spec: ContainerSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<ContainerRun> {
+  async runContainer(
+    spec: ContainerSpec,
+    onLine: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ContainerRun> {
     if (signal?.aborted) throw new InterruptedError();
     let container: Docker.Container;
     try {
@@ -149,12 +179,19 @@ export class DockerEngine implements ContainerEngine {
         ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
         Cmd: spec.command,
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-        Labels: { [LABELS.managed]: 'true', [LABELS.pid]: String(process.pid), [LABELS.host]: hostname(), ...spec.labels },
+        Labels: {
+          [LABELS.managed]: 'true',
+          [LABELS.pid]: String(process.pid),
+          [LABELS.host]: hostname(),
+          ...spec.labels,
+        },
         User: spec.user,
         WorkingDir: spec.workingDir,
         ...(spec.platform ? { platform: spec.platform } : {}),
         HostConfig: {
-          Binds: (spec.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
+          Binds: (spec.mounts ?? []).map(
+            (m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`,
+          ),
           ReadonlyRootfs: spec.readOnlyRootFs ?? false,
           Tmpfs: spec.tmpfs,
           NetworkMode: spec.network === 'none' ? 'none' : 'default',
@@ -168,7 +205,11 @@ export class DockerEngine implements ContainerEngine {
     const kill = () => void container.remove({ force: true }).catch(() => {});
     signal?.addEventListener('abort', kill, { once: true });
     try {
-      const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      const attached = (await container.attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+      })) as NodeJS.ReadableStream;
       const out = new PassThrough();
       const done = new Promise<void>((resolve) => out.pipe(lineSplitter(onLine)).on('finish', resolve));
       this.docker.modem.demuxStream(attached, out, out);
@@ -201,7 +242,9 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async listContainers(labels: Record<string, string>): Promise<{ id: string; labels: Record<string, string> }[]> {
+  async listContainers(
+    labels: Record<string, string>,
+  ): Promise<{ id: string; labels: Record<string, string> }[]> {
     const list = await this.docker.listContainers({
       all: true,
       filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) },

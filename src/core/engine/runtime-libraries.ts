@@ -6,7 +6,15 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import type { ContainerEngine } from './container-engine.js';
 
 /** Library folders of a Lambda runtime image, plus Debian's multiarch ones for the stand-in. */
-const LIBRARY_DIRS = ['/lib', '/lib64', '/usr/lib', '/usr/lib64', '/var/lang/lib', '/var/runtime', '/var/runtime/lib'];
+const LIBRARY_DIRS = [
+  '/lib',
+  '/lib64',
+  '/usr/lib',
+  '/usr/lib64',
+  '/var/lang/lib',
+  '/var/runtime',
+  '/var/runtime/lib',
+];
 
 /**
  * The shared libraries (by file name, as the loader looks them up) that a runtime image provides.
@@ -18,13 +26,24 @@ export async function readRuntimeLibraries(
   options: { cacheDir: string; signal?: AbortSignal },
 ): Promise<string[]> {
   const id = await engine.imageId(image);
-  if (!id) throw new JobFailedError(`runtime image ${image} is not in the engine`, { hint: 'build or pull the base first' });
+  if (!id)
+    throw new JobFailedError(`runtime image ${image} is not in the engine`, {
+      hint: 'build or pull the base first',
+    });
   const cacheFile = join(options.cacheDir, 'runtime-libraries', `${id.replace(/^sha256:/, '')}.txt`);
-  if (existsSync(cacheFile)) return (await readFile(cacheFile, 'utf8')).split('\n').filter((l) => l.length > 0);
+  if (existsSync(cacheFile))
+    return (await readFile(cacheFile, 'utf8')).split('\n').filter((l) => l.length > 0);
   const names = new Set<string>();
   const script = `find -H ${LIBRARY_DIRS.join(' ')} -maxdepth 2 \\( -name '*.so' -o -name '*.so.*' \\) 2>/dev/null | sed 's#.*/##'`;
   const run = await engine.runContainer(
-    { image, entrypoint: ['/bin/sh', '-c'], command: [script], env: {}, network: 'none', readOnlyRootFs: true },
+    {
+      image,
+      entrypoint: ['/bin/sh', '-c'],
+      command: [script],
+      env: {},
+      network: 'none',
+      readOnlyRootFs: true,
+    },
     (line) => {
       if (/^[\w.+-]+\.so(\.[\w.]+)?$/.test(line.trim())) names.add(line.trim());
     },

@@ -8,7 +8,9 @@ import { isUnsafeEntryName } from './link.js';
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(error) : resolve(zip))),
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zip) =>
+      error ? reject(error) : resolve(zip),
+    ),
   );
 }
 
@@ -16,7 +18,11 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
  * Extracts a layer zip the way Lambda does into `destination` (which plays /opt): unix modes
  * applied, symlinks recreated as symlinks. Entries that would land outside are refused.
  */
-export async function extractLayerZip(zipPath: string, destination: string, signal?: AbortSignal): Promise<void> {
+export async function extractLayerZip(
+  zipPath: string,
+  destination: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const zip = await openZip(zipPath);
   try {
     await mkdir(destination, { recursive: true });

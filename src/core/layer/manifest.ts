@@ -8,7 +8,9 @@ import { UserError } from '../errors.js';
  */
 export const manifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  recipe: z.strictObject({ name: z.string(), version: z.string(), license: z.string().optional() }).nullable(),
+  recipe: z
+    .strictObject({ name: z.string(), version: z.string(), license: z.string().optional() })
+    .nullable(),
   runtimes: z.array(z.string()),
   arch: z.enum(['x86_64', 'arm64']),
   /** The base image pair the layer was built on: `lambda` (official images) or a stand-in like `debian12`. */
@@ -43,13 +45,19 @@ export async function readManifest(path: string): Promise<LayerManifest> {
   try {
     raw = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new UserError(`no manifest at ${path}`, { cause, hint: 'build the layer with `layerforge build` first' });
+    throw new UserError(`no manifest at ${path}`, {
+      cause,
+      hint: 'build the layer with `layerforge build` first',
+    });
   }
   const parsed = manifestSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) {
-    throw new UserError(`${path} is not a layerforge manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-      hint: 'rebuild the layer to regenerate its manifest',
-    });
+    throw new UserError(
+      `${path} is not a layerforge manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      {
+        hint: 'rebuild the layer to regenerate its manifest',
+      },
+    );
   }
   return parsed.data;
 }

@@ -78,7 +78,9 @@ export function closeRuntimeIds(id: string): string[] {
     .sort((a, b) => a.d - b.d)
     .map(({ candidate }) => candidate);
   // A family prefix ("python") should list that family even when the edit distance is large.
-  const sameFamily = ids.filter((candidate) => id.length >= 3 && candidate.startsWith(id.replace(/[\d.x]+$/, '')));
+  const sameFamily = ids.filter(
+    (candidate) => id.length >= 3 && candidate.startsWith(id.replace(/[\d.x]+$/, '')),
+  );
   const merged = [...new Set([...near, ...sameFamily])];
   return merged.length > 0 ? merged.slice(0, 6) : [closest(id, ids)];
 }
@@ -98,7 +100,9 @@ export function getRuntime(id: string): LambdaRuntime {
   }
   const os = data.operatingSystems[entry.os];
   if (!os) throw new Error(`runtimes.yaml: runtime ${id} names unknown OS ${entry.os}`);
-  const paths = [...data.layerPaths[entry.family], ...data.layerPaths.all].map((p) => fillPath(p, entry.version));
+  const paths = [...data.layerPaths[entry.family], ...data.layerPaths.all].map((p) =>
+    fillPath(p, entry.version),
+  );
   return {
     id,
     family: entry.family,
@@ -107,11 +111,15 @@ export function getRuntime(id: string): LambdaRuntime {
     layerPaths: paths,
     runtimeImage: entry.runtimeImage,
     buildImage: (arch) =>
-      data.buildImageTemplate.replaceAll('{runtime}', id).replaceAll('{imageTag}', data.architectures[arch].imageTag),
+      data.buildImageTemplate
+        .replaceAll('{runtime}', id)
+        .replaceAll('{imageTag}', data.architectures[arch].imageTag),
   };
 }
 
 export function parseArchitecture(value: string): Architecture {
   if (isArchitecture(value)) return value;
-  throw new UserError(`unknown architecture "${value}"`, { hint: `Lambda supports ${ARCHITECTURES.join(' and ')}` });
+  throw new UserError(`unknown architecture "${value}"`, {
+    hint: `Lambda supports ${ARCHITECTURES.join(' and ')}`,
+  });
 }
