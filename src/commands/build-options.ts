@@ -1,5 +1,7 @@
 import { loadConfig } from '../core/config.js';
+import { BYTECODE_MODES } from '../core/build/bytecode.js';
 import type { BuildLayerOptions } from '../core/build/types.js';
+import { PRUNE_PROFILES } from '../core/prune/rules.js';
 import { UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import type { CommandContext, OptionSpec } from './command.js';
@@ -13,7 +15,11 @@ export const buildOptionSpecs: OptionSpec[] = [
     repeatable: true,
     description: "target Lambda runtime (default: the recipe's first); several make a matrix",
   },
-  { flags: '--arch <arch>', repeatable: true, description: 'x86_64 or arm64 (default: x86_64); both make a matrix' },
+  {
+    flags: '--arch <arch>',
+    repeatable: true,
+    description: 'x86_64 or arm64 (default: x86_64); both make a matrix',
+  },
   {
     flags: '--base <name>',
     description:
@@ -27,8 +33,32 @@ export const buildOptionSpecs: OptionSpec[] = [
     flags: '--reserve-mb <mb>',
     description: 'MB of the 250 MB already used by the function and other layers',
   },
+  {
+    flags: '--prune <profile>',
+    description: 'none, safe (default) or max; every rule is checked by the smoke tests',
+  },
+  {
+    flags: '--bytecode <mode>',
+    description: 'Python bytecode: auto (default: pyc unless --prune none), none, pyc or pyc-only',
+  },
   recipesOption,
 ];
+
+/** A value from a fixed list, or a UserError naming the choices. */
+function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`${flag} must be one of ${choices.join(', ')}, got "${value}"`, {
+    hint:
+      flag === '--prune'
+        ? 'safe is the default; max adds aggressive rules, none ships the layer as built'
+        : undefined,
+  });
+}
 
 /** Turns flags (and layerforge.config.yaml) into core build options. */
 export async function buildOptionsFrom(
@@ -58,5 +88,7 @@ export async function buildOptionsFrom(
     cwd: ctx.cwd,
     env: ctx.env,
     test: boolOption(options, 'test'),
+    prune: choice('--prune', stringOption(options, 'prune'), PRUNE_PROFILES),
+    bytecode: choice('--bytecode', stringOption(options, 'bytecode'), BYTECODE_MODES),
   };
 }

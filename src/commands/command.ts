@@ -64,7 +64,10 @@ export function listOption(options: Record<string, unknown>, key: string): strin
   const value = options[key];
   const raw = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
   // Accept both `--region a --region b` and `--region a,b`.
-  return raw.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  return raw
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 export function boolOption(options: Record<string, unknown>, key: string): boolean {

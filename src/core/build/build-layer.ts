@@ -45,7 +45,13 @@ export async function buildLayer(
 ): Promise<BuildLayerResult> {
   const { sink } = io;
   const env = options.env ?? process.env;
-  const target = await step(sink, 'resolve', () => resolveBuildTarget(options), (t) => `${t.loaded.recipe.name}@${t.loaded.recipe.version} for ${t.runtime.id} ${t.arch} on ${t.base.name}`);
+  const target = await step(
+    sink,
+    'resolve',
+    () => resolveBuildTarget(options),
+    (t) =>
+      `${t.loaded.recipe.name}@${t.loaded.recipe.version} for ${t.runtime.id} ${t.arch} on ${t.base.name}`,
+  );
   if (target.base.standIn) {
     sink({
       type: 'warning',
@@ -58,20 +64,29 @@ export async function buildLayer(
   const outDir = resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist');
   const zipPath = join(outDir, artifactName(target));
 
-  const digest = await step(sink, 'base-image', async () => {
-    await engine.ping(io.signal);
-    await removeLeftoverContainers(engine);
-    await ensureBaseImages(target.base, engine, { sink, signal: io.signal, env });
-    return inputsDigest({
-      recipeDir: target.loaded.dir,
-      buildImageId: (await engine.imageId(target.base.buildImage)) ?? target.base.buildImage,
-      runtimeImageId: (await engine.imageId(target.base.runtimeImage)) ?? target.base.runtimeImage,
-      runtime: target.runtime.id,
-      arch: target.arch,
-      base: target.base.name,
-      options: { audit: !options.noAudit },
-    });
-  }, () => target.base.buildImage);
+  const digest = await step(
+    sink,
+    'base-image',
+    async () => {
+      await engine.ping(io.signal);
+      await removeLeftoverContainers(engine);
+      await ensureBaseImages(target.base, engine, { sink, signal: io.signal, env });
+      return inputsDigest({
+        recipeDir: target.loaded.dir,
+        buildImageId: (await engine.imageId(target.base.buildImage)) ?? target.base.buildImage,
+        runtimeImageId: (await engine.imageId(target.base.runtimeImage)) ?? target.base.runtimeImage,
+        runtime: target.runtime.id,
+        arch: target.arch,
+        base: target.base.name,
+        options: {
+          audit: !options.noAudit,
+          prune: options.prune ?? 'safe',
+          bytecode: options.bytecode ?? 'auto',
+        },
+      });
+    },
+    () => target.base.buildImage,
+  );
 
   const entry = cacheEntry(root, digest, artifactName(target));
   const cached = !options.noCache && isCached(entry);
@@ -85,13 +100,27 @@ export async function buildLayer(
   const manifest = await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {
-    const results = await step(sink, 'test', () => runSmokeTests(zipPath, target.loaded.recipe, target.runtime, target.base, engine, io), (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`);
+    const results = await step(
+      sink,
+      'test',
+      () => runSmokeTests(zipPath, target.loaded.recipe, target.runtime, target.base, engine, io),
+      (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`,
+    );
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) {
-      throw new JobFailedError(`${failed.length} of ${results.length} smoke test(s) of ${target.loaded.recipe.name} failed`, {
-        details: failed.flatMap((f) => [`✗ ${f.name}: ${f.command}`, ...f.output.split('\n').slice(-20).map((l) => `  ${l}`)]),
-        hint: 'the layer is in dist/; run the command in the runtime image to investigate',
-      });
+      throw new JobFailedError(
+        `${failed.length} of ${results.length} smoke test(s) of ${target.loaded.recipe.name} failed`,
+        {
+          details: failed.flatMap((f) => [
+            `✗ ${f.name}: ${f.command}`,
+            ...f.output
+              .split('\n')
+              .slice(-20)
+              .map((l) => `  ${l}`),
+          ]),
+          hint: 'the layer is in dist/; run the command in the runtime image to investigate',
+        },
+      );
     }
   }
   sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached });
@@ -114,19 +143,64 @@ async function buildIntoCache(
   const staging = join(work, 'opt');
   try {
     await mkdir(join(io.root, 'logs'), { recursive: true });
-    const logPath = join(io.root, 'logs', `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`);
+    const logPath = join(
+      io.root,
+      'logs',
+      `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`,
+    );
     await step(sink, 'build', async () => {
-      const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, { cacheDir: io.root, signal });
-      await stageSources(target.loaded, join(work, 'sources'), { cacheDir: io.root, sourcesDir: options.sourcesDir, sink, signal });
+      const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
+        cacheDir: io.root,
+        signal,
+      });
+      await stageSources(target.loaded, join(work, 'sources'), {
+        cacheDir: io.root,
+        sourcesDir: options.sourcesDir,
+        os: target.base.os.id,
+        sink,
+        signal,
+      });
       const dirs = { job: join(work, 'job'), sources: join(work, 'sources'), logPath };
-      await runBuildContainer(target, engine, dirs, libraries, { sink, signal, env: options.env ?? process.env }, (containerId) =>
-        step(sink, 'extract', async () => extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal })),
+      await runBuildContainer(
+        target,
+        engine,
+        dirs,
+        libraries,
+        { sink, signal, env: options.env ?? process.env },
+        (containerId) =>
+          step(sink, 'extract', async () =>
+            extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
+          ),
       );
     });
-    const pruned = await step(sink, 'prune', () => pruneLayer(staging, target.loaded.recipe, { sink, signal }), (r) => `${r.length} rule(s)`);
+    const { records: pruned } = await step(
+      sink,
+      'prune',
+      () =>
+        pruneLayer(
+          staging,
+          work,
+          target,
+          engine,
+          { profile: options.prune ?? 'safe', bytecode: options.bytecode ?? 'auto' },
+          { sink, signal },
+        ),
+      (r) =>
+        `${options.prune ?? 'safe'}: ${r.records.filter((p) => !p.reverted).length} rule(s) kept, ${r.records.filter((p) => p.reverted).length} reverted${r.bytecode.modules > 0 ? `, ${r.bytecode.modules} .pyc` : ''}`,
+    );
     const audit = options.noAudit
       ? (skipStep(sink, 'audit', '--no-audit'), undefined)
-      : await step(sink, 'audit', async () => (await import('./audit-step.js')).auditBuiltLayer(staging, target, engine, { sink, signal, cacheDir: io.root }), (a) => `${a.errors} error(s), ${a.warnings} warning(s)`);
+      : await step(
+          sink,
+          'audit',
+          async () =>
+            (await import('./audit-step.js')).auditBuiltLayer(staging, target, engine, {
+              sink,
+              signal,
+              cacheDir: io.root,
+            }),
+          (a) => `${a.errors} error(s), ${a.warnings} warning(s)`,
+        );
     const entryDir = join(io.root, 'builds', `.${digest}.${process.pid}.tmp`);
     await rm(entryDir, { recursive: true, force: true });
     await step(sink, 'zip', () =>
@@ -135,7 +209,11 @@ async function buildIntoCache(
           stagingDir: staging,
           zipPath: join(entryDir, artifactName(target)),
           manifest: {
-            recipe: { name: target.loaded.recipe.name, version: target.loaded.recipe.version, license: target.loaded.recipe.license },
+            recipe: {
+              name: target.loaded.recipe.name,
+              version: target.loaded.recipe.version,
+              license: target.loaded.recipe.license,
+            },
             runtimes: [target.runtime.id],
             arch: target.arch,
             base: target.base.name,
@@ -153,9 +231,12 @@ async function buildIntoCache(
     await commitToCache(entryDir, cacheEntry(io.root, digest, artifactName(target)));
   } catch (error) {
     if (timeout.aborted && !io.signal.aborted) {
-      throw new JobFailedError(`the build of ${target.loaded.recipe.name} exceeded its timeout of ${target.loaded.recipe.timeoutMinutes} minutes and was stopped`, {
-        hint: 'raise timeoutMinutes in the recipe if the build is just slow',
-      });
+      throw new JobFailedError(
+        `the build of ${target.loaded.recipe.name} exceeded its timeout of ${target.loaded.recipe.timeoutMinutes} minutes and was stopped`,
+        {
+          hint: 'raise timeoutMinutes in the recipe if the build is just slow',
+        },
+      );
     }
     if (io.signal.aborted) throw new InterruptedError();
     throw error;

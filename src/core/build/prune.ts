@@ -1,54 +1,105 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { minimatch } from 'minimatch';
-import { throwIfAborted } from '../errors.js';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerEngine } from '../engine/container-engine.js';
 import type { EventSink } from '../events.js';
-import type { Recipe } from '../recipes/schema.js';
+import { writeLayerZip } from '../layer/zip-writer.js';
+import { buildImageRunner } from '../prune/build-image-run.js';
+import { pruneStagedLayer } from '../prune/prune-layer.js';
+import type { PruneProfile } from '../prune/rules.js';
+import type { LayerTester, PruneRecord } from '../prune/types.js';
+import {
+  cacheTag,
+  compileBytecode,
+  resolveBytecodeMode,
+  type BytecodeMode,
+  type BytecodeResult,
+} from './bytecode.js';
+import type { BuildTarget } from './resolve-target.js';
+import { runSmokeTests } from './smoke-test.js';
 
-export interface PruneRecord {
-  rule: string;
-  bytesSaved: number;
-  reverted: boolean;
+export type { PruneRecord } from '../prune/types.js';
+
+/** The prune step's choices: see rules.ts for the profiles and bytecode.ts for the modes. */
+export interface PruneOptions {
+  profile: PruneProfile;
+  bytecode: BytecodeMode;
 }
 
-async function sizeOf(path: string): Promise<number> {
-  const stat = await lstat(path);
-  if (!stat.isDirectory()) return stat.isFile() ? stat.size : 0;
-  let total = 0;
-  for (const name of await readdir(path)) total += await sizeOf(join(path, name));
-  return total;
-}
-
-/** Paths under `root` (relative, posix) matching `glob`, outermost first, none inside another. */
-async function matching(root: string, glob: string, protect: string[], dir = root): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
-    const path = join(dir, name);
-    const rel = relative(root, path);
-    if (protect.some((p) => minimatch(rel, p, { dot: true }))) continue;
-    if (minimatch(rel, glob, { dot: true })) {
-      found.push(rel);
-      continue;
+/**
+ * The recipe's smoke tests on the staged layer as it is now: zipped (stored, no compression:
+ * the bytes inside are what the final zip holds) and run exactly as `--test` runs them. Their
+ * events are kept out of the build's stream: a failure here is a rule to revert, not a result.
+ */
+function smokeTester(
+  staging: string,
+  work: string,
+  target: BuildTarget,
+  engine: ContainerEngine,
+  io: { sink: EventSink; signal?: AbortSignal },
+): LayerTester {
+  const quiet: EventSink = (event) => {
+    if (event.type === 'test.result' || (event.type === 'build.log' && event.source === 'smoke-test')) return;
+    io.sink(event);
+  };
+  return async () => {
+    const zip = join(work, 'prune-check.zip');
+    await writeLayerZip(staging, zip, { level: 0, signal: io.signal });
+    try {
+      const results = await runSmokeTests(zip, target.loaded.recipe, target.runtime, target.base, engine, {
+        sink: quiet,
+        signal: io.signal,
+      });
+      const failed = results.filter((r) => !r.ok);
+      return {
+        ok: failed.length === 0,
+        failed: failed.map((r) => r.name),
+        details: failed.flatMap((f) => [
+          `✗ ${f.name}: ${f.command}`,
+          ...f.output
+            .split('\n')
+            .slice(-10)
+            .map((l) => `  ${l}`),
+        ]),
+      };
+    } finally {
+      await rm(zip, { force: true });
     }
-    if ((await lstat(path)).isDirectory()) found.push(...(await matching(root, glob, protect, path)));
-  }
-  return found;
+  };
 }
 
-/** Applies the recipe's `prune.remove` globs to the staged layer, sparing `prune.protect`; reports bytes saved per rule. */
-export async function pruneLayer(staging: string, recipe: Recipe, io: { sink: EventSink; signal?: AbortSignal }): Promise<PruneRecord[]> {
-  const records: PruneRecord[] = [];
-  const protect = recipe.prune?.protect ?? [];
-  for (const glob of recipe.prune?.remove ?? []) {
-    throwIfAborted(io.signal);
-    let bytesSaved = 0;
-    for (const rel of await matching(staging, glob, protect)) {
-      bytesSaved += await sizeOf(join(staging, rel));
-      await rm(join(staging, rel), { recursive: true, force: true });
-    }
-    const record = { rule: `remove ${glob}`, bytesSaved, reverted: false };
-    io.sink({ type: 'prune.rule', ...record });
-    records.push(record);
+/**
+ * The prune step of a build: compiles bytecode for the target Python (bytecode.ts), then applies
+ * the recipe's and the profile's pruning rules, each checked by the smoke tests (src/core/prune).
+ * `work` is a private folder on the staging's file system; what the rules removed waits there.
+ */
+export async function pruneLayer(
+  staging: string,
+  work: string,
+  target: BuildTarget,
+  engine: ContainerEngine,
+  options: PruneOptions,
+  io: { sink: EventSink; signal?: AbortSignal },
+): Promise<{ records: PruneRecord[]; bytecode: BytecodeResult }> {
+  const run = buildImageRunner(staging, target.base, engine);
+  const resolved = resolveBytecodeMode(options.bytecode, options.profile, target.runtime);
+  const bytecode = await compileBytecode(staging, options.bytecode, resolved, target.runtime, run, io);
+  const sideDir = join(work, 'pruned');
+  await mkdir(sideDir, { recursive: true });
+  try {
+    const records = await pruneStagedLayer(
+      {
+        staging,
+        sideDir,
+        recipe: target.loaded.recipe,
+        profile: options.profile,
+        bytecode: { mode: bytecode.mode, cacheTag: cacheTag(target.runtime) },
+        runInBuildImage: run,
+        test: smokeTester(staging, work, target, engine, io),
+      },
+      io,
+    );
+    return { records, bytecode };
+  } finally {
+    await rm(sideDir, { recursive: true, force: true });
   }
-  return records;
 }

@@ -1,5 +1,6 @@
 import type { EventSink } from '../events.js';
 import type { LayerManifest } from '../layer/manifest.js';
+import type { PruneProfile } from '../prune/rules.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
 export interface BuildLayerOptions {
@@ -21,6 +22,10 @@ export interface BuildLayerOptions {
   noAudit?: boolean;
   /** Run the recipe's smoke tests in the runtime image after zipping. */
   test?: boolean;
+  /** Pruning profile: `none`, `safe` (the default) or `max`; every rule is checked by the smoke tests. */
+  prune?: PruneProfile;
+  /** Python bytecode: `auto` (the default: `pyc` unless the profile is `none`), `none`, `pyc` or `pyc-only`. */
+  bytecode?: 'auto' | 'none' | 'pyc' | 'pyc-only';
   /** Offline source folder: files are looked up there by name before downloading. */
   sourcesDir?: string;
   /** Bytes of the 250 MB already used by the function and other layers. */

@@ -1,0 +1,257 @@
+/**
+ * The benchmark, in one run: for the pandas layer and a second Python layer, builds
+ * (a) naive pip + zip, (b) the aws-sdk-pandas prune, (c) layerforge's default and (d) layerforge
+ * max side by side (and (e) max with --bytecode pyc-only), and measures sizes, cold import time in fresh Lambda-like containers, cold
+ * build and no-change rebuild time, plus zip throughput against Info-ZIP and peak RSS.
+ * Writes docs/benchmarks.md and docs/benchmarks.svg.
+ *
+ *   npm run bench [-- --runs 11] [--recipes pandas,pydantic] [--keep]
+ *   npm run bench -- --render <work>/figures.json     (docs again from a kept run's figures)
+ *
+ * Needs a Docker engine (the debian12 base images are built if missing), zip, unzip and GNU time.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBaseImage } from '../src/core/base-images/definition.js';
+import { ensureBaseImages } from '../src/core/base-images/ensure.js';
+import { resolveBase } from '../src/core/base-images/resolve.js';
+import { DockerEngine } from '../src/core/engine/docker-engine.js';
+import { ignoreEvents } from '../src/core/events.js';
+import { resolveRecipe } from '../src/core/recipes/catalog.js';
+import { getRuntime } from '../src/core/runtimes/catalog.js';
+import { writeDocs } from './docs.js';
+import { coldImport, extract, measure, smokeTests, type LayerSize } from './measure.js';
+import { type BenchFigures, type Machine, type RecipeFigures, type VariantFigures } from './report.js';
+import { log, mustRun } from './shell.js';
+import {
+  buildByHand,
+  buildWithLayerforge,
+  VARIANT_LABELS,
+  type BenchPaths,
+  type BenchRecipe,
+  type BuiltVariant,
+} from './variants.js';
+import { compareZip } from './zip-compare.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const BASE = 'debian12';
+/** What "cold import" means per layer: the statement a function's module would start with. */
+const IMPORTS: Record<string, string> = {
+  pandas: 'import pandas',
+  pydantic: 'from pydantic import BaseModel',
+};
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function preflight(): void {
+  for (const [tool, args] of [
+    ['docker', ['version', '--format', '{{.Server.Version}}']],
+    ['zip', ['-v']],
+    ['unzip', ['-v']],
+    ['/usr/bin/time', ['-V']],
+  ] as const) {
+    try {
+      execFileSync(tool, [...args], { stdio: 'pipe' });
+    } catch (error) {
+      throw new Error(
+        `the benchmark needs ${tool} (${String(error).split('\n')[0]}); on Debian: apt-get install -y docker.io zip unzip time`,
+      );
+    }
+  }
+}
+
+function machine(): Machine {
+  return {
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryBytes: totalmem(),
+    docker: execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+      encoding: 'utf8',
+    }).trim(),
+    node: process.versions.node,
+    kernel: release(),
+    loadBefore: loadavg(),
+    loadAfter: [],
+  };
+}
+
+/**
+ * Compiles the CLI under test into the work folder, beside links to the package's data, so a
+ * `tsc` run in the working tree during the benchmark cannot swap the code between two builds.
+ */
+async function privateBuild(work: string): Promise<string> {
+  const pkg = join(work, 'layerforge');
+  log(`compiling layerforge into ${pkg}`);
+  const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+  await mustRun(
+    process.execPath,
+    [tsc, '-p', join(repo, 'tsconfig.build.json'), '--outDir', join(pkg, 'lib')],
+    { cwd: repo },
+  );
+  for (const name of ['package.json', 'node_modules', 'data', 'recipes', 'base-images', 'schema']) {
+    await symlink(join(repo, name), join(pkg, name));
+  }
+  await mkdir(join(pkg, 'bin'));
+  await copyFile(join(repo, 'bin', 'layerforge.js'), join(pkg, 'bin', 'layerforge.js'));
+  return join(pkg, 'bin', 'layerforge.js');
+}
+
+async function benchRecipe(name: string, engine: DockerEngine, env: NodeJS.ProcessEnv): Promise<BenchRecipe> {
+  const recipeDirs = [join(repo, 'bench', 'recipes')];
+  const loaded = await resolveRecipe(name, recipeDirs, repo);
+  const runtime = getRuntime(
+    loaded.recipe.runtimes.includes('python3.11') ? 'python3.11' : (loaded.recipe.runtimes[0] ?? ''),
+  );
+  const base = await resolveBase(await loadBaseImage(BASE), runtime, 'x86_64');
+  await ensureBaseImages(base, engine, { sink: ignoreEvents, env });
+  return { loaded, runtime, base, recipeDirs };
+}
+
+interface Measured {
+  built: BuiltVariant;
+  tree: string;
+  size: LayerSize;
+  smoke: VariantFigures['smoke'];
+  importMs: number[];
+  importError?: string;
+}
+
+async function benchOne(
+  recipe: BenchRecipe,
+  paths: BenchPaths,
+  runs: number,
+): Promise<{ figures: RecipeFigures; measured: Measured[] }> {
+  const name = recipe.loaded.recipe.name;
+  const built: BuiltVariant[] = [];
+  for (const id of ['a', 'b'] as const) built.push(await buildByHand(id, recipe, paths));
+  for (const id of ['c', 'd', 'e'] as const) built.push(await buildWithLayerforge(id, recipe, paths));
+  const measured: Measured[] = [];
+  const measureOne = async (b: BuiltVariant) => {
+    const tree = await extract(b.zipPath, join(paths.work, name, `${b.id}-tree`));
+    log(`${name} ${VARIANT_LABELS[b.id]}: smoke tests`);
+    const m: Measured = {
+      built: b,
+      tree,
+      size: await measure(b.zipPath, tree),
+      smoke: await smokeTests(b.zipPath, recipe),
+      importMs: [],
+    };
+    return m;
+  };
+  for (const b of built) {
+    measured.push(await measureOne(b));
+    // Stripping auditwheel's *.libs/ can break the layer (LAMBDA.md, item 6); then (b′) spares
+    // them, so the cost of deleting the bytecode can still be measured.
+    if (b.id === 'b' && measured.at(-1)?.smoke.failed.length)
+      measured.push(await measureOne(await buildByHand('b2', recipe, paths)));
+  }
+  const statement = IMPORTS[name] ?? `import ${name}`;
+  for (let round = 1; round <= runs; round++) {
+    log(`${name}: cold imports, round ${round}/${runs}`);
+    // Each round starts one variant further along, so no variant always follows the same one.
+    const order = measured.map((_, i) => measured[(i + round) % measured.length]);
+    for (const m of order) {
+      if (m === undefined || m.importError !== undefined) continue;
+      const result = await coldImport(m.tree, recipe, statement);
+      if ('ms' in result) m.importMs.push(result.ms);
+      else m.importError = result.error;
+    }
+  }
+  const variants = measured.map((m) => ({
+    id: m.built.id,
+    size: m.size,
+    smoke: m.smoke,
+    importMs: m.importMs,
+    ...(m.importError === undefined ? {} : { importError: m.importError }),
+    buildSeconds: m.built.buildSeconds,
+    ...(m.built.rebuildSeconds === undefined
+      ? {}
+      : { rebuildSeconds: m.built.rebuildSeconds, rebuildStepsSeconds: m.built.rebuildStepsSeconds ?? NaN }),
+    ...(m.built.prune === undefined ? {} : { prune: m.built.prune }),
+  }));
+  return {
+    figures: {
+      name,
+      version: recipe.loaded.recipe.version,
+      runtime: recipe.runtime.id,
+      importStatement: statement,
+      variants,
+    },
+    measured,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const saved = option(args, '--render');
+  if (saved !== undefined) {
+    // Re-render the docs from a run's figures.json (after changing the report), measuring nothing.
+    await writeDocs(repo, JSON.parse(await readFile(saved, 'utf8')) as BenchFigures);
+    log('wrote docs/benchmarks.md and docs/benchmarks.svg');
+    return;
+  }
+  const runs = Number(option(args, '--runs') ?? 11);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error('--runs takes a whole number of containers, e.g. 7');
+  const names = (option(args, '--recipes') ?? 'pandas,pydantic').split(',').filter(Boolean);
+  preflight();
+  const work = await mkdtemp(join(tmpdir(), 'layerforge-bench-'));
+  const cli = await privateBuild(work);
+  // A private cache: the layerforge builds are cold, the rebuilds hit only what this run built.
+  const paths: BenchPaths = {
+    repo,
+    work,
+    cli,
+    env: { ...process.env, LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: BASE },
+  };
+  const host = machine();
+  log(`work folder ${work}; ${host.cpus} × ${host.cpuModel}, Docker ${host.docker}`);
+  try {
+    const engine = new DockerEngine();
+    const recipes: RecipeFigures[] = [];
+    let largest: { tree: string; bytes: number; label: string } | undefined;
+    for (const name of names) {
+      const { figures, measured } = await benchOne(await benchRecipe(name, engine, paths.env), paths, runs);
+      recipes.push(figures);
+      for (const m of measured) {
+        if (!largest || m.size.unzippedBytes > largest.bytes)
+          largest = {
+            tree: m.tree,
+            bytes: m.size.unzippedBytes,
+            label: `the ${name} layer ${VARIANT_LABELS[m.built.id]}`,
+          };
+      }
+    }
+    if (!largest) throw new Error('no layer was built');
+    log(`zip throughput on ${largest.label}`);
+    const zip = {
+      ...(await compareZip(repo, join(dirname(dirname(cli)), 'lib'), largest.tree, largest.bytes, work, 3)),
+      treeLabel: largest.label,
+    };
+    host.loadAfter = loadavg();
+    const figures: BenchFigures = {
+      date: new Date().toISOString(),
+      command: 'npm run bench',
+      machine: host,
+      runs,
+      base: BASE,
+      recipes,
+      zip,
+    };
+    await writeDocs(repo, figures);
+    await writeFile(join(work, 'figures.json'), JSON.stringify(figures, null, 2));
+    log(`wrote docs/benchmarks.md and docs/benchmarks.svg (raw figures: ${join(work, 'figures.json')})`);
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  } finally {
+    if (!args.includes('--keep') && existsSync(work)) await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,127 @@
+import { chmod, copyFile, lstat, open, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JobFailedError, throwIfAborted } from '../errors.js';
+import { globMatcher, type LayerIndex } from './match.js';
+import type { BuildImageRunner } from './build-image-run.js';
+import { NEVER_STRIP, NEVER_TOUCH } from './rules.js';
+import { moveTo } from './side-store.js';
+
+const ET_EXEC = 2;
+const ET_DYN = 3;
+
+/** True for an ELF executable or shared object (not a relocatable .o, not a core file). */
+export async function isStrippableElf(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(18);
+    const { bytesRead } = await handle.read(header, 0, 18, 0);
+    if (bytesRead < 18 || header.readUInt32BE(0) !== 0x7f454c46) return false;
+    // EI_DATA: 1 little-endian, 2 big-endian; e_type follows the 16-byte ident.
+    const type = header[5] === 2 ? header.readUInt16BE(16) : header.readUInt16LE(16);
+    return type === ET_EXEC || type === ET_DYN;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The ELF files strip may rewrite: regular files (links are left to their targets), outside
+ * auditwheel's `*.libs/`, dist-info, the recipe's protected globs and paths earlier rules took.
+ */
+export async function stripCandidates(
+  index: LayerIndex,
+  root: string,
+  protect: readonly string[],
+  taken: Set<string>,
+): Promise<string[]> {
+  const excluded = globMatcher([...NEVER_STRIP, ...NEVER_TOUCH, ...protect]);
+  const takenDirs = [...taken].map((t) => `${t}/`);
+  const candidates: string[] = [];
+  for (const entry of index.entries) {
+    if (entry.type !== 'file' || entry.size < 18 || taken.has(entry.path)) continue;
+    if (takenDirs.some((d) => entry.path.startsWith(d))) continue;
+    if (excluded(entry.path)) continue;
+    if (await isStrippableElf(join(root, entry.path))) candidates.push(entry.path);
+  }
+  return candidates;
+}
+
+/** What stripping did, with the means to undo and redo it. */
+export interface StripResult {
+  /** Files strip made smaller; the others were restored untouched. */
+  files: string[];
+  bytesSaved: number;
+  revert(): Promise<void>;
+  reapply(): Promise<void>;
+}
+
+/**
+ * Strips `candidates` with the build image's `strip --strip-unneeded`. Each original is first
+ * moved to `sideDir/original` (keeping its inode and mode) and a copy stripped in its place;
+ * the stripped file moves to `sideDir/stripped` whenever the rule is reverted.
+ */
+export async function stripFiles(
+  root: string,
+  sideDir: string,
+  candidates: readonly string[],
+  run: BuildImageRunner,
+  signal?: AbortSignal,
+): Promise<StripResult> {
+  const original = (p: string) => join(sideDir, 'original', p);
+  const stripped = (p: string) => join(sideDir, 'stripped', p);
+  const before = new Map<string, number>();
+  for (const path of candidates) {
+    throwIfAborted(signal);
+    const stats = await lstat(join(root, path));
+    before.set(path, stats.size);
+    await moveTo(join(root, path), original(path));
+    await copyFile(original(path), join(root, path));
+    await chmod(join(root, path), stats.mode & 0o7777);
+  }
+  if (candidates.length > 0) {
+    const list = join(sideDir, 'strip-list');
+    await writeFile(list, candidates.map((p) => `/opt/${p}\0`).join(''));
+    const result = await run('xargs -0 strip --strip-unneeded < /layerforge-prune/strip-list', {
+      purpose: 'prune',
+      mounts: [{ hostPath: sideDir, containerPath: '/layerforge-prune', readOnly: true }],
+      signal,
+    });
+    if (result.exitCode !== 0) {
+      // Put every original back before failing: the layer must be as the build left it.
+      for (const path of candidates) await rename(original(path), join(root, path));
+      throw new JobFailedError(`strip failed in the build image (exit code ${result.exitCode})`, {
+        details: result.output.slice(-20),
+        hint: 'skip the rule for this recipe with `prune: { skip: [strip] }`, or protect the file with prune.protect',
+      });
+    }
+  }
+  const files: string[] = [];
+  let bytesSaved = 0;
+  for (const path of candidates) {
+    const after = (await lstat(join(root, path))).size;
+    const saved = (before.get(path) ?? after) - after;
+    if (saved > 0) {
+      files.push(path);
+      bytesSaved += saved;
+    } else {
+      // Already stripped: keep the original bytes rather than strip's rewrite of them.
+      await rename(original(path), join(root, path));
+    }
+  }
+  return {
+    files,
+    bytesSaved,
+    async revert() {
+      for (const path of files) {
+        await moveTo(join(root, path), stripped(path));
+        await moveTo(original(path), join(root, path));
+      }
+    },
+    async reapply() {
+      for (const path of files) {
+        await moveTo(join(root, path), original(path));
+        await moveTo(stripped(path), join(root, path));
+      }
+    },
+  };
+}
