@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
 import { formatBytes } from '../format.js';
 import type { BuildState } from './build-state.js';
 import { NARROW } from './layout.js';
 import { displayPath, nextSteps } from './next-steps.js';
+import { LabelledRow } from './LabelledRow.js';
 import { Styled } from './Styled.js';
 
 interface BuildSummaryProps {
@@ -11,17 +11,6 @@ interface BuildSummaryProps {
   cwd: string;
   region: string | undefined;
   columns: number;
-}
-
-function Line({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box>
-      <Box width={11} flexShrink={0}>
-        <Styled tone="muted">{label}</Styled>
-      </Box>
-      <Text>{children}</Text>
-    </Box>
-  );
 }
 
 /** The end of a build: where the layer is, its sizes and audit, and what to run next; or why it failed. */
@@ -69,20 +58,20 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
           <Text>{done.zipPath}</Text>
         </>
       ) : (
-        <Line label="zip">{done.zipPath}</Line>
+        <LabelledRow label="zip">{done.zipPath}</LabelledRow>
       )}
-      <Line label="manifest">{displayPath(done.manifestPath, cwd)}</Line>
-      <Line label="size">
+      <LabelledRow label="manifest">{displayPath(done.manifestPath, cwd)}</LabelledRow>
+      <LabelledRow label="size">
         {unzipped === undefined ? '?' : formatBytes(unzipped)} unzipped ·{' '}
         {zipped === undefined ? '?' : formatBytes(zipped)} zipped
         {size ? ` · ${size.fileCount} files` : ''}
         {state.prunedBytes > 0 ? ` · pruning saved ${formatBytes(state.prunedBytes)}` : ''}
-      </Line>
-      <Line label="audit">
+      </LabelledRow>
+      <LabelledRow label="audit">
         {auditCounts
           ? `${auditCounts.errors} error(s), ${auditCounts.warnings} warning(s)${audit ? ` in ${audit.filesChecked} files` : ''}`
           : 'not run'}
-      </Line>
+      </LabelledRow>
       {findings.slice(0, 3).map((f, i) => (
         <Styled key={i} tone={f.severity === 'error' ? 'error' : 'warn'} wrap="truncate-end">
           {'           '}
@@ -95,9 +84,9 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
         </Styled>
       ) : null}
       {tests.length > 0 ? (
-        <Line label="tests">
+        <LabelledRow label="tests">
           {tests.filter((t) => t.ok).length}/{tests.length} smoke test(s) passed
-        </Line>
+        </LabelledRow>
       ) : null}
       <Text> </Text>
       <Styled tone="accent">next:</Styled>

@@ -1,22 +1,12 @@
 import { Box, Text } from 'ink';
 import { formatBytes } from '../format.js';
 import type { PickerRecipe } from '../picker-data.js';
+import { LabelledRow } from './LabelledRow.js';
 import { Styled } from './Styled.js';
 
 interface RecipeDetailsProps {
   recipe: PickerRecipe;
   width: number;
-}
-
-function Field({ label, children }: { label: string; children: string }) {
-  return (
-    <Box>
-      <Box width={11} flexShrink={0}>
-        <Styled tone="muted">{label}</Styled>
-      </Box>
-      <Text>{children}</Text>
-    </Box>
-  );
 }
 
 /** What the selected recipe installs, under which license, within which budget, and its last build. */
@@ -30,30 +20,30 @@ export function RecipeDetails({ recipe, width }: RecipeDetailsProps) {
       </Styled>
       <Text>{recipe.summary}</Text>
       <Text> </Text>
-      {recipe.python.length > 0 ? <Field label="python">{recipe.python.join(' ')}</Field> : null}
+      {recipe.python.length > 0 ? <LabelledRow label="python">{recipe.python.join(' ')}</LabelledRow> : null}
       {packages.map((line) => (
-        <Field key={line} label="packages">
+        <LabelledRow key={line} label="packages">
           {line}
-        </Field>
+        </LabelledRow>
       ))}
       {recipe.sources.map((source) => (
-        <Field key={source} label="source">
+        <LabelledRow key={source} label="source">
           {source}
-        </Field>
+        </LabelledRow>
       ))}
-      <Field label="license">{recipe.license}</Field>
-      <Field label="budget">
+      <LabelledRow label="license">{recipe.license}</LabelledRow>
+      <LabelledRow label="budget">
         {recipe.budgetMB === undefined ? "Lambda's 250 MB" : `${recipe.budgetMB} MB unzipped`}
-      </Field>
-      <Field label="runtimes">{recipe.runtimes.join(' ')}</Field>
-      <Field label="arch">{recipe.architectures.join(' ')}</Field>
-      <Field label="tests">{recipe.tests === 0 ? 'none' : `${recipe.tests} smoke test(s)`}</Field>
-      <Field label="last build">
+      </LabelledRow>
+      <LabelledRow label="runtimes">{recipe.runtimes.join(' ')}</LabelledRow>
+      <LabelledRow label="arch">{recipe.architectures.join(' ')}</LabelledRow>
+      <LabelledRow label="tests">{recipe.tests === 0 ? 'none' : `${recipe.tests} smoke test(s)`}</LabelledRow>
+      <LabelledRow label="last build">
         {last
           ? `${formatBytes(last.unzippedBytes)} (${formatBytes(last.zippedBytes)} zipped)`
           : 'none in the out folder'}
-      </Field>
-      {last ? <Field label="">{`${last.runtime} ${last.arch} on ${last.base}`}</Field> : null}
+      </LabelledRow>
+      {last ? <LabelledRow label="">{`${last.runtime} ${last.arch} on ${last.base}`}</LabelledRow> : null}
     </Box>
   );
 }
