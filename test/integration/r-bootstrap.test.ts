@@ -4,7 +4,7 @@
 // on the Docker bridge's address: the traffic stays on this machine.
 import { execFileSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
@@ -29,7 +29,11 @@ function bridgeAddress(): string {
   if (gateway) return gateway;
   // Docker 20.10 often leaves Gateway out: the bridge interface's own address is the gateway.
   const name = inspect.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
-  const address = networkInterfaces()[name]?.find((a) => a.family === 'IPv4')?.address;
+  // Node omits an interface without carrier (no container attached at the moment), though its
+  // address is assigned and can be bound: ask the kernel directly.
+  const address = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(
+    execFileSync('ip', ['-4', '-o', 'addr', 'show', 'dev', name], { encoding: 'utf8' }),
+  )?.[1];
   if (!address)
     throw new Error(`no IPv4 address on the Docker bridge interface ${name}: is the engine local?`);
   return address;
