@@ -3,6 +3,27 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+
+/**
+ * A fresh temporary folder for each test in the calling file or describe block, removed after it: read `.dir` inside
+ * a test or hook.
+ */
+export function useTempDir(prefix?: string): { readonly dir: string } {
+  let current: { dir: string; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    current = await tempDir(prefix);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+  });
+  return {
+    get dir() {
+      if (!current) throw new Error('useTempDir().dir is only there inside a test');
+      return current.dir;
+    },
+  };
+}
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export async function tempDir(

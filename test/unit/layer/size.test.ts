@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobFailedError } from '../../../src/core/errors.js';
 import {
   checkBudget,
@@ -10,7 +10,7 @@ import {
   packageOf,
 } from '../../../src/core/layer/size.js';
 import { LAMBDA_LIMITS } from '../../../src/core/layer/size-types.js';
-import { makeTree, tempDir } from './helpers.js';
+import { makeTree, useTempDir } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -109,17 +109,10 @@ describe('measureEntries', () => {
 });
 
 describe('measureLayerTree', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const tmp = useTempDir();
 
   it('measures a staged tree, sparse files by their apparent size as Lambda counts them', async () => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, {
       'lib/libbig.so.1': { file: '' },
       'lib/libbig.so': { link: 'libbig.so.1' },

@@ -1,19 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { walkLayerTree } from '../../../src/core/layer/tree.js';
 import type { LayerTreeEntry } from '../../../src/core/layer/tree.js';
-import { makeTree, run, tempDir } from './helpers.js';
+import { makeTree, run, useTempDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = useTempDir();
 
 async function walk(root: string, signal?: AbortSignal): Promise<LayerTreeEntry[]> {
   const entries: LayerTreeEntry[] = [];
@@ -23,7 +16,7 @@ async function walk(root: string, signal?: AbortSignal): Promise<LayerTreeEntry[
 
 describe('walkLayerTree', () => {
   it('lists entries in the byte order of their zip names, directories as name/', async () => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, {
       'b/x': { file: '' },
       'a/b': { file: '' },
@@ -40,11 +33,11 @@ describe('walkLayerTree', () => {
   });
 
   it('reports type, on-disk mode, size and link target without following links', async () => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, {
       'lib/libz.so.1.3': { file: '12345', mode: 0o600 },
       'lib/libz.so.1': { link: 'libz.so.1.3' },
-      'lib/dir-link': { link: '../bin' },
+      'lib/tmp.dir-link': { link: '../bin' },
       'bin/run': { file: '#!/bin/sh\n', mode: 0o700 },
     });
     const byPath = new Map((await walk(root)).map((e) => [e.path, e]));
@@ -54,15 +47,15 @@ describe('walkLayerTree', () => {
       size: 'libz.so.1.3'.length,
       linkTarget: 'libz.so.1.3',
     });
-    expect(byPath.get('lib/dir-link')).toMatchObject({ type: 'symlink', linkTarget: '../bin' });
+    expect(byPath.get('lib/tmp.dir-link')).toMatchObject({ type: 'symlink', linkTarget: '../bin' });
     expect(byPath.get('bin/run')).toMatchObject({ type: 'file', mode: 0o700 });
     expect(byPath.get('bin')).toMatchObject({ type: 'dir', size: 0 });
     // The link to bin/ was not followed: nothing listed under it.
-    expect([...byPath.keys()].filter((p) => p.startsWith('lib/dir-link/'))).toEqual([]);
+    expect([...byPath.keys()].filter((p) => p.startsWith('lib/tmp.dir-link/'))).toEqual([]);
   });
 
   it('allows dangling links that stay inside the layer', async () => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, { 'lib/a/libgone.so': { link: '../libmissing.so.2' } });
     expect((await walk(root)).map((e) => e.path)).toEqual(['lib', 'lib/a', 'lib/a/libgone.so']);
   });
@@ -74,7 +67,7 @@ describe('walkLayerTree', () => {
     ['../b/../../../x', 'climbs out of the layer'],
     ['../../../opt/lib/x', 'climbs out of the layer'],
   ])('refuses lib/a/link -> %s naming the link and its target', async (target, why) => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, { 'lib/a/link': { link: target } });
     const error = await walk(root).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
@@ -84,15 +77,17 @@ describe('walkLayerTree', () => {
   });
 
   it('refuses what a zip cannot hold, like a named pipe', async () => {
-    const root = join(dir, 'opt');
+    const root = join(tmp.dir, 'opt');
     await mkdir(join(root, 'run'), { recursive: true });
     run('mkfifo', [join(root, 'run', 'fifo')]);
     await expect(walk(root)).rejects.toThrow(/run\/fifo is a device, socket or pipe/);
   });
 
   it('fails clearly when the staged tree is missing, and stops when aborted', async () => {
-    await expect(walk(join(dir, 'missing'))).rejects.toThrow(`no staged layer at ${join(dir, 'missing')}`);
-    const root = join(dir, 'opt');
+    await expect(walk(join(tmp.dir, 'missing'))).rejects.toThrow(
+      `no staged layer at ${join(tmp.dir, 'missing')}`,
+    );
+    const root = join(tmp.dir, 'opt');
     await makeTree(root, { 'a/b': { file: '' } });
     const controller = new AbortController();
     controller.abort();
