@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetLayerVersionCommand, LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
+import { GetLayerVersionCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_LIMITS } from '../../src/core/layer/size-types.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { useMotoProjects } from '../support/moto-project.js';
 import {
   TEST_CREDENTIALS,
-  isolateAwsProcessEnv,
   makeLayerZip,
   runLayerforge,
   testAwsEnv,
@@ -17,37 +15,25 @@ import {
   type LayerZip,
 } from '../support/publish-fixtures.js';
 
-let moto: MotoServer;
-let scratch: string;
+const { server, scratch, lambda } = useMotoProjects('lf-publish-s3');
 /** Over Lambda's 50 MB inline limit, of random (incompressible) bytes: generated once per file. */
 let big: LayerZip;
 let small: LayerZip;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-publish-s3-'));
-  isolateAwsProcessEnv(scratch);
-  moto = await startMoto();
-  big = await makeLayerZip(join(scratch, 'big'), 'bigdata-1.0.0-python3.12-x86_64', {
+  big = await makeLayerZip(join(scratch(), 'big'), 'bigdata-1.0.0-python3.12-x86_64', {
     files: { 'python/blob.bin': randomBytes(LAMBDA_LIMITS.directUploadZippedBytes + 1024 * 1024) },
     recipe: { name: 'bigdata', version: '1.0.0' },
     store: true,
   });
-  small = await makeLayerZip(join(scratch, 'small'), 'tiny-1.0.0-python3.12-x86_64', {
+  small = await makeLayerZip(join(scratch(), 'small'), 'tiny-1.0.0-python3.12-x86_64', {
     files: { 'python/tiny.py': 'x = 1\n' },
     recipe: { name: 'tiny', version: '1.0.0' },
   });
 });
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
 
 const s3 = (region: string) =>
-  new S3Client({ region, endpoint: moto.endpoint, forcePathStyle: true, credentials: TEST_CREDENTIALS });
-const lambda = (region: string) =>
-  new LambdaClient({ region, endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
+  new S3Client({ region, endpoint: server().endpoint, forcePathStyle: true, credentials: TEST_CREDENTIALS });
 
 async function keysIn(bucket: string, region: string): Promise<string[]> {
   const listed = await s3(region).send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -61,8 +47,8 @@ async function versionCount(name: string, region: string): Promise<number> {
 }
 
 async function publish(args: string[]): Promise<CliRun> {
-  const cwd = await mkdtemp(join(scratch, 'cwd-'));
-  return runLayerforge(['publish', ...args], { cwd, env: testAwsEnv(moto.endpoint) });
+  const cwd = await mkdtemp(join(scratch(), 'cwd-'));
+  return runLayerforge(['publish', ...args], { cwd, env: testAwsEnv(server().endpoint) });
 }
 
 describe('(c) zips over 50 MB go through S3', () => {
