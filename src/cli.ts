@@ -5,6 +5,7 @@ import type { CliIO, CommandContext, CommandDefinition } from './commands/comman
 import { commandLoaders } from './commands/registry.js';
 import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
+import { terminalJson, terminalLines } from './ui/terminal-text.js';
 
 /**
  * Runs layerforge with `argv` (without node and script) and returns the exit code.
@@ -97,12 +98,16 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
     const json = options.json === true;
     const write = (s: string) => io.stdout.write(s);
+    // Commands print data (recipe strings, zip names, logs): every line they print is made
+    // safe here, so a print site that forgets to escape a field still cannot drive the terminal.
+    const stderr = { write: (s: string) => io.stderr.write(terminalLines(s)) };
     const ctx: CommandContext = {
       ...io,
+      stderr,
       json,
-      sink: json ? jsonReporter(write) : plainReporter((s) => io.stderr.write(s)),
-      print: (line) => io.stdout.write(line + '\n'),
-      printJson: (value) => io.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+      sink: json ? jsonReporter(write) : plainReporter((s) => stderr.write(s)),
+      print: (line) => io.stdout.write(terminalLines(line) + '\n'),
+      printJson: (value) => io.stdout.write(terminalJson(value, 2) + '\n'),
     };
     const code = await definition.run(positionals, options, ctx);
     exitCodes.set(root, code ?? ExitCode.ok);
@@ -128,7 +133,8 @@ function commandPath(command: Command): string {
 function commanderOutput(io: CliIO, path: string): OutputConfiguration {
   return {
     writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
+    // Parse errors quote the arguments given, which may hold anything.
+    writeErr: (s) => io.stderr.write(terminalLines(s)),
     outputError: (text, write) => {
       const suggestion = /\n?\(Did you mean (.+)\?\)\s*$/.exec(text);
       const message = (suggestion ? text.slice(0, suggestion.index) : text).trimEnd();
@@ -158,17 +164,17 @@ function handleError(error: unknown, io: CliIO, debug: boolean): number {
     io.stderr.write('interrupted: stopped cleanly, nothing half-written was left behind\n');
     return ExitCode.interrupted;
   }
+  // Messages quote recipe keys and values, file names and engine output: escape them all.
+  const write = (s: string) => io.stderr.write(terminalLines(s));
   if (error instanceof UserError) {
-    io.stderr.write(`error: ${error.message}\n`);
-    for (const line of error.details) io.stderr.write(`  ${line}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
-    if (debug && error.cause) io.stderr.write(`cause: ${String(error.cause)}\n`);
+    write(`error: ${error.message}\n`);
+    for (const line of error.details) write(`  ${line}\n`);
+    if (error.hint) write(`hint: ${error.hint}\n`);
+    if (debug && error.cause) write(`cause: ${String(error.cause)}\n`);
     return error.exitCode;
   }
   const err = error instanceof Error ? error : new Error(String(error));
-  io.stderr.write(`internal error: ${err.message}\n`);
-  io.stderr.write(
-    debug ? `${err.stack ?? ''}\n` : 'hint: run again with --debug for the stack trace, and report it\n',
-  );
+  write(`internal error: ${err.message}\n`);
+  write(debug ? `${err.stack ?? ''}\n` : 'hint: run again with --debug for the stack trace, and report it\n');
   return ExitCode.failure;
 }

@@ -10,6 +10,7 @@ import { UserError } from '../core/errors.js';
 import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
 import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
 import type { Architecture } from '../core/runtimes/catalog.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand, stringOption } from './command.js';
 import type { CommandContext } from './command.js';
 
@@ -121,18 +122,20 @@ function render(
   runtime: string,
   arch: string,
 ): void {
-  ctx.print(`audit ${layer} for ${runtime} on ${arch}: ${os.name}, glibc ${os.glibc}`);
-  ctx.print(`system libraries: ${librariesSource}`);
+  // Findings quote paths, sonames and versions read from the layer's files: one line each.
+  const print = (line: string) => ctx.print(terminalText(line));
+  print(`audit ${layer} for ${runtime} on ${arch}: ${os.name}, glibc ${os.glibc}`);
+  print(`system libraries: ${librariesSource}`);
   for (const severity of ['error', 'warning', 'info'] as const) {
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    ctx.print('');
-    ctx.print(`${HEADINGS[severity]} (${group.length}):`);
+    print('');
+    print(`${HEADINGS[severity]} (${group.length}):`);
     for (const f of group) {
-      ctx.print(`  ${f.file} [${f.code}]`);
-      ctx.print(`    ${f.reason}`);
-      ctx.print(`    hint: ${f.hint}`);
+      print(`  ${f.file} [${f.code}]`);
+      print(`    ${f.reason}`);
+      print(`    hint: ${f.hint}`);
     }
   }
-  ctx.print('');
+  print('');
 }

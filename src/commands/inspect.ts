@@ -5,6 +5,7 @@ import type { LayerInspection } from '../core/layer/inspect.js';
 import type { LayerProblem } from '../core/layer/inspect-problems.js';
 import type { SizeEntry } from '../core/layer/size-types.js';
 import { formatBytes, formatTable } from '../ui/format.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand, stringOption } from './command.js';
 
 /** Plain output lists this many symlinks and problems of one code; --json lists them all. */
@@ -32,7 +33,8 @@ export const command = defineCommand({
     const runtime = stringOption(options, 'runtime');
     const report = await inspectLayerZip(resolve(ctx.cwd, zip), { runtime, signal: ctx.signal });
     if (ctx.json) ctx.printJson({ ...report, zipPath: zip });
-    else for (const line of render(report, zip)) ctx.print(line);
+    // Entry names and link targets are anyone's bytes; each rendered line is one line.
+    else for (const line of render(report, zip)) ctx.print(terminalText(line));
     return report.errors > 0 ? ExitCode.failure : ExitCode.ok;
   },
 });

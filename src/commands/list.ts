@@ -2,6 +2,7 @@ import { ExitCode } from '../core/errors.js';
 import { listRecipes } from '../core/recipes/catalog.js';
 import { InvalidFileError } from '../core/recipes/yaml-file.js';
 import { formatTable } from '../ui/format.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';
 import { recipeDirsFrom, recipesOption } from './shared-options.js';
 
@@ -44,7 +45,10 @@ export const command = defineCommand({
       ctx.print(
         formatTable([
           ['NAME', 'VERSION', 'RUNTIMES', 'ARCH', 'SUMMARY'],
-          ...rows.map((r) => [r.name, r.version, r.runtimes.join(','), r.architectures.join(','), r.summary]),
+          ...rows.map((r) =>
+            // Per cell: a line break inside a summary would otherwise forge a row.
+            [r.name, r.version, r.runtimes.join(','), r.architectures.join(','), r.summary].map(terminalText),
+          ),
         ]),
       );
       for (const { dir, by } of shadowed) ctx.stderr.write(`note: ${dir} is shadowed by ${by}\n`);

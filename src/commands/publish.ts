@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
+import { terminalJson } from '../ui/terminal-text.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 import {
   boolOption,
@@ -131,7 +132,7 @@ export const command = defineCommand({
 function render(summary: PublishSummary, ctx: CommandContext): void {
   if (ctx.json) {
     // One line, like the events before it: the output stays JSON lines.
-    ctx.stdout.write(JSON.stringify({ type: 'publish.summary', ...summary }) + '\n');
+    ctx.stdout.write(terminalJson({ type: 'publish.summary', ...summary }) + '\n');
     return;
   }
   const rows = summary.regions.map((r) =>

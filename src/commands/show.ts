@@ -1,5 +1,6 @@
 import { resolveRecipe } from '../core/recipes/catalog.js';
 import type { Recipe } from '../core/recipes/schema.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';
 import { recipeDirsFrom, recipesOption } from './shared-options.js';
 
@@ -51,6 +52,7 @@ export const command = defineCommand({
       ctx.printJson({ ...recipe, dir, file });
       return;
     }
-    for (const line of describe(recipe, dir)) ctx.print(line);
+    // Each line is one line by construction: a line break in a value is escaped, not printed.
+    for (const line of describe(recipe, dir)) ctx.print(terminalText(line));
   },
 });

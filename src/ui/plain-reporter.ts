@@ -1,6 +1,7 @@
 import type { EventSink, LayerforgeEvent } from '../core/events.js';
 import { formatReportLine } from '../core/invoke/emulator-output.js';
 import { formatBytes } from './format.js';
+import { terminalJson, terminalLines } from './terminal-text.js';
 
 /** One human line per event, or nothing for events a non-interactive user does not need. */
 export function describeEvent(event: LayerforgeEvent): string | undefined {
@@ -67,10 +68,11 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
 export function plainReporter(write: (text: string) => void): EventSink {
   return (event) => {
     const line = describeEvent(event);
-    if (line !== undefined) write(line + '\n');
+    // Events carry engine logs, file names and findings from untrusted layers.
+    if (line !== undefined) write(terminalLines(line) + '\n');
   };
 }
 
 export function jsonReporter(write: (text: string) => void): EventSink {
-  return (event) => write(JSON.stringify(event) + '\n');
+  return (event) => write(terminalJson(event) + '\n');
 }
