@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatBytes } from '../format.js';
+import { terminalText } from '../terminal-text.js';
 import type { BuildState } from './build-state.js';
 import { NARROW } from './layout.js';
 import { displayPath, nextSteps } from './next-steps.js';
@@ -21,12 +22,12 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
     return (
       <Box flexDirection="column">
         <Styled tone="error" bold>
-          ✗ build failed: {message}
+          ✗ build failed: {terminalText(message)}
         </Styled>
         {details.map((line, i) => (
-          <Text key={i}>{`  ${line}`}</Text>
+          <Text key={i}>{`  ${terminalText(line)}`}</Text>
         ))}
-        {hint ? <Styled tone="warn">hint: {hint}</Styled> : null}
+        {hint ? <Styled tone="warn">hint: {terminalText(hint)}</Styled> : null}
       </Box>
     );
   }
@@ -55,12 +56,12 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
         // Cut into a label column, a long path would wrap indented and not copy whole.
         <>
           <Styled tone="muted">zip</Styled>
-          <Text>{done.zipPath}</Text>
+          <Text>{terminalText(done.zipPath)}</Text>
         </>
       ) : (
-        <LabelledRow label="zip">{done.zipPath}</LabelledRow>
+        <LabelledRow label="zip">{terminalText(done.zipPath)}</LabelledRow>
       )}
-      <LabelledRow label="manifest">{displayPath(done.manifestPath, cwd)}</LabelledRow>
+      <LabelledRow label="manifest">{terminalText(displayPath(done.manifestPath, cwd))}</LabelledRow>
       <LabelledRow label="size">
         {unzipped === undefined ? '?' : formatBytes(unzipped)} unzipped ·{' '}
         {zipped === undefined ? '?' : formatBytes(zipped)} zipped
@@ -75,7 +76,7 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
       {findings.slice(0, 3).map((f, i) => (
         <Styled key={i} tone={f.severity === 'error' ? 'error' : 'warn'} wrap="truncate-end">
           {'           '}
-          {f.severity}: {f.file}: {f.reason}
+          {f.severity}: {terminalText(f.file)}: {terminalText(f.reason)}
         </Styled>
       ))}
       {findings.length > 3 ? (
@@ -91,7 +92,7 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
       <Text> </Text>
       <Styled tone="accent">next:</Styled>
       {nextSteps(done.zipPath, cwd, region).map((command) => (
-        <Text key={command}>{`  ${command}`}</Text>
+        <Text key={command}>{`  ${terminalText(command)}`}</Text>
       ))}
     </Box>
   );

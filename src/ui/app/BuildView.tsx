@@ -1,5 +1,6 @@
 import { Box, Static, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { terminalText } from '../terminal-text.js';
 import { LOG_TAIL, type BuildState, type StepState } from './build-state.js';
 import { BuildSummary } from './BuildSummary.js';
 import { BUILD_VIEW_ROWS } from './layout.js';
@@ -70,7 +71,7 @@ export function BuildView({
             <Box key={item.key} width={columns}>
               <Text wrap="truncate-end">
                 <Styled tone="accent" bold>
-                  building {title}
+                  building {terminalText(title)}
                 </Styled>
               </Text>
             </Box>
@@ -91,7 +92,7 @@ export function BuildView({
         ))}
         {state.warnings.map((w, i) => (
           <Styled key={i} tone="warn">
-            warning: {w}
+            warning: {terminalText(w)}
           </Styled>
         ))}
         {active || state.phase === 'failed' ? (

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { Architecture } from '../../core/runtimes/catalog.js';
 import type { PickerBase, PickerRecipe } from '../picker-data.js';
+import { terminalText } from '../terminal-text.js';
 import { choiceProblem, type BuildChoice } from './choose-target.js';
 import { Styled } from './Styled.js';
 import { useKeys } from './use-keys.js';
@@ -43,10 +44,10 @@ function OptionRow({
         {options.map((option) =>
           option === chosen ? (
             <Styled key={option} tone="selected" bold>
-              [{option}]
+              [{terminalText(option)}]
             </Styled>
           ) : (
-            <Text key={option}> {option} </Text>
+            <Text key={option}> {terminalText(option)} </Text>
           ),
         )}
       </Box>
@@ -109,7 +110,7 @@ export function ChooseView({ recipe, bases, initial, onStart, onBack, onQuit }: 
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Styled tone="accent" bold>
-          {recipe.name} {recipe.version}
+          {terminalText(`${recipe.name} ${recipe.version}`)}
         </Styled>
         <Styled tone="muted"> · choose the target</Styled>
       </Text>
@@ -139,11 +140,11 @@ export function ChooseView({ recipe, bases, initial, onStart, onBack, onQuit }: 
         focused={field === 'test'}
       />
       <Text> </Text>
-      {base ? <Styled tone={base.standIn ? 'warn' : 'muted'}>{base.summary}</Styled> : null}
+      {base ? <Styled tone={base.standIn ? 'warn' : 'muted'}>{terminalText(base.summary)}</Styled> : null}
       {choice.test ? (
         <Styled tone="muted">test: runs the recipe's smoke tests in the runtime image after zipping</Styled>
       ) : null}
-      {problem ? <Styled tone="error">✗ {problem}</Styled> : null}
+      {problem ? <Styled tone="error">✗ {terminalText(problem)}</Styled> : null}
       <Text> </Text>
       <Styled tone="muted" wrap="truncate-end">
         ↑/↓ field · ←/→ change · Enter build · Esc back · q quit

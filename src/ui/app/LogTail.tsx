@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { terminalText } from '../terminal-text.js';
 import { Styled } from './Styled.js';
 
 interface LogTailProps {
@@ -21,7 +22,7 @@ export function LogTail({ lines: all, total, width, max }: LogTailProps) {
       {lines.map((line, i) => (
         <Text key={`${total}-${i}`} wrap="truncate-end">
           <Styled tone="muted">│ </Styled>
-          {line.replace(/\t/g, '  ')}
+          {terminalText(line.replace(/\t/g, '  '))}
         </Text>
       ))}
     </Box>

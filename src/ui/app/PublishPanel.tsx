@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import { terminalText } from '../terminal-text.js';
 import { TextInput } from './TextInput.js';
 import { Styled } from './Styled.js';
 import { useKeys } from './use-keys.js';
@@ -66,31 +67,29 @@ export function PublishPanel({ canPublish, state, defaultRegions, onPublish, onQ
       {state.regions.map((r) => (
         <Text key={r.region} wrap="truncate-end">
           <Styled tone={r.status === 'ok' ? 'ok' : r.status === 'failed' ? 'error' : 'running'}>
-            {r.status === 'ok' ? '✓' : r.status === 'failed' ? '✗' : '…'} {r.region.padEnd(15)}
+            {r.status === 'ok' ? '✓' : r.status === 'failed' ? '✗' : '…'} {terminalText(r.region).padEnd(15)}
           </Styled>
           <Text>
             {' '}
             {r.status === 'ok'
-              ? `${r.layerVersionArn ?? ''}${r.reused ? ' (reused: same content)' : ''}`
-              : r.status === 'failed'
-                ? (r.error ?? 'failed')
-                : r.layerName}
+              ? `${terminalText(r.layerVersionArn ?? '')}${r.reused ? ' (reused: same content)' : ''}`
+              : terminalText(r.status === 'failed' ? (r.error ?? 'failed') : r.layerName)}
           </Text>
         </Text>
       ))}
       {state.notes.map((note, i) => (
         <Styled key={i} tone="muted" wrap="truncate-end">
-          {note}
+          {terminalText(note)}
         </Styled>
       ))}
       {state.phase === 'failed' && state.failure ? (
         <>
-          <Styled tone="error">✗ publish failed: {state.failure.message}</Styled>
-          {state.failure.hint ? <Styled tone="warn">hint: {state.failure.hint}</Styled> : null}
+          <Styled tone="error">✗ publish failed: {terminalText(state.failure.message)}</Styled>
+          {state.failure.hint ? <Styled tone="warn">hint: {terminalText(state.failure.hint)}</Styled> : null}
         </>
       ) : null}
       {state.phase === 'cancelled' ? <Styled tone="warn">■ publish cancelled</Styled> : null}
-      {state.lockFile ? <Text>recorded in {state.lockFile}</Text> : null}
+      {state.lockFile ? <Text>recorded in {terminalText(state.lockFile)}</Text> : null}
       {state.phase === 'running' ? (
         <Styled tone="muted">Ctrl-C cancel</Styled>
       ) : (

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatBytes, truncate } from '../format.js';
 import type { PickerRecipe } from '../picker-data.js';
+import { terminalText } from '../terminal-text.js';
 import { Styled } from './Styled.js';
 
 interface RecipeRowProps {
@@ -39,14 +40,14 @@ export function RecipeRow({ recipe, selected, width, nameWidth, versionWidth }: 
       <Text wrap="truncate-end">
         <Styled tone={selected ? 'selected' : undefined} bold={selected}>
           {selected ? '› ' : '  '}
-          {recipe.name.padEnd(nameWidth)}
+          {terminalText(recipe.name).padEnd(nameWidth)}
         </Styled>
-        <Text> {recipe.version.padEnd(versionWidth)}</Text>
+        <Text> {terminalText(recipe.version).padEnd(versionWidth)}</Text>
         <Styled tone={recipe.lastBuild ? 'ok' : 'muted'}> {built.padStart(9)}</Styled>
-        <Text>{`  ${recipe.architectures.join(',')}`}</Text>
+        <Text>{`  ${terminalText(recipe.architectures.join(','))}`}</Text>
       </Text>
-      <Text>{`    ${runtimesLabel(recipe.runtimes, width - 4)}`}</Text>
-      <Styled tone="muted">{`    ${truncate(recipe.summary, width - 4)}`}</Styled>
+      <Text>{`    ${runtimesLabel(recipe.runtimes.map(terminalText), width - 4)}`}</Text>
+      <Styled tone="muted">{`    ${truncate(terminalText(recipe.summary), width - 4)}`}</Styled>
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatSeconds } from '../format.js';
+import { terminalText } from '../terminal-text.js';
 import type { StepState } from './build-state.js';
 import { Styled } from './Styled.js';
 import type { Tone } from './use-theme.js';
@@ -46,7 +47,7 @@ export function StepRow({ step, now, width, notRun }: StepRowProps) {
           {step.step.padEnd(11)}
         </Styled>
         <Text>{elapsed.padStart(7)}</Text>
-        <Styled tone="muted">{detail ? `  ${detail}` : ''}</Styled>
+        <Styled tone="muted">{detail ? `  ${terminalText(detail)}` : ''}</Styled>
       </Text>
     </Box>
   );
