@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
-import { terminalJson } from '../ui/terminal-text.js';
+import { terminalJson, terminalText } from '../ui/terminal-text.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 import {
   boolOption,
@@ -140,7 +140,10 @@ function render(summary: PublishSummary, ctx: CommandContext): void {
       ? [r.region, r.reused ? 'reused' : 'published', String(r.version), r.layerVersionArn]
       : [r.region, 'FAILED', '-', r.error],
   );
-  ctx.print(formatTable([['REGION', 'RESULT', 'VERSION', 'ARN'], ...rows]));
+  // Per cell: an AWS error message may run over several lines.
+  ctx.print(
+    formatTable([['REGION', 'RESULT', 'VERSION', 'ARN'], ...rows.map((row) => row.map(terminalText))]),
+  );
   for (const r of summary.regions) if (!r.ok && r.hint) ctx.stderr.write(`hint (${r.region}): ${r.hint}\n`);
   if (summary.lockFile) ctx.print(`recorded in ${summary.lockFile}`);
 }
