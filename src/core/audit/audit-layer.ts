@@ -5,6 +5,7 @@ import { ignoreEvents } from '../events.js';
 import { checkArchitectures, checkLibraries, isLoadableFor } from './check-elf.js';
 import { checkLayout } from './check-layout.js';
 import { checkPython } from './check-python.js';
+import { checkSize } from './check-size.js';
 import { countBySeverity, sortFindings } from './findings.js';
 import { readLayerDir } from './layer-tree.js';
 import type { LayerTree } from './layer-tree.js';
@@ -81,12 +82,13 @@ export async function auditLayer(
       ...(await checkPython(tree, target, owners)),
       ...checkLayout(tree, scan.elfs, target),
       ...scan.unreadable.map(({ path: file, message }): AuditFinding => ({
-        severity: 'warning',
+        severity: 'error',
         code: 'unreadable-elf',
         file,
         reason: `starts like an ELF file but cannot be read (${message})`,
         hint: 'rebuild or remove it: a damaged library fails when it is loaded',
       })),
+      ...checkSize(tree),
     ];
     if (limits?.name) {
       raw.push({

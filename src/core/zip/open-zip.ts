@@ -1,0 +1,321 @@
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { Transform, Writable } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { UserError, isAbortError, throwIfAborted } from '../errors.js';
+import { corruptZip, isSystemError, unsafeZip } from './zip-errors.js';
+import { ZipFileReader } from './zip-reader.js';
+
+const GIB = 1024 ** 3;
+
+/**
+ * What layerforge accepts from any zip. Lambda's own limit (250 MB unzipped) is far below the
+ * declared-size caps on purpose: a layer over it is still inspected and reported as too large;
+ * only sizes no layer could honestly have are refused outright.
+ */
+export const ZIP_LIMITS = {
+  entries: 100_000,
+  entryDeclaredBytes: 8 * GIB,
+  totalDeclaredBytes: 64 * GIB,
+  /** A symlink's body is its target: PATH_MAX is 4096 on Linux. */
+  linkBytes: 4096,
+  /** Deflate's best case is 1032:1 (a run of one byte); a larger claim is a lie. */
+  deflateRatio: 1032,
+} as const;
+
+/** One central directory entry, checked against its local header. */
+export interface ZipRecord {
+  /** The stored name, decoded but not validated: `../x` and `/x` are kept for the caller to flag. */
+  name: string;
+  entry: Entry;
+  /** Offset of the entry's data in the file, right after its local header. */
+  dataStart: number;
+}
+
+/** How many local headers are read at once: enough to overlap reads, bounded for 100,000 entries. */
+const HEADER_BATCH = 64;
+const LOCAL_HEADER = 0x04034b50;
+const DATA_DESCRIPTOR_FLAG = 0x8;
+
+/**
+ * A zip opened as untrusted input. The whole central directory is read and checked up front
+ * (entry count, declared sizes, each local header, overlapping entries), so no consumer starts
+ * work on a zip that turns out to be hostile half-way. Entry bytes are then streamed with the
+ * inflated byte count and CRC checked as they pass. Every failure is a UserError (exit 2).
+ */
+export class SafeZip {
+  private constructor(
+    readonly path: string,
+    readonly entries: readonly ZipRecord[],
+    /** Sum of the declared uncompressed sizes: what Lambda counts against its limit. */
+    readonly declaredBytes: number,
+    private readonly zip: ZipFile,
+    private readonly reader: ZipFileReader,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Opens and checks a zip; a missing file, a folder, a broken or hostile zip throw UserError. */
+  static async open(zipPath: string, signal?: AbortSignal): Promise<SafeZip> {
+    const handle = await openFile(zipPath);
+    let zip: ZipFile | undefined;
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw notAFile(zipPath);
+      const reader = await ZipFileReader.open(zipPath, handle, stats.size);
+      try {
+        zip = await yauzl.fromRandomAccessReaderPromise(reader, stats.size, {
+          lazyEntries: true,
+          decodeStrings: false,
+          validateEntrySizes: true,
+          autoClose: false,
+        });
+      } catch (cause) {
+        throw corruptZip(zipPath, messageOf(cause), cause);
+      }
+      if (zip.entryCount > ZIP_LIMITS.entries) {
+        throw unsafeZip(zipPath, `${zip.entryCount} entries, more than the ${ZIP_LIMITS.entries} allowed`);
+      }
+      const { records, declaredBytes } = await readDirectory(zipPath, zip, reader, signal);
+      checkOverlaps(zipPath, records);
+      return new SafeZip(zipPath, records, declaredBytes, zip, reader, handle);
+    } catch (error) {
+      zip?.close();
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** The first bytes of an entry's stored (possibly compressed) data, read raw. */
+  readRaw(record: ZipRecord, length: number): Promise<Buffer> {
+    return this.reader.readAt(record.dataStart, Math.min(length, record.entry.compressedSize));
+  }
+
+  /** A symlink's target: its body, refused when it is longer than a path can be. */
+  async readLink(record: ZipRecord): Promise<string> {
+    if (record.entry.uncompressedSize > ZIP_LIMITS.linkBytes) {
+      throw unsafeZip(
+        this.path,
+        `symlink ${record.name} has a ${record.entry.uncompressedSize}-byte target; a link target is at most ${ZIP_LIMITS.linkBytes} bytes`,
+      );
+    }
+    const chunks: Buffer[] = [];
+    await this.pipeEntry(record, collect(chunks), { maxBytes: ZIP_LIMITS.linkBytes });
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /**
+   * Streams an entry's inflated bytes into `destination`, stopping with UserError as soon as
+   * more than `maxBytes` (or more than the entry declares) come out, and checking its CRC-32.
+   * Returns the bytes written.
+   */
+  async pipeEntry(
+    record: ZipRecord,
+    destination: Writable,
+    options: { maxBytes?: number; signal?: AbortSignal } = {},
+  ): Promise<number> {
+    const { entry } = record;
+    if (entry.isEncrypted()) throw corruptZip(this.path, `${record.name} is encrypted`);
+    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+      throw corruptZip(this.path, `${record.name} uses compression method ${entry.compressionMethod}`);
+    }
+    const check = new CheckedBytes(this.path, record, options.maxBytes ?? entry.uncompressedSize);
+    try {
+      const source = await this.zip.openReadStreamPromise(entry);
+      await pipeline(source, check, destination, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      if (error instanceof UserError || isAbortError(error) || isSystemError(error)) throw error;
+      throw corruptZip(this.path, `${record.name}: ${messageOf(error)}`, error);
+    }
+    return check.bytes;
+  }
+
+  async close(): Promise<void> {
+    this.zip.close();
+    await this.handle.close();
+  }
+}
+
+async function openFile(zipPath: string): Promise<FileHandle> {
+  try {
+    return await open(zipPath, 'r');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UserError(`no such file: ${zipPath}`, {
+        cause,
+        hint: 'give the path of a layer zip, e.g. dist/<recipe>.zip',
+      });
+    }
+    if (code === 'EISDIR') throw notAFile(zipPath);
+    throw cause;
+  }
+}
+
+function notAFile(zipPath: string): UserError {
+  return new UserError(`${zipPath} is a directory, not a zip`, { hint: 'give the path of a layer zip file' });
+}
+
+async function readDirectory(
+  zipPath: string,
+  zip: ZipFile,
+  reader: ZipFileReader,
+  signal: AbortSignal | undefined,
+): Promise<{ records: ZipRecord[]; declaredBytes: number }> {
+  const entries: Entry[] = [];
+  let declaredBytes = 0;
+  for (;;) {
+    throwIfAborted(signal);
+    const entry = await nextEntry(zipPath, zip);
+    if (entry === undefined) break;
+    checkDeclaredSizes(zipPath, entry);
+    declaredBytes += entry.uncompressedSize;
+    if (declaredBytes > ZIP_LIMITS.totalDeclaredBytes) {
+      throw unsafeZip(zipPath, `its entries declare more than ${ZIP_LIMITS.totalDeclaredBytes} bytes in all`);
+    }
+    entries.push(entry);
+  }
+  const records: ZipRecord[] = [];
+  for (let start = 0; start < entries.length; start += HEADER_BATCH) {
+    throwIfAborted(signal);
+    const batch = entries.slice(start, start + HEADER_BATCH);
+    records.push(...(await Promise.all(batch.map((entry) => checkLocalHeader(zipPath, reader, entry)))));
+  }
+  return { records, declaredBytes };
+}
+
+function nextEntry(zipPath: string, zip: ZipFile): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const onEntry = (entry: Entry) => finish(() => resolve(entry));
+    const onEnd = () => finish(() => resolve(undefined));
+    const onError = (error: unknown) => finish(() => reject(corruptZip(zipPath, messageOf(error), error)));
+    const finish = (then: () => void) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      then();
+    };
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
+}
+
+function nameOf(entry: Entry): string {
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+}
+
+function checkDeclaredSizes(zipPath: string, entry: Entry): void {
+  const name = nameOf(entry);
+  if (entry.uncompressedSize > ZIP_LIMITS.entryDeclaredBytes) {
+    throw unsafeZip(
+      zipPath,
+      `${name} declares ${entry.uncompressedSize} bytes, more than the ${ZIP_LIMITS.entryDeclaredBytes} allowed for one entry`,
+    );
+  }
+  // 64 bytes of slack cover deflate's block headers on tiny entries.
+  if (
+    entry.compressionMethod === 8 &&
+    !entry.isEncrypted() &&
+    entry.uncompressedSize > entry.compressedSize * ZIP_LIMITS.deflateRatio + 64
+  ) {
+    throw corruptZip(
+      zipPath,
+      `${name} declares ${entry.uncompressedSize} bytes, more than its ${entry.compressedSize} deflated bytes can hold`,
+    );
+  }
+}
+
+/**
+ * The local header must agree with the central directory: a zip whose two copies of an entry
+ * differ unpacks differently in different tools, which is how malicious zips hide content.
+ */
+async function checkLocalHeader(zipPath: string, reader: ZipFileReader, entry: Entry): Promise<ZipRecord> {
+  const name = nameOf(entry);
+  const offset = entry.relativeOffsetOfLocalHeader;
+  const header = await reader.readAt(offset, 30 + entry.fileNameRaw.length);
+  const mismatch = (what: string) =>
+    corruptZip(zipPath, `the local header of ${name} does not match the central directory (${what})`);
+  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) {
+    throw corruptZip(zipPath, `no local header for ${name} at offset ${offset}`);
+  }
+  const flags = header.readUInt16LE(6);
+  const nameLength = header.readUInt16LE(26);
+  if (nameLength !== entry.fileNameRaw.length || !header.subarray(30).equals(entry.fileNameRaw)) {
+    throw mismatch('name');
+  }
+  if (header.readUInt16LE(8) !== entry.compressionMethod) throw mismatch('compression method');
+  // With a data descriptor the local header leaves CRC and sizes at 0; 0xffffffff defers to zip64.
+  if ((flags & DATA_DESCRIPTOR_FLAG) === 0) {
+    if (header.readUInt32LE(14) !== entry.crc32) throw mismatch('CRC-32');
+    const compressed = header.readUInt32LE(18);
+    const uncompressed = header.readUInt32LE(22);
+    if (compressed !== 0xffffffff && compressed !== entry.compressedSize) throw mismatch('compressed size');
+    if (uncompressed !== 0xffffffff && uncompressed !== entry.uncompressedSize) throw mismatch('size');
+  }
+  const dataStart = offset + 30 + nameLength + header.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > reader.size) {
+    throw corruptZip(zipPath, `the data of ${name} runs past the end of the file`);
+  }
+  return { name, entry, dataStart };
+}
+
+/**
+ * Two entries whose local records share bytes are the classic zip bomb (one deflate stream
+ * counted many times): well-formed zips lay their entries end to end.
+ */
+function checkOverlaps(zipPath: string, records: readonly ZipRecord[]): void {
+  const sorted = [...records].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
+  let previous: ZipRecord | undefined;
+  for (const record of sorted) {
+    if (previous && record.entry.relativeOffsetOfLocalHeader < previous.dataStart + previous.entry.compressedSize) {
+      throw unsafeZip(zipPath, `entries ${previous.name} and ${record.name} overlap in the file`);
+    }
+    previous = record;
+  }
+}
+
+/** Counts inflated bytes and their CRC-32 as they pass, failing past the cap or on a bad CRC. */
+class CheckedBytes extends Transform {
+  bytes = 0;
+  private crc = 0;
+
+  constructor(
+    private readonly zipPath: string,
+    private readonly record: ZipRecord,
+    private readonly maxBytes: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      callback(unsafeZip(this.zipPath, `${this.record.name} inflates past ${this.maxBytes} bytes`));
+      return;
+    }
+    this.crc = crc32(chunk, this.crc);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.crc !== this.record.entry.crc32) {
+      callback(corruptZip(this.zipPath, `${this.record.name} fails its CRC-32 check`));
+      return;
+    }
+    callback();
+  }
+}
+
+function collect(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
