@@ -34,7 +34,7 @@ const EXTRACTIONS = 3;
  * files past it are listed in `unread`, as are encrypted ones and unknown compression methods.
  */
 export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promise<LayerTree> {
-  const zip = await SafeZip.open(zipPath, signal);
+  const zip = await SafeZip.open(zipPath, { signal });
   const scratch = await mkdtemp(join(tmpdir(), 'layerforge-audit-')).catch(async (error: unknown) => {
     await zip.close();
     throw error;
@@ -52,7 +52,10 @@ export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promi
       const path = await readEntry(zip, record, entries, unread);
       if (path === undefined) continue;
       if (record.entry.uncompressedSize > budget) {
-        unread.push({ path, reason: "not extracted: the layer's files pass Lambda's 250 MB limit before it" });
+        unread.push({
+          path,
+          reason: "not extracted: the layer's files pass Lambda's 250 MB limit before it",
+        });
         continue;
       }
       budget -= record.entry.uncompressedSize;

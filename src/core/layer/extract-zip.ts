@@ -15,7 +15,7 @@ export async function extractLayerZip(
   destination: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const zip = await SafeZip.open(zipPath, signal);
+  const zip = await SafeZip.open(zipPath, { signal });
   try {
     await mkdir(destination, { recursive: true });
     for (const record of zip.entries) {

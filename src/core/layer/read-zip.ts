@@ -33,7 +33,7 @@ export async function* readZipEntries(
   zipPath: string,
   options: { signal?: AbortSignal } = {},
 ): AsyncGenerator<ZipEntryInfo, void, undefined> {
-  const zip = await SafeZip.open(zipPath, options.signal);
+  const zip = await SafeZip.open(zipPath, { signal: options.signal });
   try {
     for (const record of zip.entries) {
       throwIfAborted(options.signal);

@@ -26,6 +26,7 @@ export const ZIP_LIMITS = {
   /** Deflate's best case is 1032:1 (a run of one byte); a larger claim is a lie. */
   deflateRatio: 1032,
 } as const;
+export type ZipLimits = { readonly [K in keyof typeof ZIP_LIMITS]: number };
 
 /** One central directory entry, checked against its local header. */
 export interface ZipRecord {
@@ -53,13 +54,18 @@ export class SafeZip {
     readonly entries: readonly ZipRecord[],
     /** Sum of the declared uncompressed sizes: what Lambda counts against its limit. */
     readonly declaredBytes: number,
+    private readonly limits: ZipLimits,
     private readonly zip: ZipFile,
     private readonly reader: ZipFileReader,
     private readonly handle: FileHandle,
   ) {}
 
   /** Opens and checks a zip; a missing file, a folder, a broken or hostile zip throw UserError. */
-  static async open(zipPath: string, signal?: AbortSignal): Promise<SafeZip> {
+  static async open(
+    zipPath: string,
+    options: { signal?: AbortSignal; limits?: Partial<ZipLimits> } = {},
+  ): Promise<SafeZip> {
+    const limits: ZipLimits = { ...ZIP_LIMITS, ...options.limits };
     const handle = await openFile(zipPath);
     let zip: ZipFile | undefined;
     try {
@@ -76,12 +82,12 @@ export class SafeZip {
       } catch (cause) {
         throw corruptZip(zipPath, messageOf(cause), cause);
       }
-      if (zip.entryCount > ZIP_LIMITS.entries) {
-        throw unsafeZip(zipPath, `${zip.entryCount} entries, more than the ${ZIP_LIMITS.entries} allowed`);
+      if (zip.entryCount > limits.entries) {
+        throw unsafeZip(zipPath, `${zip.entryCount} entries, more than the ${limits.entries} allowed`);
       }
-      const { records, declaredBytes } = await readDirectory(zipPath, zip, reader, signal);
+      const { records, declaredBytes } = await readDirectory(zipPath, zip, reader, limits, options.signal);
       checkOverlaps(zipPath, records);
-      return new SafeZip(zipPath, records, declaredBytes, zip, reader, handle);
+      return new SafeZip(zipPath, records, declaredBytes, limits, zip, reader, handle);
     } catch (error) {
       zip?.close();
       await handle.close();
@@ -96,14 +102,15 @@ export class SafeZip {
 
   /** A symlink's target: its body, refused when it is longer than a path can be. */
   async readLink(record: ZipRecord): Promise<string> {
-    if (record.entry.uncompressedSize > ZIP_LIMITS.linkBytes) {
+    const max = this.limits.linkBytes;
+    if (record.entry.uncompressedSize > max) {
       throw unsafeZip(
         this.path,
-        `symlink ${record.name} has a ${record.entry.uncompressedSize}-byte target; a link target is at most ${ZIP_LIMITS.linkBytes} bytes`,
+        `symlink ${record.name} has a ${record.entry.uncompressedSize}-byte target; a link target is at most ${max} bytes`,
       );
     }
     const chunks: Buffer[] = [];
-    await this.pipeEntry(record, collect(chunks), { maxBytes: ZIP_LIMITS.linkBytes });
+    await this.pipeEntry(record, collect(chunks), { maxBytes: max });
     return Buffer.concat(chunks).toString('utf8');
   }
 
@@ -163,6 +170,7 @@ async function readDirectory(
   zipPath: string,
   zip: ZipFile,
   reader: ZipFileReader,
+  limits: ZipLimits,
   signal: AbortSignal | undefined,
 ): Promise<{ records: ZipRecord[]; declaredBytes: number }> {
   const entries: Entry[] = [];
@@ -171,10 +179,10 @@ async function readDirectory(
     throwIfAborted(signal);
     const entry = await nextEntry(zipPath, zip);
     if (entry === undefined) break;
-    checkDeclaredSizes(zipPath, entry);
+    checkDeclaredSizes(zipPath, entry, limits);
     declaredBytes += entry.uncompressedSize;
-    if (declaredBytes > ZIP_LIMITS.totalDeclaredBytes) {
-      throw unsafeZip(zipPath, `its entries declare more than ${ZIP_LIMITS.totalDeclaredBytes} bytes in all`);
+    if (declaredBytes > limits.totalDeclaredBytes) {
+      throw unsafeZip(zipPath, `its entries declare more than ${limits.totalDeclaredBytes} bytes in all`);
     }
     entries.push(entry);
   }
@@ -205,19 +213,19 @@ function nameOf(entry: Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
-function checkDeclaredSizes(zipPath: string, entry: Entry): void {
+function checkDeclaredSizes(zipPath: string, entry: Entry, limits: ZipLimits): void {
   const name = nameOf(entry);
-  if (entry.uncompressedSize > ZIP_LIMITS.entryDeclaredBytes) {
+  if (entry.uncompressedSize > limits.entryDeclaredBytes) {
     throw unsafeZip(
       zipPath,
-      `${name} declares ${entry.uncompressedSize} bytes, more than the ${ZIP_LIMITS.entryDeclaredBytes} allowed for one entry`,
+      `${name} declares ${entry.uncompressedSize} bytes, more than the ${limits.entryDeclaredBytes} allowed for one entry`,
     );
   }
   // 64 bytes of slack cover deflate's block headers on tiny entries.
   if (
     entry.compressionMethod === 8 &&
     !entry.isEncrypted() &&
-    entry.uncompressedSize > entry.compressedSize * ZIP_LIMITS.deflateRatio + 64
+    entry.uncompressedSize > entry.compressedSize * limits.deflateRatio + 64
   ) {
     throw corruptZip(
       zipPath,
@@ -265,10 +273,15 @@ async function checkLocalHeader(zipPath: string, reader: ZipFileReader, entry: E
  * counted many times): well-formed zips lay their entries end to end.
  */
 function checkOverlaps(zipPath: string, records: readonly ZipRecord[]): void {
-  const sorted = [...records].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
+  const sorted = [...records].sort(
+    (a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader,
+  );
   let previous: ZipRecord | undefined;
   for (const record of sorted) {
-    if (previous && record.entry.relativeOffsetOfLocalHeader < previous.dataStart + previous.entry.compressedSize) {
+    if (
+      previous &&
+      record.entry.relativeOffsetOfLocalHeader < previous.dataStart + previous.entry.compressedSize
+    ) {
       throw unsafeZip(zipPath, `entries ${previous.name} and ${record.name} overlap in the file`);
     }
     previous = record;
