@@ -18,10 +18,12 @@ export async function extractLayerZip(
   const zip = await SafeZip.open(zipPath, { signal });
   try {
     await mkdir(destination, { recursive: true });
+    // Links made so far: an entry under one would be written wherever the link points.
+    const links = new Set<string>();
     for (const record of zip.entries) {
       throwIfAborted(signal);
       const name = posix.normalize(record.name);
-      if (isUnsafeEntryName(name)) {
+      if (isUnsafeEntryName(name) || underLink(name, links)) {
         throw new JobFailedError(`zip entry ${record.name} would land outside /opt`);
       }
       const target = join(destination, name);
@@ -35,6 +37,7 @@ export async function extractLayerZip(
       await mkdir(dirname(target), { recursive: true });
       if (type === 0o120000) {
         await symlink(await zip.readLink(record), target);
+        links.add(name);
         continue;
       }
       await zip.pipeEntry(record, createWriteStream(target), { signal });
@@ -43,4 +46,10 @@ export async function extractLayerZip(
   } finally {
     await zip.close();
   }
+}
+
+function underLink(name: string, links: ReadonlySet<string>): boolean {
+  const parts = name.split('/');
+  for (let end = 1; end < parts.length; end++) if (links.has(parts.slice(0, end).join('/'))) return true;
+  return false;
 }

@@ -39,4 +39,15 @@ describe('extractLayerZip', () => {
       'zip entry ../evil.sh would land outside /opt',
     );
   });
+
+  it('refuses an entry written through a symlink the same zip made', async () => {
+    const zip = join(tmp.dir, 'through-link.zip');
+    await writeFile(
+      zip,
+      craftZip([deflatedEntry('lib/up', '../..', 0o120777), deflatedEntry('lib/up/evil.sh', 'x')]),
+    );
+    await expect(extractLayerZip(zip, join(tmp.dir, 'opt'))).rejects.toThrow(
+      'zip entry lib/up/evil.sh would land outside /opt',
+    );
+  });
 });
