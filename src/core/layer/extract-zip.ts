@@ -4,11 +4,13 @@ import { dirname, join, posix } from 'node:path';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { SafeZip } from '../zip/open-zip.js';
 import { isUnsafeEntryName } from './link.js';
+import { LAMBDA_LIMITS } from './size-types.js';
 
 /**
  * Extracts a layer zip the way Lambda does into `destination` (which plays /opt): unix modes
- * applied, symlinks recreated as symlinks. Entries that would land outside are refused; a
- * broken or hostile zip is a UserError before anything is written (see SafeZip).
+ * applied, symlinks recreated as symlinks. Entries that would land outside are refused, and so
+ * is a layer over Lambda's unzipped limit; a broken or hostile zip is a UserError before
+ * anything is written (see SafeZip).
  */
 export async function extractLayerZip(
   zipPath: string,
@@ -17,6 +19,13 @@ export async function extractLayerZip(
 ): Promise<void> {
   const zip = await SafeZip.open(zipPath, { signal });
   try {
+    // Each entry is held to its declared size while it streams, so the sum bounds what is written.
+    if (zip.declaredBytes > LAMBDA_LIMITS.unzippedBytes) {
+      throw new JobFailedError(
+        `${zipPath} unzips to ${zip.declaredBytes} bytes, over Lambda's limit of ${LAMBDA_LIMITS.unzippedBytes}: Lambda would refuse it`,
+        { hint: 'prune the layer or split it across several layers' },
+      );
+    }
     await mkdir(destination, { recursive: true });
     // Links made so far: an entry under one would be written wherever the link points.
     const links = new Set<string>();

@@ -40,6 +40,17 @@ describe('extractLayerZip', () => {
     );
   });
 
+  it('refuses a layer over Lambda’s limit before writing anything', async () => {
+    const zip = join(tmp.dir, 'big.zip');
+    await writeFile(zip, craftZip([zerosEntry('lib/zeros.dat', 251)]));
+    const error = await extractLayerZip(zip, join(tmp.dir, 'opt')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 1 });
+    expect((error as UserError).message).toContain(
+      `unzips to ${251 * 1024 * 1024} bytes, over Lambda's limit`,
+    );
+    await expect(lstat(join(tmp.dir, 'opt'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('refuses an entry written through a symlink the same zip made', async () => {
     const zip = join(tmp.dir, 'through-link.zip');
     await writeFile(
