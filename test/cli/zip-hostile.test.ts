@@ -2,7 +2,8 @@
 // fails (exit 1) with a problem named; a broken or lying zip is bad input (exit 2) with the
 // same message from both commands; nothing reaches the user as an internal error, and the
 // audit's temporary files stay under Lambda's limit whatever an entry declares.
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../support/hostile-zip.js';
@@ -90,6 +91,19 @@ describe('a broken or lying zip is bad input for both commands', () => {
       expect(result.stderr).toContain('hint:');
     }
     expect(audited.stderr).toBe(shown.stderr);
+  });
+});
+
+describe('a path that is not a regular file', () => {
+  it('a FIFO and a link to /dev/zero: exit 2 from inspect and audit, without blocking or reading', async () => {
+    execFileSync('mkfifo', [join(cwd, 'fifo.zip')]);
+    await symlink('/dev/zero', join(cwd, 'zero.zip'));
+    for (const file of ['fifo.zip', 'zero.zip']) {
+      for (const result of [await inspect(file), await audit(file)]) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`${file} is not a regular file`);
+      }
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { UserError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
@@ -26,16 +27,22 @@ export interface AuditOptions {
 
 /** Opens a layer given as a folder (laid out as it lands in /opt) or as a zip. */
 export async function openLayer(path: string, signal?: AbortSignal): Promise<LayerTree> {
-  let isDir: boolean;
+  let stats: Stats;
   try {
-    isDir = (await stat(path)).isDirectory();
+    stats = await stat(path);
   } catch (cause) {
     throw new UserError(`no layer at ${path}`, {
       cause,
       hint: 'give the path of a layer zip or of a folder laid out as /opt',
     });
   }
-  if (isDir) return readLayerDir(path, signal);
+  if (stats.isDirectory()) return readLayerDir(path, signal);
+  // A FIFO would block the open below; a device such as /dev/zero never ends.
+  if (!stats.isFile()) {
+    throw new UserError(`${path} is not a regular file`, {
+      hint: 'audit a layer zip or the folder it was made from',
+    });
+  }
   const handle = await open(path, 'r');
   const head = Buffer.alloc(4);
   try {

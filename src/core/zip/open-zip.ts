@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
@@ -146,20 +147,25 @@ export class SafeZip {
   }
 }
 
+/** Only a regular file is opened: a FIFO would block the open, a device (/dev/zero) never ends. */
 async function openFile(zipPath: string): Promise<FileHandle> {
+  let stats: Stats;
   try {
-    return await open(zipPath, 'r');
+    stats = await stat(zipPath);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UserError(`no such file: ${zipPath}`, {
         cause,
         hint: 'give the path of a layer zip, e.g. dist/<recipe>.zip',
       });
     }
-    if (code === 'EISDIR') throw notAFile(zipPath);
     throw cause;
   }
+  if (stats.isDirectory()) throw notAFile(zipPath);
+  if (!stats.isFile()) {
+    throw new UserError(`${zipPath} is not a regular file`, { hint: 'give the path of a layer zip file' });
+  }
+  return open(zipPath, 'r');
 }
 
 function notAFile(zipPath: string): UserError {
