@@ -8,6 +8,7 @@ import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { UserError, isAbortError, throwIfAborted } from '../errors.js';
+import { checkDeclaredSizes, checkLocalHeader, checkOverlaps } from './zip-checks.js';
 import { corruptZip, isSystemError, unsafeZip } from './zip-errors.js';
 import { ZipFileReader } from './zip-reader.js';
 
@@ -40,8 +41,6 @@ export interface ZipRecord {
 
 /** How many local headers are read at once: enough to overlap reads, bounded for 100,000 entries. */
 const HEADER_BATCH = 64;
-const LOCAL_HEADER = 0x04034b50;
-const DATA_DESCRIPTOR_FLAG = 0x8;
 
 /**
  * A zip opened as untrusted input. The whole central directory is read and checked up front
@@ -71,7 +70,6 @@ export class SafeZip {
     let zip: ZipFile | undefined;
     try {
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw notAFile(zipPath);
       const reader = await ZipFileReader.open(zipPath, handle, stats.size);
       try {
         zip = await yauzl.fromRandomAccessReaderPromise(reader, stats.size, {
@@ -213,85 +211,6 @@ function nextEntry(zipPath: string, zip: ZipFile): Promise<Entry | undefined> {
     zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
     zip.readEntry();
   });
-}
-
-function nameOf(entry: Entry): string {
-  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
-}
-
-function checkDeclaredSizes(zipPath: string, entry: Entry, limits: ZipLimits): void {
-  const name = nameOf(entry);
-  if (entry.uncompressedSize > limits.entryDeclaredBytes) {
-    throw unsafeZip(
-      zipPath,
-      `${name} declares ${entry.uncompressedSize} bytes, more than the ${limits.entryDeclaredBytes} allowed for one entry`,
-    );
-  }
-  // 64 bytes of slack cover deflate's block headers on tiny entries.
-  if (
-    entry.compressionMethod === 8 &&
-    !entry.isEncrypted() &&
-    entry.uncompressedSize > entry.compressedSize * limits.deflateRatio + 64
-  ) {
-    throw corruptZip(
-      zipPath,
-      `${name} declares ${entry.uncompressedSize} bytes, more than its ${entry.compressedSize} deflated bytes can hold`,
-    );
-  }
-}
-
-/**
- * The local header must agree with the central directory: a zip whose two copies of an entry
- * differ unpacks differently in different tools, which is how malicious zips hide content.
- */
-async function checkLocalHeader(zipPath: string, reader: ZipFileReader, entry: Entry): Promise<ZipRecord> {
-  const name = nameOf(entry);
-  const offset = entry.relativeOffsetOfLocalHeader;
-  const header = await reader.readAt(offset, 30 + entry.fileNameRaw.length);
-  const mismatch = (what: string) =>
-    corruptZip(zipPath, `the local header of ${name} does not match the central directory (${what})`);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) {
-    throw corruptZip(zipPath, `no local header for ${name} at offset ${offset}`);
-  }
-  const flags = header.readUInt16LE(6);
-  const nameLength = header.readUInt16LE(26);
-  if (nameLength !== entry.fileNameRaw.length || !header.subarray(30).equals(entry.fileNameRaw)) {
-    throw mismatch('name');
-  }
-  if (header.readUInt16LE(8) !== entry.compressionMethod) throw mismatch('compression method');
-  // With a data descriptor the local header leaves CRC and sizes at 0; 0xffffffff defers to zip64.
-  if ((flags & DATA_DESCRIPTOR_FLAG) === 0) {
-    if (header.readUInt32LE(14) !== entry.crc32) throw mismatch('CRC-32');
-    const compressed = header.readUInt32LE(18);
-    const uncompressed = header.readUInt32LE(22);
-    if (compressed !== 0xffffffff && compressed !== entry.compressedSize) throw mismatch('compressed size');
-    if (uncompressed !== 0xffffffff && uncompressed !== entry.uncompressedSize) throw mismatch('size');
-  }
-  const dataStart = offset + 30 + nameLength + header.readUInt16LE(28);
-  if (dataStart + entry.compressedSize > reader.size) {
-    throw corruptZip(zipPath, `the data of ${name} runs past the end of the file`);
-  }
-  return { name, entry, dataStart };
-}
-
-/**
- * Two entries whose local records share bytes are the classic zip bomb (one deflate stream
- * counted many times): well-formed zips lay their entries end to end.
- */
-function checkOverlaps(zipPath: string, records: readonly ZipRecord[]): void {
-  const sorted = [...records].sort(
-    (a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader,
-  );
-  let previous: ZipRecord | undefined;
-  for (const record of sorted) {
-    if (
-      previous &&
-      record.entry.relativeOffsetOfLocalHeader < previous.dataStart + previous.entry.compressedSize
-    ) {
-      throw unsafeZip(zipPath, `entries ${previous.name} and ${record.name} overlap in the file`);
-    }
-    previous = record;
-  }
 }
 
 /** Counts inflated bytes and their CRC-32 as they pass, failing past the cap or on a bad CRC. */
