@@ -21,6 +21,8 @@ const GIB = 1024 ** 3;
  */
 export const ZIP_LIMITS = {
   entries: 100_000,
+  /** The central directory is held in memory: 100,000 entries with long paths need about 25 MiB. */
+  directoryBytes: 64 * 1024 * 1024,
   entryDeclaredBytes: 8 * GIB,
   totalDeclaredBytes: 64 * GIB,
   /** A symlink's body is its target: PATH_MAX is 4096 on Linux. */
@@ -179,10 +181,16 @@ async function readDirectory(
 ): Promise<{ records: ZipRecord[]; declaredBytes: number }> {
   const entries: Entry[] = [];
   let declaredBytes = 0;
+  let directoryBytes = 0;
   for (;;) {
     throwIfAborted(signal);
     const entry = await nextEntry(zipPath, zip);
     if (entry === undefined) break;
+    directoryBytes +=
+      46 + entry.fileNameRaw.length + entry.extraFieldRaw.length + entry.fileCommentRaw.length;
+    if (directoryBytes > limits.directoryBytes) {
+      throw unsafeZip(zipPath, `its central directory is over ${limits.directoryBytes} bytes`);
+    }
     checkDeclaredSizes(zipPath, entry, limits);
     declaredBytes += entry.uncompressedSize;
     if (declaredBytes > limits.totalDeclaredBytes) {

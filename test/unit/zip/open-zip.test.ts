@@ -82,10 +82,13 @@ describe('SafeZip', () => {
     expect(error.hint).toContain('unzip -t');
   });
 
-  it('caps the entry count and the declared sizes', async () => {
+  it('caps the entry count, the central directory and the declared sizes', async () => {
     const three = await zipOf(['a', 'b', 'c'].map((n) => deflatedEntry(n, n)));
     expect((await refusal(three, undefined, { entries: 2 })).message).toContain(
       '3 entries, more than the 2 allowed',
+    );
+    expect((await refusal(three, undefined, { directoryBytes: 100 })).message).toContain(
+      'its central directory is over 100 bytes',
     );
     const big = await zipOf([zerosEntry('zeros.bin', 3)]);
     expect((await refusal(big, undefined, { entryDeclaredBytes: 2 * 1024 * 1024 })).message).toContain(
