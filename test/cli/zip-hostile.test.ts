@@ -172,6 +172,21 @@ describe('audit of ELF entries that cannot be trusted', () => {
     ]);
   });
 
+  it('wheel metadata too large to read as text is a finding, not read', async () => {
+    const record = zerosEntry('python/x-1.0.dist-info/RECORD', 20);
+    const result = await audit(await zip('big-record.zip', [record]));
+    expect(result.code).toBe(1);
+    const { findings } = JSON.parse(result.stdout) as { findings: unknown[] };
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        code: 'unextractable-entry',
+        file: 'python/x-1.0.dist-info/RECORD',
+        reason: `wheel metadata of ${20 * 1024 * 1024} bytes, over the ${16 * 1024 * 1024} read`,
+      }),
+    );
+  });
+
   it('a truncated ELF inside a zip is an error finding', async () => {
     const cut = Buffer.concat([ELF_HEAD, Buffer.alloc(12)]);
     const result = await audit(await zip('cut.zip', [deflatedEntry('lib/libcut.so', cut)]));

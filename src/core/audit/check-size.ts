@@ -26,7 +26,7 @@ export function checkSize(tree: LayerTree): AuditFinding[] {
       code: 'unextractable-entry',
       file: path,
       reason,
-      hint: 'rebuild the zip without encryption, with deflate or store (zip -r -y), and under the limit',
+      hint: 'rebuild the zip from the layer folder (`zip -r -y` or `layerforge build`): unencrypted, deflated or stored, under the limit',
     });
   }
   return findings;

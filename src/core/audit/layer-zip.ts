@@ -23,6 +23,9 @@ function keepsContent(path: string): boolean {
   return /\.dist-info\/(WHEEL|RECORD)$/.test(path);
 }
 
+/** WHEEL and RECORD are read whole as text: a real RECORD is well under a megabyte. */
+const METADATA_BYTES = 16 * 1024 * 1024;
+
 /** ELF files extracted at once: inflating runs on libuv's threads, so a few overlap usefully. */
 const EXTRACTIONS = 3;
 
@@ -123,7 +126,14 @@ async function readEntry(
     }
     return undefined;
   }
-  if (keepsContent(path)) return path;
+  if (keepsContent(path)) {
+    if (entry.uncompressedSize <= METADATA_BYTES) return path;
+    unread.push({
+      path,
+      reason: `wheel metadata of ${entry.uncompressedSize} bytes, over the ${METADATA_BYTES} read`,
+    });
+    return undefined;
+  }
   if (entry.uncompressedSize < 4 || !mayBeElf(path)) return undefined;
   return hasElfMagic(await entryHead(zip, record)) ? path : undefined;
 }
