@@ -12,6 +12,7 @@ export function nameOf(entry: Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
+/** Refuses declared sizes past the caps, or past what the entry's deflated bytes could inflate to. */
 export function checkDeclaredSizes(zipPath: string, entry: Entry, limits: ZipLimits): void {
   const name = nameOf(entry);
   if (entry.uncompressedSize > limits.entryDeclaredBytes) {
