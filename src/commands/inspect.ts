@@ -16,8 +16,9 @@ export const command = defineCommand({
   summary: 'inspect any layer zip: sizes, largest packages, modes, symlinks, and what Lambda would get wrong',
   help: [
     'Works on zips not built by layerforge too. Exit codes: 0 no errors (warnings allowed),',
-    '1 problems of error severity (escaping symlinks, unreadable files, packages outside the',
-    "runtime's paths), 2 when the file is missing or not a zip.",
+    "1 problems of error severity (over Lambda's 250 MB unzipped, escaping symlinks, unreadable",
+    "files, packages outside the runtime's paths), 2 when the file is missing, not a zip, or a",
+    'zip that lies about itself (sizes, overlapping entries, headers that disagree).',
     '',
     'Examples:',
     '  layerforge inspect dist/numpy.zip --runtime python3.12',

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { UserError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
@@ -5,6 +6,7 @@ import { ignoreEvents } from '../events.js';
 import { checkArchitectures, checkLibraries, isLoadableFor } from './check-elf.js';
 import { checkLayout } from './check-layout.js';
 import { checkPython } from './check-python.js';
+import { checkSize } from './check-size.js';
 import { countBySeverity, sortFindings } from './findings.js';
 import { readLayerDir } from './layer-tree.js';
 import type { LayerTree } from './layer-tree.js';
@@ -25,16 +27,22 @@ export interface AuditOptions {
 
 /** Opens a layer given as a folder (laid out as it lands in /opt) or as a zip. */
 export async function openLayer(path: string, signal?: AbortSignal): Promise<LayerTree> {
-  let isDir: boolean;
+  let stats: Stats;
   try {
-    isDir = (await stat(path)).isDirectory();
+    stats = await stat(path);
   } catch (cause) {
     throw new UserError(`no layer at ${path}`, {
       cause,
       hint: 'give the path of a layer zip or of a folder laid out as /opt',
     });
   }
-  if (isDir) return readLayerDir(path, signal);
+  if (stats.isDirectory()) return readLayerDir(path, signal);
+  // A FIFO would block the open below; a device such as /dev/zero never ends.
+  if (!stats.isFile()) {
+    throw new UserError(`${path} is not a regular file`, {
+      hint: 'audit a layer zip or the folder it was made from',
+    });
+  }
   const handle = await open(path, 'r');
   const head = Buffer.alloc(4);
   try {
@@ -81,12 +89,13 @@ export async function auditLayer(
       ...(await checkPython(tree, target, owners)),
       ...checkLayout(tree, scan.elfs, target),
       ...scan.unreadable.map(({ path: file, message }): AuditFinding => ({
-        severity: 'warning',
+        severity: 'error',
         code: 'unreadable-elf',
         file,
         reason: `starts like an ELF file but cannot be read (${message})`,
         hint: 'rebuild or remove it: a damaged library fails when it is loaded',
       })),
+      ...checkSize(tree),
     ];
     if (limits?.name) {
       raw.push({

@@ -22,6 +22,8 @@ export interface LayerTree {
   contentPath(path: string): string | undefined;
   /** Removes temporary files (a zip's extraction); a folder layer is left alone. */
   cleanup(): Promise<void>;
+  /** Files that may be ELF but whose bytes could not be read: encrypted, unknown method, over the limit. */
+  unread?: { path: string; reason: string }[];
 }
 
 /** Stat calls in flight at once: enough to keep libuv's threads busy, bounded for huge layers. */

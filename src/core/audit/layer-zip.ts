@@ -1,16 +1,17 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
-import type { Entry, ZipFile } from 'yauzl';
 import { UserError, throwIfAborted } from '../errors.js';
+import { isUnsafeEntryName } from '../layer/link.js';
+import { LAMBDA_LIMITS } from '../layer/size-types.js';
+import { SafeZip } from '../zip/open-zip.js';
+import type { ZipRecord } from '../zip/open-zip.js';
+import { corruptZip } from '../zip/zip-errors.js';
 import { hasElfMagic } from './elf/read-elf.js';
 import type { LayerEntry, LayerTree } from './layer-tree.js';
 import { mayBeElf } from './scan-elf.js';
-import { ZipFileReader } from './zip-reader.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -22,45 +23,46 @@ function keepsContent(path: string): boolean {
   return /\.dist-info\/(WHEEL|RECORD)$/.test(path);
 }
 
+/** WHEEL and RECORD are read whole as text: a real RECORD is well under a megabyte. */
+const METADATA_BYTES = 16 * 1024 * 1024;
+
 /** ELF files extracted at once: inflating runs on libuv's threads, so a few overlap usefully. */
 const EXTRACTIONS = 3;
 
 /**
- * Reads a layer zip with yauzl, streaming: every entry's name, mode and symlink target, and the
- * bytes of only the files the audit reads (ELF files, found by inflating their first bytes, and
- * wheel metadata), extracted to a temporary folder that `cleanup()` removes.
+ * Reads a layer zip, streaming: every entry's name, mode and symlink target, and the bytes of
+ * only the files the audit reads (ELF files, found by inflating their first bytes, and wheel
+ * metadata), extracted to a temporary folder that `cleanup()` removes. The zip is untrusted:
+ * see SafeZip for its checks. Extraction never writes more than Lambda's unzipped limit in all;
+ * files past it are listed in `unread`, as are encrypted ones and unknown compression methods.
  */
 export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promise<LayerTree> {
-  const handle = await open(zipPath, 'r');
-  let zip: ZipFile;
-  let reader: ZipFileReader;
-  try {
-    const { size } = await handle.stat();
-    reader = await ZipFileReader.open(zipPath, handle, size);
-    zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
-      lazyEntries: true,
-      decodeStrings: true,
-      validateEntrySizes: true,
-      autoClose: false,
-    });
-  } catch (cause) {
-    await handle.close();
-    throw new UserError(`${zipPath} is not a readable zip: ${(cause as Error).message}`, {
-      cause,
-      hint: 'audit a layer zip built by `layerforge build`, or a folder laid out as it lands in /opt',
-    });
-  }
-  const scratch = await mkdtemp(join(tmpdir(), 'layerforge-audit-'));
+  const zip = await SafeZip.open(zipPath, { signal });
+  const scratch = await mkdtemp(join(tmpdir(), 'layerforge-audit-')).catch(async (error: unknown) => {
+    await zip.close();
+    throw error;
+  });
   const entries = new Map<string, LayerEntry>();
   const kept = new Set<string>();
+  const unread: { path: string; reason: string }[] = [];
   const cleanup = () => rm(scratch, { recursive: true, force: true });
   const extracting = new Set<Promise<void>>();
+  // Reserved by each extraction before it starts, from its declared size: yauzl then holds it to that size.
+  let budget: number = LAMBDA_LIMITS.unzippedBytes;
   try {
-    for await (const entry of zipEntries(zip)) {
+    for (const record of zip.entries) {
       throwIfAborted(signal);
-      const path = await readEntry(zip, reader, entry, entries);
+      const path = await readEntry(zip, record, entries, unread);
       if (path === undefined) continue;
-      const job = extract(zip, entry, join(scratch, path)).then(() => {
+      if (record.entry.uncompressedSize > budget) {
+        unread.push({
+          path,
+          reason: "not extracted: the layer's files pass Lambda's 250 MB limit before it",
+        });
+        continue;
+      }
+      budget -= record.entry.uncompressedSize;
+      const job = extract(zip, record, join(scratch, path), signal).then(() => {
         kept.add(path);
       });
       extracting.add(job);
@@ -71,44 +73,17 @@ export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promi
   } catch (error) {
     await Promise.allSettled(extracting);
     await cleanup();
-    if (
-      error instanceof Error &&
-      /invalid relative path|absolute path|invalid characters/.test(error.message)
-    ) {
-      throw new UserError(`${zipPath} has an unsafe entry: ${error.message}`, {
-        hint: 'entries must stay inside the layer: no absolute paths and no `..`',
-      });
-    }
     throw error;
   } finally {
-    zip.close();
-    await handle.close();
+    await zip.close();
   }
   addImplicitFolders(entries);
   return {
     entries,
     contentPath: (path) => (kept.has(path) ? join(scratch, path) : undefined),
     cleanup,
+    unread,
   };
-}
-
-async function* zipEntries(zip: ZipFile): AsyncGenerator<Entry> {
-  for (;;) {
-    const next = new Promise<Entry | undefined>((resolve, reject) => {
-      const onEntry = (entry: Entry) => done(() => resolve(entry));
-      const onEnd = () => done(() => resolve(undefined));
-      const onError = (error: Error) => done(() => reject(error));
-      const done = (settle: () => void) => {
-        zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
-        settle();
-      };
-      zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
-    });
-    zip.readEntry();
-    const entry = await next;
-    if (!entry) return;
-    yield entry;
-  }
 }
 
 /**
@@ -116,13 +91,19 @@ async function* zipEntries(zip: ZipFile): AsyncGenerator<Entry> {
  * wheel metadata), undefined otherwise.
  */
 async function readEntry(
-  zip: ZipFile,
-  reader: ZipFileReader,
-  entry: Entry,
+  zip: SafeZip,
+  record: ZipRecord,
   entries: Map<string, LayerEntry>,
+  unread: { path: string; reason: string }[],
 ): Promise<string | undefined> {
-  const isDirName = entry.fileName.endsWith('/');
-  const path = posix.normalize(entry.fileName).replace(/^\.\/|\/$/g, '');
+  const { entry } = record;
+  if (isUnsafeEntryName(posix.normalize(record.name))) {
+    throw new UserError(`${zip.path} has an unsafe entry: ${record.name}`, {
+      hint: 'entries must stay inside the layer: no absolute paths and no `..`',
+    });
+  }
+  const isDirName = record.name.endsWith('/');
+  const path = posix.normalize(record.name).replace(/^\.\/|\/$/g, '');
   if (path === '' || path === '.') return undefined;
   const unix = entry.versionMadeBy >> 8 === UNIX_HOST ? entry.externalFileAttributes >>> 16 : 0;
   const type = unix & S_IFMT;
@@ -133,39 +114,50 @@ async function readEntry(
     return undefined;
   }
   if (type === S_IFLNK) {
-    const parts: Buffer[] = [];
-    for await (const chunk of await zip.openReadStreamPromise(entry)) parts.push(chunk as Buffer);
-    const linkTarget = Buffer.concat(parts).toString('utf8');
+    const linkTarget = await zip.readLink(record);
     entries.set(path, { path, kind: 'symlink', mode, size: entry.uncompressedSize, linkTarget });
     return undefined;
   }
   entries.set(path, { path, kind: 'file', mode, size: entry.uncompressedSize });
-  if (keepsContent(path)) return path;
-  if (entry.uncompressedSize < 4 || !mayBeElf(path) || entry.isEncrypted()) return undefined;
-  return hasElfMagic(await entryHead(reader, entry)) ? path : undefined;
+  if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
+    if (mayBeElf(path) || keepsContent(path)) {
+      const how = entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`;
+      unread.push({ path, reason: `${how}: Lambda's extraction cannot unpack it` });
+    }
+    return undefined;
+  }
+  if (keepsContent(path)) {
+    if (entry.uncompressedSize <= METADATA_BYTES) return path;
+    unread.push({
+      path,
+      reason: `wheel metadata of ${entry.uncompressedSize} bytes, over the ${METADATA_BYTES} read`,
+    });
+    return undefined;
+  }
+  if (entry.uncompressedSize < 4 || !mayBeElf(path)) return undefined;
+  return hasElfMagic(await entryHead(zip, record)) ? path : undefined;
 }
 
 /** The first bytes of an entry, inflating only as much of it as that takes. */
-async function entryHead(reader: ZipFileReader, entry: Entry): Promise<Buffer> {
-  for (const take of [256, 4096, 65536]) {
-    const probe = await reader.readAt(entry.relativeOffsetOfLocalHeader, 30 + take);
-    if (probe.length < 30 || probe.readUInt32LE(0) !== 0x04034b50) return Buffer.alloc(0);
-    const start = 30 + probe.readUInt16LE(26) + probe.readUInt16LE(28);
-    const data = await reader.readAt(
-      entry.relativeOffsetOfLocalHeader + start,
-      Math.min(take, entry.compressedSize),
-    );
-    if (entry.compressionMethod === 0) return data.subarray(0, 4);
-    if (entry.compressionMethod !== 8) return Buffer.alloc(0);
-    const head = inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    if (head.length >= 4 || take >= entry.compressedSize) return head.subarray(0, 4);
+async function entryHead(zip: SafeZip, record: ZipRecord): Promise<Buffer> {
+  // Each step inflates at most 1032 times its input: 4 KiB in gives at most about 4 MiB out.
+  for (const take of [64, 512, 4096]) {
+    const data = await zip.readRaw(record, take);
+    if (record.entry.compressionMethod === 0) return data.subarray(0, 4);
+    let head: Buffer;
+    try {
+      head = inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch (cause) {
+      throw corruptZip(zip.path, `${record.name}: ${(cause as Error).message}`, cause);
+    }
+    if (head.length >= 4 || take >= record.entry.compressedSize) return head.subarray(0, 4);
   }
   return Buffer.alloc(0);
 }
 
-async function extract(zip: ZipFile, entry: Entry, dest: string): Promise<void> {
+async function extract(zip: SafeZip, record: ZipRecord, dest: string, signal?: AbortSignal): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
-  await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(dest, { mode: 0o600 }));
+  await zip.pipeEntry(record, createWriteStream(dest, { mode: 0o600 }), { signal });
 }
 
 /** Zips may omit folder entries; Lambda's extraction creates them, readable by everyone. */

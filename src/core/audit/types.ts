@@ -17,7 +17,9 @@ export type AuditCode =
   | 'dangling-symlink'
   | 'escaping-symlink'
   | 'stand-in-base'
-  | 'unreadable-elf';
+  | 'unreadable-elf'
+  | 'unextractable-entry'
+  | 'layer-too-large';
 
 export interface AuditFinding {
   severity: AuditSeverity;

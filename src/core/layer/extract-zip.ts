@@ -1,46 +1,42 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import { JobFailedError, throwIfAborted } from '../errors.js';
+import { SafeZip } from '../zip/open-zip.js';
 import { isUnsafeEntryName } from './link.js';
-
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zip) =>
-      error ? reject(error) : resolve(zip),
-    ),
-  );
-}
+import { LAMBDA_LIMITS } from './size-types.js';
 
 /**
  * Extracts a layer zip the way Lambda does into `destination` (which plays /opt): unix modes
- * applied, symlinks recreated as symlinks. Entries that would land outside are refused.
+ * applied, symlinks recreated as symlinks. Entries that would land outside are refused, and so
+ * is a layer over Lambda's unzipped limit; a broken or hostile zip is a UserError before
+ * anything is written (see SafeZip).
  */
 export async function extractLayerZip(
   zipPath: string,
   destination: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const zip = await openZip(zipPath);
+  const zip = await SafeZip.open(zipPath, { signal });
   try {
+    // Each entry is held to its declared size while it streams, so the sum bounds what is written.
+    if (zip.declaredBytes > LAMBDA_LIMITS.unzippedBytes) {
+      throw new JobFailedError(
+        `${zipPath} unzips to ${zip.declaredBytes} bytes, over Lambda's limit of ${LAMBDA_LIMITS.unzippedBytes}: Lambda would refuse it`,
+        { hint: 'prune the layer or split it across several layers' },
+      );
+    }
     await mkdir(destination, { recursive: true });
-    const entries: yauzl.Entry[] = [];
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => (entries.push(entry), zip.readEntry()));
-      zip.on('end', resolve);
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-    for (const entry of entries) {
+    // Links made so far: an entry under one would be written wherever the link points.
+    const links = new Set<string>();
+    for (const record of zip.entries) {
       throwIfAborted(signal);
-      const name = posix.normalize(entry.fileName);
-      if (isUnsafeEntryName(name)) {
-        throw new JobFailedError(`zip entry ${entry.fileName} would land outside /opt`);
+      const name = posix.normalize(record.name);
+      if (isUnsafeEntryName(name) || underLink(name, links)) {
+        throw new JobFailedError(`zip entry ${record.name} would land outside /opt`);
       }
       const target = join(destination, name);
-      const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
+      const unixMode = (record.entry.externalFileAttributes >>> 16) & 0xffff;
       const type = unixMode & 0o170000;
       if (name.endsWith('/') || type === 0o040000) {
         await mkdir(target, { recursive: true });
@@ -48,19 +44,21 @@ export async function extractLayerZip(
         continue;
       }
       await mkdir(dirname(target), { recursive: true });
-      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-        zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s))),
-      );
       if (type === 0o120000) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        await symlink(Buffer.concat(chunks).toString('utf8'), target);
+        await symlink(await zip.readLink(record), target);
+        links.add(name);
         continue;
       }
-      await pipeline(stream, createWriteStream(target));
+      await zip.pipeEntry(record, createWriteStream(target), { signal });
       await chmod(target, unixMode & 0o7777 || 0o644);
     }
   } finally {
-    zip.close();
+    await zip.close();
   }
+}
+
+function underLink(name: string, links: ReadonlySet<string>): boolean {
+  const parts = name.split('/');
+  for (let end = 1; end < parts.length; end++) if (links.has(parts.slice(0, end).join('/'))) return true;
+  return false;
 }

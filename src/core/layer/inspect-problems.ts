@@ -81,6 +81,17 @@ export function findProblems(
   return problems;
 }
 
+/** Lambda refuses a function whose layers unzip to more than its limit: no layer may alone. */
+export function tooLargeProblem(unzippedBytes: number, limitBytes: number): LayerProblem {
+  return {
+    severity: 'error',
+    code: 'layer-too-large',
+    file: '.',
+    reason: `${unzippedBytes} bytes unzipped, over Lambda's limit of ${limitBytes} bytes (250 MB) for a function and all its layers`,
+    hint: 'prune the layer (tests, docs, unused packages) or split it across several layers',
+  };
+}
+
 function modeProblems(entry: ZipEntryInfo): LayerProblem[] {
   if (!entry.modeKnown) return [];
   if (!isWorldReadable(entry.type, entry.mode)) {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { throwIfAborted } from '../errors.js';
 import { getRuntime } from '../runtimes/catalog.js';
-import { findProblems } from './inspect-problems.js';
+import { findProblems, tooLargeProblem } from './inspect-problems.js';
 import type { LayerProblem } from './inspect-problems.js';
 import { checkSymlinks } from './link-check.js';
 import type { SymlinkInfo } from './link-check.js';
@@ -65,11 +65,13 @@ export async function inspectLayerZip(
   const { size: zippedBytes } = await stat(zipPath);
   const symlinks = checkSymlinks(entries);
   const problems = findProblems(entries, symlinks, { runtime: options.runtime, searched: searchedPaths });
+  const size = sizeReportFrom(tally, { zippedBytes });
+  if (size.overLimit) problems.unshift(tooLargeProblem(size.unzippedBytes, size.limitBytes));
   const inspection: LayerInspection = {
     zipPath,
     searchedPaths,
     entryCount: entries.length,
-    size: sizeReportFrom(tally, { zippedBytes }),
+    size,
     modes,
     symlinks,
     problems,

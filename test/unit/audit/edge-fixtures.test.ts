@@ -165,9 +165,11 @@ describe('symlinks, modes and damaged files', () => {
       'error',
       'error',
       'error',
-      'warning',
+      'error',
       'warning',
     ]);
+    // A truncated library fails when it is loaded: an error, not only a warning.
+    expect(findings.find((f) => f.code === 'unreadable-elf')?.severity).toBe('error');
   });
 
   it('stops when its signal fires, for a folder and for a zip', async () => {

@@ -19,6 +19,8 @@ export class ZipFileReader extends yauzl.RandomAccessReader {
     private readonly handle: FileHandle,
     private readonly tail: Buffer,
     private readonly tailStart: number,
+    /** The zip's size in bytes. */
+    readonly size: number,
   ) {
     super();
   }
@@ -27,7 +29,7 @@ export class ZipFileReader extends yauzl.RandomAccessReader {
     const tailStart = Math.max(0, size - TAIL_BYTES);
     const tail = Buffer.alloc(size - tailStart);
     await handle.read(tail, 0, tail.length, tailStart);
-    return new ZipFileReader(path, handle, tail, tailStart);
+    return new ZipFileReader(path, handle, tail, tailStart, size);
   }
 
   /** Reads `length` bytes at `position` into a new buffer (fewer at the end of the file). */
