@@ -30,6 +30,10 @@ export const buildOptionSpecs: OptionSpec[] = [
   { flags: '--no-audit', description: 'skip the audit (GLIBC versions, missing libraries, arch)' },
   { flags: '--sources <dir>', description: 'folder with source files for offline builds' },
   {
+    flags: '--allow-local-sources',
+    description: 'let recipe sources download from this machine (loopback), e.g. a local mirror',
+  },
+  {
     flags: '--reserve-mb <mb>',
     description: 'MB of the 250 MB already used by the function and other layers',
   },
@@ -84,6 +88,7 @@ export async function buildOptionsFrom(
     noCache: options.cache === false,
     noAudit: options.audit === false,
     sourcesDir: stringOption(options, 'sources'),
+    allowLocalSources: boolOption(options, 'allowLocalSources'),
     reservedBytes: reserveMB === undefined ? undefined : Math.round(reserveMB * 1024 * 1024),
     cwd: ctx.cwd,
     env: ctx.env,

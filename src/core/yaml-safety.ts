@@ -1,0 +1,131 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { formatPath, lineColumn, type ParsedYaml, type PositionedIssue } from './yaml-positions.js';
+
+/**
+ * How many alias expansions a file may cause. Recipes rarely use anchors at all; a "billion
+ * laughs" file needs millions. Past this the yaml package refuses with a ReferenceError.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+/** C0 controls but tab and newline, DEL and the C1 controls: they drive terminals when printed. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+
+const CONTROL_NAMES: Record<number, string> = {
+  0x00: 'NUL',
+  0x07: 'BEL',
+  0x08: 'BS',
+  0x0d: 'CR',
+  0x1b: 'ESC',
+  0x7f: 'DEL',
+  0x9b: 'CSI',
+};
+
+function describe(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const name = CONTROL_NAMES[code];
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${name ? ` (${name})` : ''}`;
+}
+
+type Path = (string | number)[];
+
+/** Where the control character is in the source when it is written raw, else the scalar's start. */
+function controlPosition(parsed: ParsedYaml, node: Node, char: string): { line: number; column: number } {
+  const [start, end] = node.range ?? [0, 0];
+  const at = parsed.text.indexOf(char, start);
+  const offset = at >= 0 && at < end ? at : start;
+  const pos = parsed.lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/**
+ * What the parser accepts but a recipe or config must not hold: keys that are lists or mappings
+ * (JavaScript would stringify them, with a Node warning on stderr) and control characters in
+ * keys or values (printed later, they would drive the user's terminal). Positioned, in file order.
+ */
+export function unsafeYamlIssues(parsed: ParsedYaml): PositionedIssue[] {
+  const issues: PositionedIssue[] = [];
+  const add = (at: { line: number; column: number }, path: Path, message: string, hint: string) =>
+    issues.push({ file: parsed.file, ...at, path: formatPath(path), message, hint });
+
+  const checkScalar = (node: Node, path: Path) => {
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    const match = CONTROL.exec(node.value);
+    if (!match) return;
+    add(
+      controlPosition(parsed, node, match[0]),
+      path,
+      `control character ${describe(match[0])} is not allowed`,
+      'remove it: values are printed to terminals, where control characters act as commands',
+    );
+  };
+
+  const visit = (node: unknown, path: Path, depth: number): void => {
+    // Deeper than any real recipe; bounded so hostile nesting cannot exhaust the stack.
+    if (depth > 64) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key as Node | null;
+        if (key !== null && !isScalar(key)) {
+          add(
+            lineColumn(parsed, key),
+            path,
+            isAlias(key) ? 'a key cannot be an alias' : 'a key must be a plain string, not a list or mapping',
+            'write the key as plain text, e.g. name:',
+          );
+          continue;
+        }
+        const name = key === null ? '' : String(key.value);
+        if (key !== null) checkScalar(key, [...path, name]);
+        visit(pair.value, [...path, name], depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i], depth + 1));
+    } else if (isScalar(node)) {
+      checkScalar(node, path);
+    }
+  };
+  visit(parsed.document.contents, [], 0);
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** The first alias in the file: where an alias bomb is reported. */
+function firstAlias(parsed: ParsedYaml): Node | undefined {
+  let found: Node | undefined;
+  const visit = (node: unknown, depth: number): void => {
+    if (found || depth > 64) return;
+    if (isAlias(node)) found = node;
+    else if (isMap(node)) node.items.forEach((p) => (visit(p.key, depth + 1), visit(p.value, depth + 1)));
+    else if (isSeq(node)) node.items.forEach((item) => visit(item, depth + 1));
+  };
+  visit(parsed.document.contents, 0);
+  return found;
+}
+
+/**
+ * The document as plain JavaScript, with aliases capped: an alias bomb becomes a positioned
+ * issue instead of an exhausted process or an "internal error".
+ */
+export function toJsSafely(parsed: ParsedYaml): { value: unknown } | { issue: PositionedIssue } {
+  try {
+    return { value: parsed.document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) };
+  } catch (error) {
+    if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
+    const alias = firstAlias(parsed);
+    const excessive = error.message.startsWith('Excessive alias count');
+    return {
+      issue: {
+        file: parsed.file,
+        ...lineColumn(parsed, alias),
+        path: '',
+        message: excessive
+          ? `aliases expand past ${MAX_YAML_ALIAS_COUNT} copies (an alias bomb)`
+          : error instanceof RangeError
+            ? 'the file is nested too deeply to read'
+            : `YAML error: ${error.message}`,
+        hint: excessive ? 'write the values out instead of repeating anchors' : 'simplify the file',
+      },
+    };
+  }
+}
