@@ -78,8 +78,19 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
   if (path.length === 1 && key === 'version') {
     if (typeof value === 'number')
       return `YAML read it as a number: write three parts, e.g. version: ${semver.coerce(String(value)) ?? '1.0.0'}`;
-    const coerced = str === undefined ? null : semver.coerce(str);
-    if (coerced) return `did you mean ${coerced.version}?`;
+    if (str === undefined) return undefined;
+    // semver caps each part at Number.MAX_SAFE_INTEGER, and coerce() would then offer 0.0.0.
+    const parts = str.match(/\d+/g) ?? [];
+    if (parts.some((p) => Number(p) > Number.MAX_SAFE_INTEGER)) {
+      return `each part of a version is at most ${Number.MAX_SAFE_INTEGER}: use the version of what the recipe installs, e.g. 1.0.0`;
+    }
+    const coerced = semver.coerce(str);
+    // Offer only a version made of the numbers written, in order: never one that drops a part.
+    if (
+      coerced &&
+      str.replace(/^\D+/, '').startsWith(coerced.version.split('.').slice(0, parts.length).join('.'))
+    )
+      return `did you mean ${coerced.version}?`;
     return undefined;
   }
   if (key === 'sha256' && typeof value === 'number') {
