@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { ARCHITECTURES, closeRuntimeIds, runtimeIds } from '../runtimes/catalog.js';
+import { sourceUrlHint } from './url-checks.js';
 import type { IssueContext } from './zod-issues.js';
 import { RECIPE_NAME } from './schema.js';
 
@@ -99,6 +100,17 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
   if (key === 'sha256' && str !== undefined) {
     if (/^[0-9A-Fa-f]{64}$/.test(str)) return 'write it in lowercase, as sha256sum prints it';
     return `it has ${str.length} characters; run \`sha256sum <file>\` and copy the first field`;
+  }
+  if (issue.code === 'custom' && str !== undefined && (key === 'url' || key === 'homepage')) {
+    return sourceUrlHint(str);
+  }
+  if (issue.code === 'custom' && path[0] === 'export' && (parent === 'binaries' || parent === 'libraries')) {
+    return parent === 'binaries'
+      ? 'give the name of a program on the build PATH, e.g. jq; it is copied to /opt/bin'
+      : 'give a soname, e.g. libpq.so.5; it is copied to /opt/lib';
+  }
+  if (issue.code === 'custom' && key === 'filename') {
+    return 'name the file as it should appear in $SOURCES, e.g. lib-1.0.tar.gz';
   }
   if (issue.code === 'custom' && str !== undefined) {
     const hint = pathHint(path, str);
