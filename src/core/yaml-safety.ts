@@ -129,3 +129,52 @@ export function toJsSafely(parsed: ParsedYaml): { value: unknown } | { issue: Po
     };
   }
 }
+
+/** Deeper than any real recipe or config; far below what makes the parser slow. */
+export const MAX_YAML_NESTING = 64;
+
+/**
+ * Refuses absurd nesting before the parser sees it: half a million `[` (or `- - - …` on one
+ * line) take the yaml package seconds and end in a stack overflow. A cheap scan that skips
+ * quoted strings and comments; a plain scalar's stray `[` counts too, harmless below the cap.
+ */
+export function nestingIssue(file: string, text: string): PositionedIssue | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  const issue = (offset: number): PositionedIssue => ({
+    file,
+    line,
+    column: [...text.slice(lineStart, offset)].length + 1,
+    path: '',
+    message: `the file nests more than ${MAX_YAML_NESTING} levels deep`,
+    hint: 'a recipe or config is a few levels deep: check that this is the file you meant',
+  });
+  // Block indicators that open a collection on the same line: "- - - a", "? - a".
+  const tooManyIndicators = (start: number) => {
+    const head = /^[ \t]*(?:[-?:][ \t]+)*/.exec(text.slice(start, start + 4 * MAX_YAML_NESTING + 8));
+    return head !== null && head[0].replace(/[ \t]/g, '').length > MAX_YAML_NESTING;
+  };
+  if (tooManyIndicators(0)) return issue(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      if (tooManyIndicators(i + 1)) return issue(i + 1);
+    } else if (c === '"' || c === "'") {
+      // Skip the quoted string (escapes: \" in double quotes, '' in single quotes).
+      for (i++; i < text.length && text[i] !== c; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        if (text[i] === '\n') [line, lineStart] = [line + 1, i + 1];
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_YAML_NESTING) return issue(i);
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@ import semver from 'semver';
 import { isMap, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
+import { nestingIssue } from '../yaml-safety.js';
 import { bundledRecipesDir } from '../paths.js';
 import { closeMatches } from './suggest.js';
 import { RECIPE_FILE, loadRecipe, type LoadRecipeOptions, type LoadedRecipe } from './load.js';
@@ -21,16 +22,17 @@ export interface RecipeFolder {
 /** Reads name and version without validating, so one broken recipe does not hide the others. */
 async function readFolder(dir: string): Promise<RecipeFolder> {
   const fields: Record<string, unknown> = {};
-  try {
-    // The same guarded read as validation: a FIFO or a link to /dev/zero cannot hang a scan.
-    const document = parseDocument(await readUntrustedTextFile(join(dir, RECIPE_FILE)));
+  // The same guarded read as validation: a FIFO or a link to /dev/zero cannot hang a scan.
+  const text = await readUntrustedTextFile(join(dir, RECIPE_FILE)).catch(() => undefined);
+  // Absurd nesting would cost seconds to parse; validation reports it with its position.
+  if (text !== undefined && nestingIssue(RECIPE_FILE, text) === undefined) {
+    const document = parseDocument(text);
     // Only the two scalars are read, never toJS(): aliases and complex keys stay unexpanded.
+    // Unparsable parts leave them unset; validation reports them precisely when loaded.
     if (isMap(document.contents)) {
       fields.name = document.contents.get('name');
       fields.version = document.contents.get('version');
     }
-  } catch {
-    // Unreadable or unparsable: validation reports it precisely when the recipe is loaded.
   }
   const version =
     typeof fields.version === 'string' && semver.valid(fields.version) ? fields.version : undefined;

@@ -72,6 +72,30 @@ describe('malformed recipe: resource exhaustion', () => {
     });
   });
 
+  it('refuses half a million nested brackets at the 65th, before the parser sees them', async () => {
+    const started = Date.now();
+    await expectInvalidRecipe({
+      yaml: `${VALID_HEAD}${TAIL}deep: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`,
+      line: 11,
+      column: 71,
+      path: '',
+      message: 'the file nests more than 64 levels deep',
+      hint: 'a recipe or config is a few levels deep: check that this is the file you meant',
+    });
+    // The yaml package alone spends seconds on this; the scan is linear.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a block sequence nested on one line ("- - - …")', async () => {
+    await expectInvalidRecipe({
+      yaml: `${VALID_HEAD}${TAIL}deep:\n${'- '.repeat(300_000)}a\n`,
+      line: 12,
+      column: 1,
+      path: '',
+      message: 'the file nests more than 64 levels deep',
+    });
+  });
+
   it('refuses a recipe over 1 MB', async () => {
     await expectInvalidRecipe({
       yaml: `${VALID_HEAD}${TAIL}# ${'x'.repeat(1024 * 1024)}\n`,
