@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { packageRoot } from '../../src/core/paths.js';
 import { removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
 
 const GOOD = `name: good
@@ -154,5 +155,31 @@ describe('build --out is checked before any build starts', () => {
         'hint: give a folder for the zip and manifest; it is created when missing\n',
     );
     expect(await snapshotTree(cwd)).toEqual(before);
+  });
+});
+
+describe('build --allow-local-sources', () => {
+  // An engine that cannot be reached: the build stops at its first container step.
+  const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+  const recipes = join(packageRoot, 'test', 'fixtures', 'recipes-build');
+  const argv = ['build', 'bad-checksum', '--recipes', recipes, '--base', 'debian12', '--out', 'o'];
+
+  it('refuses a loopback source URL at resolve time without the flag', async () => {
+    const run = await runLayerforge(argv, { cwd, env: { ...env, LAYERFORGE_CACHE_DIR: join(cwd, 'c') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'recipe.yaml:11:12: install.sources[0].url: the URL points at this machine (loopback)\n' +
+        'hint: pass --allow-local-sources to download from a local mirror, or use an https URL\n',
+    );
+  });
+
+  it('resolves the same recipe with the flag, and goes on to the engine', async () => {
+    const run = await runLayerforge([...argv, '--allow-local-sources'], {
+      cwd,
+      env: { ...env, LAYERFORGE_CACHE_DIR: join(cwd, 'c') },
+    });
+    expect(run.stderr).toContain('✓ resolve');
+    expect(run.stderr).toContain('cannot reach the Docker engine at unix:///nonexistent/docker.sock');
+    expect(run.code).toBe(1);
   });
 });
