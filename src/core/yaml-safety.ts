@@ -77,7 +77,8 @@ export function unsafeYamlIssues(parsed: ParsedYaml): PositionedIssue[] {
           continue;
         }
         const name = key === null ? '' : String(key.value);
-        if (key !== null) checkScalar(key, [...path, name]);
+        // A bad key is reported at its parent's path: the path must not carry the character.
+        if (key !== null) checkScalar(key, path);
         visit(pair.value, [...path, name], depth + 1);
       }
     } else if (isSeq(node)) {
@@ -128,6 +129,28 @@ export function toJsSafely(parsed: ParsedYaml): { value: unknown } | { issue: Po
       },
     };
   }
+}
+
+/** Raw characters YAML itself does not allow in a stream: C0 but tab and line breaks, DEL, C1 but NEL. */
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/u;
+
+/**
+ * The first raw control character in the text, positioned: refused before parsing, so no
+ * parser message or field path can carry it to the terminal.
+ */
+export function rawControlIssue(file: string, text: string): PositionedIssue | undefined {
+  const match = RAW_CONTROL.exec(text);
+  if (!match) return undefined;
+  const before = text.slice(0, match.index).split('\n');
+  return {
+    file,
+    line: before.length,
+    column: [...(before[before.length - 1] ?? '')].length + 1,
+    path: '',
+    message: `control character ${describe(match[0])} is not allowed`,
+    hint: 'remove it: values are printed to terminals, where control characters act as commands',
+  };
 }
 
 /** Deeper than any real recipe or config; far below what makes the parser slow. */

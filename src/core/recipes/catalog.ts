@@ -19,6 +19,8 @@ export interface RecipeFolder {
   version: string | undefined;
 }
 
+const LOOSE_NAME = /^[\w.@+-]{1,100}$/;
+
 /** Reads name and version without validating, so one broken recipe does not hide the others. */
 async function readFolder(dir: string): Promise<RecipeFolder> {
   const fields: Record<string, unknown> = {};
@@ -36,7 +38,10 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
   }
   const version =
     typeof fields.version === 'string' && semver.valid(fields.version) ? fields.version : undefined;
-  return { dir, name: typeof fields.name === 'string' ? fields.name : basename(dir), version };
+  // Only a name of plain characters is taken from the file: anything else could carry escapes
+  // into hints. Validation still reports a name that is plain but not a valid recipe name.
+  const name = typeof fields.name === 'string' && LOOSE_NAME.test(fields.name) ? fields.name : basename(dir);
+  return { dir, name, version };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type ParsedYaml,
   type PositionedIssue,
 } from '../yaml-positions.js';
-import { nestingIssue, toJsSafely, unsafeYamlIssues } from '../yaml-safety.js';
+import { nestingIssue, rawControlIssue, toJsSafely, unsafeYamlIssues } from '../yaml-safety.js';
 import { positionZodIssues, type IssueContext } from './zod-issues.js';
 
 /**
@@ -106,8 +106,8 @@ export async function parseYamlFile<T extends z.ZodType>(
     if (error instanceof UntrustedFileError) throw new InvalidFileError([error.issue], options.schemaFile);
     throw error;
   }
-  const nesting = nestingIssue(displayName, text);
-  if (nesting) throw new InvalidFileError([nesting], options.schemaFile);
+  const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
+  if (raw) throw new InvalidFileError([raw], options.schemaFile);
   const parsed = parseYamlWithPositions(displayName, text);
   if (parsed.syntaxIssues.length > 0) throw new InvalidFileError(parsed.syntaxIssues, options.schemaFile);
   if (parsed.document.contents === null) {

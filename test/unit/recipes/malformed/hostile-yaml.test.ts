@@ -154,7 +154,8 @@ install:
 `,
       line: 10,
       column: 29,
-      path: 'install.python.requirements[1]',
+      // Refused before parsing, so no field path: only its exact place.
+      path: '',
       message: 'control character U+0007 (BEL) is not allowed',
     });
   });
@@ -164,7 +165,7 @@ install:
       yaml: `${VALID_HEAD}${TAIL}"x\\u009b2J": 1\n`,
       line: 11,
       column: 1,
-      path: 'x\u009b2J',
+      path: '',
       message: 'control character U+009B (CSI) is not allowed',
     });
   });
