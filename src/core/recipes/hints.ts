@@ -109,6 +109,9 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
       ? 'give the name of a program on the build PATH, e.g. jq; it is copied to /opt/bin'
       : 'give a soname, e.g. libpq.so.5; it is copied to /opt/lib';
   }
+  if (issue.code === 'custom' && parent === 'requirements' && str?.trimStart().startsWith('-')) {
+    return 'a recipe lists packages only: pip options such as a private index never come from a recipe';
+  }
   if (issue.code === 'custom' && key === 'filename') {
     return 'name the file as it should appear in $SOURCES, e.g. lib-1.0.tar.gz';
   }

@@ -200,6 +200,7 @@ install:
         column: 25,
         path: 'install.python.requirements[1]',
         message: `expected a package spec like numpy==2.1.3, not a pip option, got "${option}"`,
+        hint: 'a recipe lists packages only: pip options such as a private index never come from a recipe',
       });
     });
   }
