@@ -1,4 +1,5 @@
-// Seeded fuzzing of recipe.yaml through `layerforge show`, in-process: byte flips, hostile YAML
+// Seeded fuzzing of recipe.yaml through `layerforge show` (and of layerforge.config.yaml through
+// `layerforge list`), in-process: byte flips, hostile YAML
 // tokens and hostile values spliced into real recipes. Whatever the file holds, show exits 0 or 2,
 // prints no stack trace, no "internal error", no raw control character, and returns promptly.
 import { cp, readFile, writeFile } from 'node:fs/promises';
@@ -8,6 +9,13 @@ import { packageRoot } from '../../../src/core/paths.js';
 import { removeDir, runLayerforge, tempDir } from '../../cli/cli-harness.js';
 
 const RUNS = 1000;
+const CONFIG_RUNS = 200;
+const CONFIG = `# project settings
+recipeDirs: [recipes]
+base: debian12
+outDir: dist
+reserveMB: 10
+`;
 const SEED = 0x1a7e12;
 
 /** mulberry32: small, seeded, good enough to spread mutations. */
@@ -93,6 +101,10 @@ function mutate(base: Buffer, next: () => number): Buffer {
   return bytes;
 }
 
+/** Raw C0 (but tab and newline), DEL and C1 characters: none may reach the terminal. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 let root = '';
 let bases: Buffer[] = [];
 beforeAll(async () => {
@@ -124,13 +136,37 @@ describe('fuzzed recipes through layerforge show', () => {
       expect([0, 2], context).toContain(run.code);
       expect(run.stderr, context).not.toMatch(/^\s+at /m);
       expect(run.stderr, context).not.toContain('internal error');
-      // eslint-disable-next-line no-control-regex
-      expect(run.stdout + run.stderr, context).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(run.stdout + run.stderr, context).not.toMatch(CONTROL);
       expect(Date.now() - started, context).toBeLessThan(10_000);
       seen.set(run.code, (seen.get(run.code) ?? 0) + 1);
     }
     // Mutations that keep the recipe valid exist too: the fuzzer does not only produce garbage.
     expect(seen.get(0) ?? 0).toBeGreaterThan(0);
     expect(seen.get(2) ?? 0).toBeGreaterThan(RUNS / 2);
+  }, 600_000);
+});
+
+describe('fuzzed layerforge.config.yaml through layerforge list', () => {
+  it(`${CONFIG_RUNS} mutated config files (seed ${SEED}) exit 0 or 2, with no stack, no internal error and no control character`, async () => {
+    const next = random(SEED + 1);
+    const cwd = join(root, 'project');
+    await cp(join(root, 'recipes'), join(cwd, 'recipes'), { recursive: true });
+    await writeFile(join(cwd, 'recipes', 'fuzz', 'recipe.yaml'), bases[0] ?? '');
+    const seen = new Map<number, number>();
+    for (let i = 0; i < CONFIG_RUNS; i++) {
+      const text = mutate(Buffer.from(CONFIG), next);
+      await writeFile(join(cwd, 'layerforge.config.yaml'), text);
+      const started = Date.now();
+      const run = await runLayerforge(['list'], { cwd });
+      const context = `run ${i}: ${JSON.stringify(text.toString('latin1'))}\n${run.stderr}`;
+      expect([0, 2], context).toContain(run.code);
+      expect(run.stderr, context).not.toMatch(/^\s+at /m);
+      expect(run.stderr, context).not.toContain('internal error');
+      expect(run.stdout + run.stderr, context).not.toMatch(CONTROL);
+      expect(Date.now() - started, context).toBeLessThan(10_000);
+      seen.set(run.code, (seen.get(run.code) ?? 0) + 1);
+    }
+    expect(seen.get(0) ?? 0).toBeGreaterThan(0);
+    expect(seen.get(2) ?? 0).toBeGreaterThan(CONFIG_RUNS / 4);
   }, 600_000);
 });
