@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { BYTECODE_MODES } from '../core/build/bytecode.js';
 import type { BuildLayerOptions } from '../core/build/types.js';
@@ -30,6 +32,10 @@ export const buildOptionSpecs: OptionSpec[] = [
   { flags: '--no-audit', description: 'skip the audit (GLIBC versions, missing libraries, arch)' },
   { flags: '--sources <dir>', description: 'folder with source files for offline builds' },
   {
+    flags: '--allow-local-sources',
+    description: 'let recipe sources download from this machine (loopback), e.g. a local mirror',
+  },
+  {
     flags: '--reserve-mb <mb>',
     description: 'MB of the 250 MB already used by the function and other layers',
   },
@@ -60,6 +66,26 @@ function choice<T extends string>(
   });
 }
 
+/**
+ * The output folder, checked before any build starts: an empty name or an existing file would
+ * otherwise fail only after minutes of building, when the zip is renamed into place.
+ */
+export function checkOutDir(outDir: string | undefined, cwd: string): string | undefined {
+  if (outDir === undefined) return undefined;
+  if (outDir.trim() === '') {
+    throw new UserError('--out must name a folder, got an empty string', {
+      hint: 'leave --out out to write to dist, or give a folder such as --out build/layers',
+    });
+  }
+  const stat = statSync(resolve(cwd, outDir), { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isDirectory()) {
+    throw new UserError(`--out ${outDir} is a file, not a folder`, {
+      hint: 'give a folder for the zip and manifest; it is created when missing',
+    });
+  }
+  return outDir;
+}
+
 /** Turns flags (and layerforge.config.yaml) into core build options. */
 export async function buildOptionsFrom(
   spec: string,
@@ -78,12 +104,13 @@ export async function buildOptionsFrom(
     runtime: listOption(options, 'runtime')[0],
     arch: arch === undefined ? undefined : parseArchitecture(arch),
     base: stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base,
-    outDir: stringOption(options, 'out') ?? config.outDir,
+    outDir: checkOutDir(stringOption(options, 'out') ?? config.outDir, ctx.cwd),
     recipeDirs: await recipeDirsFrom(options, ctx),
     // commander turns --no-cache into cache: false.
     noCache: options.cache === false,
     noAudit: options.audit === false,
     sourcesDir: stringOption(options, 'sources'),
+    allowLocalSources: boolOption(options, 'allowLocalSources'),
     reservedBytes: reserveMB === undefined ? undefined : Math.round(reserveMB * 1024 * 1024),
     cwd: ctx.cwd,
     env: ctx.env,

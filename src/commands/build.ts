@@ -73,8 +73,8 @@ async function runMatrix(
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
   const recipes = all
-    ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd)).recipes
-    : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd)));
+    ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
+    : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));
   const cells = expandMatrix(recipes, runtimes, archs);
   const engines = (hosts.length > 0 ? hosts : [ctx.env.DOCKER_HOST]).map((h) => new DockerEngine(h));
   const results = await buildMatrix(cells, base, { jobs, engines }, { sink: ctx.sink, signal: ctx.signal });

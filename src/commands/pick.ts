@@ -58,6 +58,7 @@ export const command = defineCommand({
         recipeDirs: buildOptions.recipeDirs ?? [],
         outDir: buildOptions.outDir ?? 'dist',
         cwd: ctx.cwd,
+        allowLocalSources: buildOptions.allowLocalSources,
       }),
       import('../ui/run-picker.js'),
     ]);

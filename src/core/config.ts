@@ -60,6 +60,7 @@ export async function loadConfig(
   if (!existsSync(file)) return { recipeDirs: [] };
   const { value, parsed } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
     schemaFile: 'schema/config.schema.json',
+    what: 'config file',
     emptyHint: 'remove the file, or set e.g. `recipeDirs: [recipes]`',
   });
   const recipeDirs = value.recipeDirs.map((d) => resolve(cwd, d));

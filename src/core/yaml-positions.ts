@@ -145,10 +145,17 @@ export function parseYamlWithPositions(file: string, text: string): ParsedYaml {
   return { file, text, document, lineCounter, syntaxIssues };
 }
 
+// eslint-disable-next-line no-control-regex
+const PATH_CONTROL = /[\u0000-\u001f\u007f-\u009f]/gu;
+
 export function formatPath(path: FieldPath): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
-    .join('');
+  return (
+    path
+      .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+      .join('')
+      // Keys come from the file: a control character in one is shown, never sent to the terminal.
+      .replace(PATH_CONTROL, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)
+  );
 }
 
 /** The node at `path`, or the deepest one that exists: a missing field points at its parent mapping. */

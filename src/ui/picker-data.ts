@@ -57,9 +57,11 @@ export async function loadPickerData(options: {
   recipeDirs: string[];
   outDir: string;
   cwd: string;
+  /** `--allow-local-sources`: recipes downloading from loopback are listed, not invalid. */
+  allowLocalSources?: boolean;
 }): Promise<PickerData> {
   const [{ recipes, invalid }, bases, builds] = await Promise.all([
-    listRecipes(options.recipeDirs, options.cwd),
+    listRecipes(options.recipeDirs, options.cwd, { allowLocalSources: options.allowLocalSources }),
     listBaseImages(),
     lastBuilds(resolve(options.cwd, options.outDir)),
   ]);

@@ -38,6 +38,8 @@ describe('build faults', () => {
         'bad-checksum',
         '--recipes',
         recipes,
+        // The recipe's URL is on loopback; the file itself comes from --sources.
+        '--allow-local-sources',
         '--sources',
         join(repo, 'recipes', 'hello'),
         '--out',

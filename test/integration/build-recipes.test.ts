@@ -56,7 +56,17 @@ afterAll(async () => {
 describe('layerforge build on a real engine', () => {
   it('(a) compiles hello from a tarball fetched over loopback HTTP, verified by sha256, and runs it from the layer', async () => {
     const run = await runLayerforge(
-      ['build', 'hello-http', '--recipes', recipes, '--test', '--json', '--out', join(work, 'a')],
+      [
+        'build',
+        'hello-http',
+        '--recipes',
+        recipes,
+        '--allow-local-sources',
+        '--test',
+        '--json',
+        '--out',
+        join(work, 'a'),
+      ],
       { cwd: work, env },
     );
     expect(run.stderr).toBe('');

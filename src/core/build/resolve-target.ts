@@ -17,7 +17,9 @@ export interface BuildTarget {
 /** Resolves and checks the options before anything is started or written (bad input: exit 2). */
 export async function resolveBuildTarget(options: BuildLayerOptions): Promise<BuildTarget> {
   const env = options.env ?? process.env;
-  const loaded = await resolveRecipe(options.recipe, options.recipeDirs ?? [], options.cwd);
+  const loaded = await resolveRecipe(options.recipe, options.recipeDirs ?? [], options.cwd, {
+    allowLocalSources: options.allowLocalSources,
+  });
   const { recipe } = loaded;
   const runtimeId = options.runtime ?? recipe.runtimes[0] ?? '';
   const runtime = getRuntime(runtimeId);

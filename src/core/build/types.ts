@@ -28,6 +28,8 @@ export interface BuildLayerOptions {
   bytecode?: 'auto' | 'none' | 'pyc' | 'pyc-only';
   /** Offline source folder: files are looked up there by name before downloading. */
   sourcesDir?: string;
+  /** Lets recipe sources download from loopback (a local mirror, a test server). */
+  allowLocalSources?: boolean;
   /** Bytes of the 250 MB already used by the function and other layers. */
   reservedBytes?: number;
   cwd?: string;

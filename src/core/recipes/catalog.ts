@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import semver from 'semver';
-import { parseDocument } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
+import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
+import { nestingIssue } from '../yaml-safety.js';
 import { bundledRecipesDir } from '../paths.js';
 import { closeMatches } from './suggest.js';
-import { RECIPE_FILE, loadRecipe, type LoadedRecipe } from './load.js';
+import { RECIPE_FILE, loadRecipe, type LoadRecipeOptions, type LoadedRecipe } from './load.js';
 
 /** A recipe folder found on disk, read loosely (before validation) for its name and version. */
 export interface RecipeFolder {
@@ -17,19 +19,29 @@ export interface RecipeFolder {
   version: string | undefined;
 }
 
+const LOOSE_NAME = /^[\w.@+-]{1,100}$/;
+
 /** Reads name and version without validating, so one broken recipe does not hide the others. */
 async function readFolder(dir: string): Promise<RecipeFolder> {
-  let fields: Record<string, unknown> = {};
-  try {
-    const value: unknown = parseDocument(await readFile(join(dir, RECIPE_FILE), 'utf8')).toJS();
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      fields = value as Record<string, unknown>;
-  } catch {
-    // Unreadable or unparsable: validation reports it precisely when the recipe is loaded.
+  const fields: Record<string, unknown> = {};
+  // The same guarded read as validation: a FIFO or a link to /dev/zero cannot hang a scan.
+  const text = await readUntrustedTextFile(join(dir, RECIPE_FILE)).catch(() => undefined);
+  // Absurd nesting would cost seconds to parse; validation reports it with its position.
+  if (text !== undefined && nestingIssue(RECIPE_FILE, text) === undefined) {
+    const document = parseDocument(text);
+    // Only the two scalars are read, never toJS(): aliases and complex keys stay unexpanded.
+    // Unparsable parts leave them unset; validation reports them precisely when loaded.
+    if (isMap(document.contents)) {
+      fields.name = document.contents.get('name');
+      fields.version = document.contents.get('version');
+    }
   }
   const version =
     typeof fields.version === 'string' && semver.valid(fields.version) ? fields.version : undefined;
-  return { dir, name: typeof fields.name === 'string' ? fields.name : basename(dir), version };
+  // Only a name of plain characters is taken from the file: anything else could carry escapes
+  // into hints. Validation still reports a name that is plain but not a valid recipe name.
+  const name = typeof fields.name === 'string' && LOOSE_NAME.test(fields.name) ? fields.name : basename(dir);
+  return { dir, name, version };
 }
 
 /**
@@ -90,7 +102,12 @@ function pickVersion(folders: RecipeFolder[], range: string | undefined): Recipe
  * bundled ones, and validates it fully. A folder of that name whose version cannot be read is
  * reported (with its position) rather than silently skipped in favour of another.
  */
-export async function resolveRecipe(spec: string, userDirs: string[], cwd?: string): Promise<LoadedRecipe> {
+export async function resolveRecipe(
+  spec: string,
+  userDirs: string[],
+  cwd?: string,
+  options: LoadRecipeOptions = {},
+): Promise<LoadedRecipe> {
   const { name, range } = parseRecipeSpec(spec);
   const folders = await findRecipeFolders(userDirs);
   const named = folders.filter((f) => f.name === name);
@@ -107,7 +124,7 @@ export async function resolveRecipe(spec: string, userDirs: string[], cwd?: stri
     });
   }
   const broken = named.find((f) => f.version === undefined);
-  if (broken) return loadRecipe(broken.dir, cwd);
+  if (broken) return loadRecipe(broken.dir, cwd, options);
   const chosen = pickVersion(named, range);
   if (!chosen) {
     const versions = [...new Set(named.map((f) => f.version))].sort((a, b) =>
@@ -117,7 +134,7 @@ export async function resolveRecipe(spec: string, userDirs: string[], cwd?: stri
       hint: `available versions: ${versions.join(', ')} (e.g. ${name}@${versions[versions.length - 1]})`,
     });
   }
-  return loadRecipe(chosen.dir, cwd);
+  return loadRecipe(chosen.dir, cwd, options);
 }
 
 export interface RecipeListing {
@@ -130,13 +147,17 @@ export interface RecipeListing {
 }
 
 /** Every recipe, validated; an invalid one is reported beside the others instead of hiding them. */
-export async function listRecipes(userDirs: string[], cwd?: string): Promise<RecipeListing> {
+export async function listRecipes(
+  userDirs: string[],
+  cwd?: string,
+  options: LoadRecipeOptions = {},
+): Promise<RecipeListing> {
   const listing: RecipeListing = { recipes: [], invalid: [], shadowed: [] };
   const seen = new Map<string, string>();
   for (const folder of await findRecipeFolders(userDirs)) {
     let loaded: LoadedRecipe;
     try {
-      loaded = await loadRecipe(folder.dir, cwd);
+      loaded = await loadRecipe(folder.dir, cwd, options);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       listing.invalid.push({ dir: folder.dir, error });

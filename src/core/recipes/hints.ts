@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { ARCHITECTURES, closeRuntimeIds, runtimeIds } from '../runtimes/catalog.js';
+import { sourceUrlHint } from './url-checks.js';
 import type { IssueContext } from './zod-issues.js';
 import { RECIPE_NAME } from './schema.js';
 
@@ -78,8 +79,19 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
   if (path.length === 1 && key === 'version') {
     if (typeof value === 'number')
       return `YAML read it as a number: write three parts, e.g. version: ${semver.coerce(String(value)) ?? '1.0.0'}`;
-    const coerced = str === undefined ? null : semver.coerce(str);
-    if (coerced) return `did you mean ${coerced.version}?`;
+    if (str === undefined) return undefined;
+    // semver caps each part at Number.MAX_SAFE_INTEGER, and coerce() would then offer 0.0.0.
+    const parts = str.match(/\d+/g) ?? [];
+    if (parts.some((p) => Number(p) > Number.MAX_SAFE_INTEGER)) {
+      return `each part of a version is at most ${Number.MAX_SAFE_INTEGER}: use the version of what the recipe installs, e.g. 1.0.0`;
+    }
+    const coerced = semver.coerce(str);
+    // Offer only a version made of the numbers written, in order: never one that drops a part.
+    if (
+      coerced &&
+      str.replace(/^\D+/, '').startsWith(coerced.version.split('.').slice(0, parts.length).join('.'))
+    )
+      return `did you mean ${coerced.version}?`;
     return undefined;
   }
   if (key === 'sha256' && typeof value === 'number') {
@@ -88,6 +100,20 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
   if (key === 'sha256' && str !== undefined) {
     if (/^[0-9A-Fa-f]{64}$/.test(str)) return 'write it in lowercase, as sha256sum prints it';
     return `it has ${str.length} characters; run \`sha256sum <file>\` and copy the first field`;
+  }
+  if (issue.code === 'custom' && str !== undefined && (key === 'url' || key === 'homepage')) {
+    return sourceUrlHint(str);
+  }
+  if (issue.code === 'custom' && path[0] === 'export' && (parent === 'binaries' || parent === 'libraries')) {
+    return parent === 'binaries'
+      ? 'give the name of a program on the build PATH, e.g. jq; it is copied to /opt/bin'
+      : 'give a soname, e.g. libpq.so.5; it is copied to /opt/lib';
+  }
+  if (issue.code === 'custom' && parent === 'requirements' && str?.trimStart().startsWith('-')) {
+    return 'a recipe lists packages only: pip options such as a private index never come from a recipe';
+  }
+  if (issue.code === 'custom' && key === 'filename') {
+    return 'name the file as it should appear in $SOURCES, e.g. lib-1.0.tar.gz';
   }
   if (issue.code === 'custom' && str !== undefined) {
     const hint = pathHint(path, str);

@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { getRuntime } from '../runtimes/catalog.js';
 import { formatPath, positionOf, type ParsedYaml, type PositionedIssue } from '../yaml-positions.js';
 import { recipeHint } from './hints.js';
 import { recipeSchema, type Recipe } from './schema.js';
+import { isLocalUrl } from './url-checks.js';
 import { InvalidFileError, parseYamlFile } from './yaml-file.js';
 
 // Base images and config read their YAML through the same positioned parser.
@@ -20,16 +21,61 @@ export interface LoadedRecipe {
 
 export const RECIPE_FILE = 'recipe.yaml';
 
-function isFile(path: string): boolean {
+/**
+ * Why a file the recipe names cannot be used, or undefined when it can: it must exist, be a
+ * regular file, and stay inside the recipe folder once links are resolved, so a build never
+ * hashes or copies a host file such as /etc/shadow.
+ */
+function recipeFileProblem(dir: string, name: string): 'missing' | 'outside' | 'not-file' | undefined {
+  let real: string;
+  let realDir: string;
   try {
-    return statSync(path).isFile();
+    realDir = realpathSync(dir);
+    real = realpathSync(join(dir, name));
   } catch {
-    return false;
+    return 'missing';
+  }
+  if (real !== realDir && !real.startsWith(realDir + sep)) return 'outside';
+  try {
+    return statSync(real).isFile() ? undefined : 'not-file';
+  } catch {
+    return 'missing';
   }
 }
 
+/** The message and hint for a file the recipe names that cannot be used. */
+function fileIssue(
+  problem: 'missing' | 'outside' | 'not-file',
+  what: string,
+  name: string,
+  dir: string,
+  missingHint: string,
+): [string, string] {
+  if (problem === 'outside') {
+    return [
+      `${what} "${name}" is a link that leads outside the recipe folder`,
+      'a recipe may only use files inside its own folder: copy the file in instead of linking it',
+    ];
+  }
+  if (problem === 'not-file') {
+    return [`${what} "${name}" is not a regular file`, `replace ${join(dir, name)} with a regular file`];
+  }
+  return [`${what} "${name}" does not exist in the recipe folder`, missingHint];
+}
+
+/** What the caller allows beyond a recipe anyone could hand over. */
+export interface LoadRecipeOptions {
+  /** Sources on loopback (a local mirror or a test server): `--allow-local-sources`. */
+  allowLocalSources?: boolean;
+}
+
 /** Checks what the schema cannot: files the recipe names exist, and parts fit together. */
-function semanticIssues(recipe: Recipe, dir: string, parsed: ParsedYaml): PositionedIssue[] {
+function semanticIssues(
+  recipe: Recipe,
+  dir: string,
+  parsed: ParsedYaml,
+  options: LoadRecipeOptions,
+): PositionedIssue[] {
   const issues: PositionedIssue[] = [];
   const add = (path: (string | number)[], message: string, hint: string) =>
     issues.push({ file: parsed.file, ...positionOf(parsed, path), path: formatPath(path), message, hint });
@@ -42,20 +88,31 @@ function semanticIssues(recipe: Recipe, dir: string, parsed: ParsedYaml): Positi
           s ? [[['install', 'script', os], s] as [string[], string]] : [],
         );
   for (const [path, name] of scripts) {
-    if (!isFile(join(dir, name))) {
-      add(
-        path,
-        `script "${name}" does not exist in the recipe folder`,
-        `create ${join(dir, name)}, or fix the name`,
-      );
-    }
+    const problem = recipeFileProblem(dir, name);
+    if (problem)
+      add(path, ...fileIssue(problem, 'script', name, dir, `create ${join(dir, name)}, or fix the name`));
   }
   sources?.forEach((source, i) => {
-    if (source.path !== undefined && !isFile(join(dir, source.path))) {
+    const problem = source.path === undefined ? undefined : recipeFileProblem(dir, source.path);
+    if (problem && source.path !== undefined) {
       add(
         ['install', 'sources', i, 'path'],
-        `source file "${source.path}" does not exist in the recipe folder`,
-        'put the tarball next to recipe.yaml, or give a url',
+        ...fileIssue(
+          problem,
+          'source file',
+          source.path,
+          dir,
+          'put the tarball next to recipe.yaml, or give a url',
+        ),
+      );
+    }
+  });
+  sources?.forEach((source, i) => {
+    if (source.url !== undefined && !options.allowLocalSources && isLocalUrl(source.url)) {
+      add(
+        ['install', 'sources', i, 'url'],
+        'the URL points at this machine (loopback)',
+        'pass --allow-local-sources to download from a local mirror, or use an https URL',
       );
     }
   });
@@ -86,14 +143,19 @@ export function displayPath(file: string, cwd: string): string {
  * Loads `<dir>/recipe.yaml`, or throws InvalidFileError listing every problem with
  * `file:line:col`, the field path, what was expected and a hint. Reads only; writes nothing.
  */
-export async function loadRecipe(dir: string, cwd = process.cwd()): Promise<LoadedRecipe> {
+export async function loadRecipe(
+  dir: string,
+  cwd = process.cwd(),
+  options: LoadRecipeOptions = {},
+): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);
   const { value, parsed } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
     hint: recipeHint,
     emptyHint: 'start from a scaffold: `layerforge init <name>`',
     schemaFile: 'schema/recipe.schema.json',
+    what: 'recipe',
   });
-  const issues = semanticIssues(value, dirname(file), parsed);
+  const issues = semanticIssues(value, dirname(file), parsed, options);
   if (issues.length > 0) throw new InvalidFileError(issues);
   return { recipe: value, dir: dirname(file), file };
 }

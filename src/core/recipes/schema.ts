@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';
+import { httpUrl, plainName, requirement, sourceUrl } from './schema-values.js';
 
 // Messages are written lowercase and start with what was expected: the positioner adds
 // "got <what the file says>" and the place. zod's own capitalised messages are reworded there.
@@ -59,13 +60,10 @@ const sha256 = z
   .string({ error: 'expected the sha256 of the file: 64 lowercase hex characters' })
   .regex(/^[0-9a-f]{64}$/, { error: 'expected the sha256 of the file: 64 lowercase hex characters' });
 
-const httpUrl = (message: string) =>
-  z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: message });
-
 const sourceSchema = z
   .strictObject(
     {
-      url: httpUrl('expected an http(s) URL to download the source from')
+      url: sourceUrl
         .optional()
         .meta({ description: 'Downloaded into the source cache and checked against sha256.' }),
       path: relativePath.optional().meta({ description: 'Or a tarball inside the recipe folder.' }),
@@ -83,6 +81,7 @@ const sourceSchema = z
       filename: z
         .string({ error: 'expected a plain file name' })
         .regex(/^[A-Za-z0-9._+-]+$/, { error: 'expected a plain file name, without slashes' })
+        .refine((n) => n !== '.' && n !== '..', { error: 'expected a plain file name, not "." or ".."' })
         .optional()
         .meta({
           description: "Name under $SOURCES in the container; defaults to the URL's or path's last segment.",
@@ -153,10 +152,7 @@ const installSchema = z
       python: z
         .strictObject(
           {
-            requirements: list(
-              text('expected a pip requirement'),
-              'expected a list of pip requirements, e.g. [numpy==2.1.3]',
-            )
+            requirements: list(requirement, 'expected a list of pip requirements, e.g. [numpy==2.1.3]')
               .min(1, { error: 'expected at least one pip requirement' })
               .meta({
                 description: 'pip requirement specifiers, installed into python/lib/python3.X/site-packages.',
@@ -244,13 +240,13 @@ export const recipeSchema = z.strictObject(
       .strictObject(
         {
           binaries: list(
-            text('expected a program name'),
+            plainName('expected a program name'),
             "expected a list of programs on the build container's PATH",
           )
             .default([])
             .meta({ description: 'Programs copied to /opt/bin with their shared-library closure.' }),
           libraries: list(
-            text('expected a soname'),
+            plainName('expected a soname'),
             'expected a list of shared library sonames, e.g. [libpq.so.5]',
           )
             .default([])

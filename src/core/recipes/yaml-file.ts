@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { readUntrustedTextFile, UntrustedFileError } from '../fs/read-untrusted-file.js';
 import {
   formatIssue,
   parseYamlWithPositions,
@@ -8,6 +8,7 @@ import {
   type ParsedYaml,
   type PositionedIssue,
 } from '../yaml-positions.js';
+import { nestingIssue, rawControlIssue, toJsSafely, unsafeYamlIssues } from '../yaml-safety.js';
 import { positionZodIssues, type IssueContext } from './zod-issues.js';
 
 /**
@@ -84,6 +85,8 @@ export interface ParseYamlOptions {
   emptyHint?: string;
   /** The committed JSON Schema that describes this file, named in hints. */
   schemaFile?: string;
+  /** What the file is, in messages about its size or type: "recipe", "config file" ... */
+  what?: string;
 }
 
 /**
@@ -98,10 +101,13 @@ export async function parseYamlFile<T extends z.ZodType>(
 ): Promise<{ value: z.infer<T>; parsed: ParsedYaml }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new UserError(`cannot read ${displayName}`, { cause, hint: 'check the path and its permissions' });
+    text = await readUntrustedTextFile(file, { displayName, what: options.what });
+  } catch (error) {
+    if (error instanceof UntrustedFileError) throw new InvalidFileError([error.issue], options.schemaFile);
+    throw error;
   }
+  const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
+  if (raw) throw new InvalidFileError([raw], options.schemaFile);
   const parsed = parseYamlWithPositions(displayName, text);
   if (parsed.syntaxIssues.length > 0) throw new InvalidFileError(parsed.syntaxIssues, options.schemaFile);
   if (parsed.document.contents === null) {
@@ -110,7 +116,11 @@ export async function parseYamlFile<T extends z.ZodType>(
       { ...issue, hint: options.emptyHint ?? 'see the JSON Schema for its fields' },
     ]);
   }
-  const result = schema.safeParse(parsed.document.toJS());
+  const unsafe = unsafeYamlIssues(parsed);
+  if (unsafe.length > 0) throw new InvalidFileError(unsafe, options.schemaFile);
+  const js = toJsSafely(parsed);
+  if ('issue' in js) throw new InvalidFileError([js.issue], options.schemaFile);
+  const result = schema.safeParse(js.value);
   if (!result.success) {
     const issues = positionZodIssues(parsed, result.error.issues, {
       knownKeys: (path) => objectKeysAt(schema, path),

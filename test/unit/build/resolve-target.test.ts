@@ -52,6 +52,13 @@ async function userError(promise: Promise<unknown>): Promise<UserError> {
 }
 
 describe('resolveBuildTarget', () => {
+  it('takes a recipe whose source is on loopback only with allowLocalSources (--allow-local-sources)', async () => {
+    const refused = await userError(resolve({ recipe: 'bad-checksum' }));
+    expect(refused.message).toContain('install.sources[0].url: the URL points at this machine (loopback)');
+    const target = await resolve({ recipe: 'bad-checksum', allowLocalSources: true });
+    expect(target.loaded.recipe.install.sources?.[0]?.url).toBe('http://127.0.0.1:9/hello-1.0.0.tar.gz');
+  });
+
   it('defaults to the recipe’s first runtime, x86_64 and the official images', async () => {
     const target = await resolve({ recipe: 'flaky' });
     expect(target.loaded.recipe.name).toBe('flaky');

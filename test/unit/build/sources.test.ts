@@ -128,7 +128,14 @@ describe('stageSources: a download', () => {
 
   it('refuses plain HTTP to a host other than loopback, without a request', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
-    const error = await stage([{ url: 'http://example.com/hello.tar.gz', sha256: GOOD }]).run.catch(
+    // The recipe schema refuses this URL already; the download keeps its own check behind it.
+    const source = { url: 'https://example.com/hello.tar.gz', sha256: GOOD };
+    const loaded = loadedRecipe(
+      makeRecipe({ install: { sources: [source], script: 'build.sh' } }),
+      recipeDir,
+    );
+    for (const s of loaded.recipe.install.sources ?? []) s.url = 'http://example.com/hello.tar.gz';
+    const error = await stageSources(loaded, staging, { cacheDir, sink: recordEvents().sink }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(UserError);

@@ -17,6 +17,8 @@ export interface MalformedCase {
   yaml: string;
   /** Other files in the recipe folder (scripts, tarballs). */
   files?: Record<string, string>;
+  /** Runs after the files are written: links, FIFOs, raw bytes. Gets the recipe folder. */
+  setup?(recipeDir: string): Promise<void>;
   /** What the user asks `show` for; `broken` by default. */
   spec?: string;
   line: number;
@@ -42,6 +44,7 @@ export async function expectInvalidRecipe(c: MalformedCase): Promise<CliRun> {
     for (const [name, content] of Object.entries(c.files ?? {})) {
       await writeTree(root, { [`recipes/broken/${name}`]: content });
     }
+    await c.setup?.(join(root, 'recipes', 'broken'));
     const before = await snapshotTree(root);
     const run = await runLayerforge(['show', c.spec ?? 'broken', '--recipes', 'recipes'], { cwd: root });
 

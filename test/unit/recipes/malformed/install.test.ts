@@ -87,7 +87,7 @@ describe('malformed recipe: sources', () => {
       line: 10,
       column: 12,
       path: 'install.sources[0].url',
-      message: 'expected an http(s) URL to download the source from, got "ftp://example.com/lib-1.0.tar.gz"',
+      message: 'expected an https URL to download the source from, got "ftp://example.com/lib-1.0.tar.gz"',
       hint: 'give the full URL, starting with https://',
     });
   });
