@@ -31,9 +31,7 @@ const reports = (events: LayerforgeEvent[]) =>
 beforeAll(async () => {
   requireDocker();
   const emulator = await testEmulator('x86_64');
-  console.info(
-    `invoke tests: ${emulator.kind} emulator ${emulator.path}${emulator.why ? ` (AWS's: ${emulator.why})` : ''}`,
-  );
+  console.info(`invoke tests: ${emulator.kind} emulator ${emulator.path}`);
   work = await mkdtemp(join(tmpdir(), 'layerforge-it-invoke-'));
   env = {
     LAYERFORGE_CACHE_DIR: join(work, 'cache'),

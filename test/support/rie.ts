@@ -2,17 +2,13 @@
  * The Lambda Runtime Interface Emulator for the invoke tests, built once per version and arch
  * and cached under ~/.cache/layerforge-test/rie (or $LAYERFORGE_TEST_CACHE).
  *
- * First choice is AWS's emulator, through `go install` from the Go module proxy with the pinned
- * version (src/core/invoke/emulator.ts). On this project's machines the proxy answers 403 for that
- * module, so the tests then build layerforge's stand-in (test/support/rie-stand-in: the same
- * invoke endpoint, Runtime API and REPORT lines, Go standard library only) and say so loudly.
- * Set LAYERFORGE_TEST_REQUIRE_AWS_RIE=1 to make the fallback a failure, or LAYERFORGE_RIE to a
- * binary to use it as is.
+ * Always AWS's emulator, through `go install` from the Go module proxy with the pinned
+ * pseudo-version (src/core/invoke/emulator.ts); never an imitation. When it cannot be installed
+ * the invoke tests fail with go's own message. Set LAYERFORGE_RIE to a binary to use it as is.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RIE_MODULE, RIE_VERSION } from '../../src/core/invoke/emulator.js';
@@ -21,14 +17,11 @@ import { testCacheDir } from './fetch-real-binaries.js';
 
 const run = promisify(execFile);
 const GOARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm64' };
-const standInSource = join(import.meta.dirname, 'rie-stand-in');
 
 export interface TestEmulator {
   path: string;
-  /** `aws`: AWS's emulator; `stand-in`: layerforge's test stand-in; `given`: $LAYERFORGE_RIE. */
-  kind: 'aws' | 'stand-in' | 'given';
-  /** Why AWS's emulator could not be had, when the stand-in is used. */
-  why?: string;
+  /** `aws`: AWS's emulator, installed here; `given`: $LAYERFORGE_RIE. */
+  kind: 'aws' | 'given';
 }
 
 function goBinary(): string {
@@ -83,21 +76,6 @@ async function installAwsEmulator(arch: Architecture, version: string): Promise<
   });
 }
 
-/** layerforge's stand-in, keyed by its source so an edit rebuilds it; offline (GOPROXY=off). */
-async function buildStandIn(arch: Architecture): Promise<string> {
-  const source = await readFile(join(standInSource, 'main.go'));
-  const digest = createHash('sha256').update(source).digest('hex').slice(0, 12);
-  return cachedBinary(`stand-in-${digest}-${arch}`, async (scratch) => {
-    const out = join(scratch, 'aws-lambda-rie');
-    await go(
-      ['build', '-trimpath', '-ldflags=-s -w', '-o', out, '.'],
-      { GOARCH: GOARCH[arch], GOPROXY: 'off', GOFLAGS: '-mod=mod' },
-      standInSource,
-    );
-    return out;
-  });
-}
-
 const resolved = new Map<Architecture, Promise<TestEmulator>>();
 
 /** The emulator the invoke tests drive, for `arch`. */
@@ -113,17 +91,5 @@ export function testEmulator(arch: Architecture = 'x86_64'): Promise<TestEmulato
 async function findTestEmulator(arch: Architecture): Promise<TestEmulator> {
   if (process.env.LAYERFORGE_RIE) return { path: process.env.LAYERFORGE_RIE, kind: 'given' };
   const version = process.env.LAYERFORGE_RIE_VERSION ?? RIE_VERSION;
-  try {
-    return { path: await installAwsEmulator(arch, version), kind: 'aws' };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    if (process.env.LAYERFORGE_TEST_REQUIRE_AWS_RIE === '1')
-      throw new Error(
-        `AWS's emulator is required (LAYERFORGE_TEST_REQUIRE_AWS_RIE=1) but could not be installed: ${why}`,
-      );
-    console.warn(
-      `\n⚠ AWS's Runtime Interface Emulator could not be installed (${why}).\n⚠ The invoke tests use layerforge's stand-in emulator (test/support/rie-stand-in), NOT AWS's.\n`,
-    );
-    return { path: await buildStandIn(arch), kind: 'stand-in', why };
-  }
+  return { path: await installAwsEmulator(arch, version), kind: 'aws' };
 }

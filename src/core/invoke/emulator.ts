@@ -7,11 +7,11 @@ import type { Architecture } from '../runtimes/catalog.js';
 /** AWS's Lambda Runtime Interface Emulator, a Go module. */
 export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
 /**
- * The pinned revision `go install` fetches: a commit of the module's main line whose go.mod
- * carries the github.com module path (older revisions call themselves go.amzn.com and cannot be
- * installed by this path). Override with $LAYERFORGE_RIE_VERSION.
+ * The pinned pseudo-version `go install` fetches. The Go module proxy serves this module at exact
+ * pseudo-versions only (`@latest` and short commit ids are refused), and this one carries the
+ * github.com module path. Override with $LAYERFORGE_RIE_VERSION.
  */
-export const RIE_VERSION = '0f5fce3275ad';
+export const RIE_VERSION = 'v0.0.0-20261030222936-bef5c4ba774d';
 
 const GOARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm64' };
 const ELF_MACHINE: Record<number, Architecture> = { 0x3e: 'x86_64', 0xb7: 'arm64' };

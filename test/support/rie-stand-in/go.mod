@@ -1,3 +1,0 @@
-module layerforge.test/rie-stand-in
-
-go 1.19
