@@ -11,22 +11,11 @@ import { UserError } from '../../../src/core/errors.js';
 import { extractLayerZip } from '../../../src/core/layer/extract-zip.js';
 import { inspectLayerZip } from '../../../src/core/layer/inspect.js';
 import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../../support/hostile-zip.js';
+import { Random } from '../../fuzz/random.js';
 import { tempDir } from '../layer/helpers.js';
 
 const SEED = 0x5eed_12;
 const MUTANTS = 200;
-
-/** mulberry32: a small seeded generator, so a failure names a case that replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seedZip = craftZip([
   deflatedEntry('python/pkg/__init__.py', 'print("hi")\n'),
@@ -82,7 +71,8 @@ async function outcome(run: () => Promise<unknown>, label: string): Promise<stri
 
 describe(`${MUTANTS} mutated zips (seed ${SEED})`, () => {
   it('end in success or a UserError for inspect, audit and extraction', async () => {
-    const next = random(SEED);
+    const random = new Random(SEED);
+    const next = () => random.next();
     const seen = new Map<string, number>();
     for (let i = 0; i < MUTANTS; i++) {
       const zip = join(dir, `mutant-${i}.zip`);
