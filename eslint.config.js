@@ -22,6 +22,18 @@ export default tseslint.config(
     },
   },
   {
+    // The launcher is plain JavaScript run by Node: its globals are Node's.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        AbortController: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
     // The core is a library: it never renders, prints or exits. The UI and commands do.
     files: ['src/core/**/*.ts'],
     rules: {
