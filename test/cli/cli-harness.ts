@@ -6,6 +6,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { runCli } from '../../src/cli.js';
 
+/** A valid user recipe, for tests that need one beside a broken one. */
+export const GOOD = `name: good
+version: 1.0.0
+summary: A valid user recipe
+license: MIT
+homepage: https://example.com/good
+runtimes: [python3.12]
+architectures: [arm64]
+install:
+  python:
+    requirements: [six]
+`;
+
 export interface CliRun {
   code: number;
   stdout: string;

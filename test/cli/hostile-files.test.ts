@@ -5,19 +5,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
-
-const GOOD = `name: good
-version: 1.0.0
-summary: A valid user recipe
-license: MIT
-homepage: https://example.com/good
-runtimes: [python3.12]
-architectures: [arm64]
-install:
-  python:
-    requirements: [six]
-`;
+import { GOOD, removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
 
 /** Nine levels of nine aliases: 9^9 strings once expanded. */
 const BOMB =

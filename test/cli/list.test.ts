@@ -1,21 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
+import { GOOD, removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'recipes');
-
-const GOOD = `name: good
-version: 1.0.0
-summary: A valid user recipe
-license: MIT
-homepage: https://example.com/good
-runtimes: [python3.12]
-architectures: [arm64]
-install:
-  python:
-    requirements: [six]
-`;
 
 let cwd = '';
 beforeEach(async () => {

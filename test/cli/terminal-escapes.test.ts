@@ -8,31 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handMadeZip } from '../unit/layer/helpers.js';
 import { removeDir, runLayerforge, tempDir, writeTree } from './cli-harness.js';
-
-const ESC = '\u001b';
-const BEL = '\u0007';
-/** Clears the screen. */
-const CLEAR = `${ESC}[2J`;
-/** Sets the window title: the classic OSC injection. */
-const TITLE = `${ESC}]0;owned${BEL}`;
-/** U+009B is a one-character CSI on terminals that honour C1 controls. */
-const CSI = '\u009b';
-/** Right-to-left override: the rest of the line reads backwards. */
-const RLO = '\u202e';
-
-/** The characters a terminal obeys or reorders; line breaks and tabs are the output's own. */
-function rawControls(text: string): string[] {
-  return [...text].filter((c) => {
-    const code = c.codePointAt(0) ?? 0;
-    if (c === '\n' || c === '\t') return false;
-    return (
-      code < 0x20 ||
-      (code >= 0x7f && code <= 0x9f) ||
-      (code >= 0x202a && code <= 0x202e) ||
-      (code >= 0x2066 && code <= 0x2069)
-    );
-  });
-}
+import { CLEAR, CSI, RLO, TITLE, rawControls } from '../support/hostile-text.js';
 
 function expectSafe(run: { stdout: string; stderr: string }): void {
   expect(rawControls(run.stdout)).toEqual([]);

@@ -3,21 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { jsonReporter, plainReporter } from '../../src/ui/plain-reporter.js';
-
-const ESC = '\u001b';
-const CLEAR = `${ESC}[2J${ESC}[H`;
-const TITLE = `${ESC}]0;owned\u0007`;
-const CSI = '\u009b';
-const RLO = '\u202e';
-
-/** What a terminal obeys or reorders; line breaks and tabs belong to the output. */
-function rawControls(text: string): string[] {
-  return [...text].filter((c) => {
-    const code = c.codePointAt(0) ?? 0;
-    if (c === '\n' || c === '\t') return false;
-    return code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e);
-  });
-}
+import { CLEAR, CSI, RLO, TITLE, rawControls } from '../support/hostile-text.js';
 
 const HOSTILE: LayerforgeEvent[] = [
   { type: 'build.log', source: 'container', line: `Collecting x${CLEAR}${TITLE}\r done` },
@@ -47,7 +33,7 @@ describe('plainReporter', () => {
     const sink = plainReporter((text) => (out += text));
     for (const event of HOSTILE) sink(event);
     expect(rawControls(out)).toEqual([]);
-    expect(out).toContain('  │ Collecting x\\x1b[2J\\x1b[H\\x1b]0;owned\\x07\\r done\n');
+    expect(out).toContain('  │ Collecting x\\x1b[2J\\x1b]0;owned\\x07\\r done\n');
     expect(out).toContain('▸ build: pip install \\x9b31m');
     expect(out).toContain('✗ extract failed after 1.8s: tar: \\x1b]0;owned\\x07');
     expect(out).toContain(
@@ -55,7 +41,7 @@ describe('plainReporter', () => {
     );
     expect(out).toContain('warning: base \\x1b]0;owned\\x07');
     expect(out).toContain('hello \\x9b2J');
-    expect(out).toContain('✗ test: hello \\u202e\nline one\n\\x1b[2J\\x1b[Hline two');
+    expect(out).toContain('✗ test: hello \\u202e\nline one\n\\x1b[2Jline two');
     expect(out).toContain('log \\x1b]0;owned\\x07');
     expect(out).toContain('✗ eu-west-1: denied \\x1b[2J');
     expect(out).toContain('✗ x failed: boom \\x1b]0;owned\\x07');

@@ -7,23 +7,9 @@ import { UserError } from '../../src/core/errors.js';
 import type { PickerRecipe } from '../../src/ui/picker-data.js';
 import { BASES, RECIPES } from './fake-build.js';
 import { KEY, renderPicker } from './harness.js';
+import { CLEAR, CSI, RLO, TITLE, rawControls } from '../support/hostile-text.js';
 
 afterEach(() => cleanup());
-
-const ESC = '\u001b';
-const CLEAR = `${ESC}[2J`;
-const TITLE = `${ESC}]0;owned\u0007`;
-const CSI = '\u009b';
-const RLO = '\u202e';
-
-/** Any character a terminal obeys or reorders. With NO_COLOR, ink itself writes none. */
-function rawControls(text: string): string[] {
-  return [...text].filter((c) => {
-    const code = c.codePointAt(0) ?? 0;
-    if (c === '\n') return false;
-    return code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e);
-  });
-}
 
 const EVIL: PickerRecipe = {
   name: 'evil',
