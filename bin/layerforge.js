@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI in lib/.
-import { runCli } from '../lib/cli.js';
 
 // The shell's convention: 128 + the signal's number.
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
@@ -17,6 +16,8 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
   });
 }
 
+// Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
+const { runCli } = await import('../lib/cli.js');
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -25,8 +26,9 @@ const code = await runCli(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
   signal: controller.signal,
 });
-if (interruptedBy !== undefined && code !== 0) {
-  // The command has cleaned up; an idle socket or timer must not keep an interrupted process alive.
+if (interruptedBy !== undefined) {
+  // Interrupted, even when the work was done by then: the shell's convention. The command has
+  // cleaned up; an idle socket or timer must not keep the process alive.
   process.exit(SIGNAL_EXIT[interruptedBy]);
 }
 process.exitCode = code;
