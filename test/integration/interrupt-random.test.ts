@@ -292,3 +292,42 @@ describe('a signal during extract', () => {
     }, 600_000);
   }
 });
+
+describe('a second signal', () => {
+  it('exits at once, without waiting for the cleanup the first one started', async () => {
+    const tmp = join(work, 'tmp', 'second-signal');
+    await mkdir(tmp, { recursive: true });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'build',
+        'slow',
+        '--recipes',
+        fixtures,
+        '--base',
+        'debian12',
+        '--out',
+        join(work, 'out', 'second'),
+      ],
+      { cwd: work, env: { ...process.env, ...env, TMPDIR: tmp }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('slow build started')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await started;
+    child.kill('SIGINT');
+    child.kill('SIGTERM');
+    // 143, not the 130 the first signal's cleanup would end with.
+    expect(await exited, stderr).toBe(143);
+    expect(stderr).not.toContain('interrupted: stopped cleanly');
+    // The user chose not to wait: the next run removes what is left; here the test does.
+    const left = containersWithLabel(`dev.layerforge.pid=${child.pid}`);
+    if (left.length > 0) execFileSync('docker', ['rm', '-f', ...left], { stdio: 'ignore' });
+  }, 300_000);
+});
