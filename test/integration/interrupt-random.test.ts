@@ -282,6 +282,7 @@ describe('a signal during extract', () => {
       expect(outcome.hung, `${context}: still running ${HANG_MS / 1000} s after the signal`).toBe(false);
       expect(outcome.code, `${context}\n${outcome.stderr}`).toBe(EXIT[signal]);
       expect(outcome.stderr).toMatch(/✗ extract failed after/);
+      expect(outcome.stderr, context).not.toMatch(/internal error|^\s+at /m);
       expect(containersWithLabel(`dev.layerforge.pid=${outcome.pid}`), context).toEqual([]);
       expect(await walk(tmp), `${context}: temporary files left`).toEqual([]);
       expect(await walk(out), context).toEqual([]);

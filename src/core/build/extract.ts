@@ -77,6 +77,9 @@ async function extractInto(
   const links = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
+      // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
+      // while it waits for a mkdir with no listener yet: the extractor's own error reports it.
+      stream.on('error', () => {});
       const handle = async () => {
         const path = layerPath(header.name, 'opt');
         if (path === undefined) return stream.resume();
