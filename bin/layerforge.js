@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI in lib/.
-import { runCli } from '../lib/cli.js';
+
+// The shell's convention: 128 + the signal's number.
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 
 const controller = new AbortController();
-let interrupts = 0;
-for (const signal of ['SIGINT', 'SIGTERM']) {
+let interruptedBy;
+for (const signal of Object.keys(SIGNAL_EXIT)) {
   process.on(signal, () => {
-    interrupts += 1;
-    // First Ctrl-C: cancel and clean up. Second: the user insists, stop now.
-    if (interrupts > 1) process.exit(130);
+    // First signal: cancel, clean up (containers, temp files), then exit. Second: the user
+    // insists, stop now.
+    if (interruptedBy !== undefined) process.exit(SIGNAL_EXIT[signal]);
+    interruptedBy = signal;
     controller.abort();
   });
 }
 
+// Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
+const { runCli } = await import('../lib/cli.js');
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -21,4 +26,9 @@ const code = await runCli(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
   signal: controller.signal,
 });
-process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
+if (interruptedBy !== undefined) {
+  // Interrupted, even when the work was done by then: the shell's convention. The command has
+  // cleaned up; an idle socket or timer must not keep the process alive.
+  process.exit(SIGNAL_EXIT[interruptedBy]);
+}
+process.exitCode = code;

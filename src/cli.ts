@@ -118,7 +118,7 @@ const ROOT_HELP_FOOTER = `
 Run \`layerforge <command> --help\` for a command's options. In a terminal, \`layerforge\`
 alone opens the recipe picker (\`layerforge pick\`).
 Exit codes: 0 ok, 1 the job failed (build, audit, publish), 2 bad usage or bad input
-(flags, recipe, config), 130 interrupted.`;
+(flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted.`;
 
 function commandPath(command: Command): string {
   const names: string[] = [];

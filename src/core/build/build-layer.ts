@@ -8,13 +8,13 @@ import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
-import { temporarySibling } from '../fs/atomic.js';
+import { syncFile, temporarySibling } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
 import { runBuildContainer } from './build-container.js';
 import { extractOptArchive } from './extract.js';
-import { cacheEntry, commitToCache, inputsDigest, isCached } from './cache.js';
+import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { runSmokeTests } from './smoke-test.js';
@@ -27,6 +27,7 @@ async function publishFile(from: string, to: string): Promise<void> {
   const tmp = temporarySibling(to);
   try {
     await copyFile(from, tmp);
+    await syncFile(tmp);
     await rename(tmp, to);
   } finally {
     await rm(tmp, { force: true });
@@ -89,7 +90,7 @@ export async function buildLayer(
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached = !options.noCache && isCached(entry);
+  const cached = !options.noCache && (await isReusable(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
   if (!cached) await buildIntoCache(target, engine, digest, options, { sink, signal: io.signal, root });
   else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');

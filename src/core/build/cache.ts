@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, readlink, rename, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { manifestPathFor } from '../layer/manifest.js';
+import { createReadStream, existsSync } from 'node:fs';
+import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { EventSink } from '../events.js';
+import { syncDir, syncFile } from '../fs/atomic.js';
+import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { layerforgeVersion } from '../version.js';
 
 /** Everything that decides a layer's bytes; the cache key is its digest. */
@@ -65,12 +68,51 @@ export function isCached(entry: CacheEntry): boolean {
   return existsSync(entry.zip) && existsSync(entry.manifest);
 }
 
+/** Why a cache entry cannot be reused (its zip is not the one its manifest describes), or undefined. */
+export async function cacheEntryProblem(entry: CacheEntry): Promise<string | undefined> {
+  let expected: { sha256: string; zippedBytes: number };
+  try {
+    expected = (await readManifest(entry.manifest)).zip;
+  } catch (error) {
+    return `its manifest is unreadable (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const size = (await stat(entry.zip)).size;
+  if (size !== expected.zippedBytes)
+    return `its zip has ${size} bytes, its manifest says ${expected.zippedBytes}`;
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(entry.zip), hash);
+  const actual = hash.digest('hex');
+  if (actual !== expected.sha256)
+    return `its zip's sha256 is ${actual}, its manifest says ${expected.sha256}`;
+  return undefined;
+}
+
+/**
+ * Whether the entry can be reused: present, and its zip matches its manifest's size and sha256.
+ * A damaged entry (a disk error, a crash, a hand edit) is removed with a warning so it is rebuilt.
+ */
+export async function isReusable(entry: CacheEntry, sink: EventSink): Promise<boolean> {
+  if (!isCached(entry)) return false;
+  const problem = await cacheEntryProblem(entry);
+  if (problem === undefined) return true;
+  sink({
+    type: 'warning',
+    code: 'corrupt-cache-entry',
+    message: `the cached build in ${entry.dir} is damaged: ${problem}; rebuilding it`,
+  });
+  await rm(entry.dir, { recursive: true, force: true });
+  return false;
+}
+
 /**
  * Moves a finished staging folder into the cache in one rename. When a concurrent build of the
  * same key got there first, its entry is kept (the bytes are the same) and ours is dropped.
+ * The files and both folders are flushed to disk first: after a crash the entry is whole or absent.
  */
 export async function commitToCache(staging: string, entry: CacheEntry): Promise<void> {
-  await mkdir(join(entry.dir, '..'), { recursive: true });
+  await mkdir(dirname(entry.dir), { recursive: true });
+  for (const name of await readdir(staging)) await syncFile(join(staging, name));
+  await syncDir(staging);
   try {
     await rename(staging, entry.dir);
   } catch (error) {
@@ -81,4 +123,5 @@ export async function commitToCache(staging: string, entry: CacheEntry): Promise
     }
     throw error;
   }
+  await syncDir(dirname(entry.dir));
 }

@@ -53,6 +53,20 @@ export async function extractOptArchive(
   destination: string,
   io: { sink: EventSink; signal?: AbortSignal },
 ): Promise<void> {
+  try {
+    await extractInto(archive, destination, io);
+  } finally {
+    // The engine holds the container's lock until the archive response is closed: left open, it
+    // makes the container's removal wait forever and the process sit idle.
+    archive.destroy();
+  }
+}
+
+async function extractInto(
+  archive: Readable,
+  destination: string,
+  io: { sink: EventSink; signal?: AbortSignal },
+): Promise<void> {
   const extract = tar.extract();
   // Listen before any await, so an abort that comes early is not missed.
   const onAbort = () => extract.destroy(new InterruptedError());
@@ -63,6 +77,9 @@ export async function extractOptArchive(
   const links = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
+      // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
+      // while it waits for a mkdir with no listener yet: the extractor's own error reports it.
+      stream.on('error', () => {});
       const handle = async () => {
         const path = layerPath(header.name, 'opt');
         if (path === undefined) return stream.resume();

@@ -202,9 +202,17 @@ export class DockerEngine implements ContainerEngine {
       if (isConnectionError(error)) throw unreachable(this.endpoint, error);
       throw error;
     }
-    const kill = () => void container.remove({ force: true }).catch(() => {});
+    // One removal, started on abort and awaited before returning: a second `remove` while the
+    // first runs gets a 409 "removal already in progress" at once, and the command would then exit
+    // with its container still present.
+    let removal: Promise<void> | undefined;
+    const removeOnce = () => (removal ??= this.removeContainer(container.id).catch(() => {}));
+    const kill = () => void removeOnce();
     signal?.addEventListener('abort', kill, { once: true });
+    let lastLines: NodeJS.Timeout | undefined;
     try {
+      // An abort while the container was being created fired before the listener existed.
+      if (signal?.aborted) throw new InterruptedError();
       const attached = (await container.attach({
         stream: true,
         stdout: true,
@@ -217,16 +225,19 @@ export class DockerEngine implements ContainerEngine {
       await container.start();
       const result = (await container.wait()) as { StatusCode: number };
       // The attach stream ends shortly after exit; wait for the last lines, but not forever.
-      await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([done, new Promise((r) => (lastLines = setTimeout(r, 2000)))]);
       if (signal?.aborted) throw new InterruptedError();
       return { id: container.id, exitCode: result.StatusCode };
     } catch (error) {
-      await container.remove({ force: true }).catch(() => {});
+      await removeOnce();
       if (signal?.aborted) throw new InterruptedError();
       if (isConnectionError(error)) throw unreachable(this.endpoint, error);
       throw error;
     } finally {
+      clearTimeout(lastLines);
       signal?.removeEventListener('abort', kill);
+      // Also when the abort came after the container exited: never return before it is gone.
+      await removal;
     }
   }
 
@@ -237,6 +248,18 @@ export class DockerEngine implements ContainerEngine {
   async removeContainer(containerId: string): Promise<void> {
     try {
       await this.docker.getContainer(containerId).remove({ force: true, v: true });
+    } catch (error) {
+      const status = (error as DockerError).statusCode;
+      if (status === 404) return;
+      // Another call is removing it: returning now would leave it present a moment longer.
+      if (status === 409) return this.waitUntilRemoved(containerId);
+      throw error;
+    }
+  }
+
+  private async waitUntilRemoved(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).wait({ condition: 'removed' });
     } catch (error) {
       if ((error as DockerError).statusCode !== 404) throw error;
     }

@@ -193,11 +193,15 @@ describe('extractOptArchive', () => {
     pack.entry({ name: 'opt/lib/first.so', type: 'file', mode: 0o644 }, 'first');
     // No finalize: the archive stays open as a slow engine's would.
     (pack as unknown as Readable).pipe(archive);
+    // Closing the archive ends the pipe from the pack with a premature close, as intended.
+    pack.on('error', () => {});
     const controller = new AbortController();
     const run = extractOptArchive(archive, dest, { sink: () => {}, signal: controller.signal });
     await vi.waitFor(() => expect(existsSync(join(dest, 'lib/first.so'))).toBe(true));
     controller.abort();
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    // The engine keeps the container locked until its archive response is closed.
+    expect(archive.destroyed).toBe(true);
   });
 });
 
@@ -223,5 +227,12 @@ describe('extractOptArchive against crafted archives', () => {
       extractOptArchive(never, dest, { sink: () => {}, signal: controller.signal }),
     ).rejects.toThrow(/interrupted/);
     expect(existsSync(dest)).toBe(false);
+    expect(never.destroyed).toBe(true);
+  });
+
+  it('closes the archive when an entry is refused', async () => {
+    const archive = archiveOf([{ name: 'opt/lib/x', type: 'link', linkname: 'etc/shadow' }]);
+    await expect(extractOptArchive(archive, dest, { sink: () => {} })).rejects.toThrow(/outside \/opt/);
+    expect(archive.destroyed).toBe(true);
   });
 });

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheEntry, cacheEntryProblem, isReusable, type CacheEntry } from '../../../src/core/build/cache.js';
+import type { LayerforgeEvent } from '../../../src/core/events.js';
+
+const artifact = 'demo-1.0.0-python3.12-x86_64.zip';
+let root: string;
+let entry: CacheEntry;
+let zipBytes: Buffer;
+
+function manifestFor(bytes: Buffer): string {
+  const sha = createHash('sha256').update(bytes);
+  return JSON.stringify({
+    schemaVersion: 1,
+    recipe: { name: 'demo', version: '1.0.0' },
+    runtimes: ['python3.12'],
+    arch: 'x86_64',
+    base: 'debian12',
+    zip: {
+      file: artifact,
+      sha256: sha.copy().digest('hex'),
+      codeSha256: sha.digest('base64'),
+      zippedBytes: bytes.length,
+      unzippedBytes: 10,
+      fileCount: 1,
+    },
+    inputsDigest: 'key1',
+    layerforgeVersion: '0.1.0',
+  });
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'layerforge-cache-verify-'));
+  entry = cacheEntry(root, 'key1', artifact);
+  await mkdir(entry.dir, { recursive: true });
+  // Any bytes do: the check compares the file with its manifest, not the zip format.
+  zipBytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 251));
+  await writeFile(entry.zip, zipBytes);
+  await writeFile(entry.manifest, manifestFor(zipBytes));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('cache entry verification', () => {
+  it('reuses an entry whose zip matches its manifest, without a warning', async () => {
+    const events: LayerforgeEvent[] = [];
+    expect(await cacheEntryProblem(entry)).toBeUndefined();
+    expect(await isReusable(entry, (e) => events.push(e))).toBe(true);
+    expect(events).toEqual([]);
+    expect(existsSync(entry.zip)).toBe(true);
+  });
+
+  it('detects one flipped byte, warns, and removes the entry so it is rebuilt', async () => {
+    const flipped = Buffer.from(zipBytes);
+    flipped[1234] = (flipped[1234] ?? 0) ^ 0x01;
+    await writeFile(entry.zip, flipped);
+    expect(await cacheEntryProblem(entry)).toMatch(/sha256 is [0-9a-f]{64}, its manifest says [0-9a-f]{64}/);
+    const events: LayerforgeEvent[] = [];
+    expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+    expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
+    expect(existsSync(entry.dir)).toBe(false);
+  });
+
+  it('detects a truncated zip by its size', async () => {
+    await writeFile(entry.zip, zipBytes.subarray(0, 4000));
+    expect(await cacheEntryProblem(entry)).toBe('its zip has 4000 bytes, its manifest says 4096');
+  });
+
+  it('detects a manifest that is not one', async () => {
+    await writeFile(entry.manifest, '{"schemaVersion": 1');
+    expect(await cacheEntryProblem(entry)).toMatch(/^its manifest is unreadable/);
+    expect(await isReusable(entry, () => {})).toBe(false);
+    expect(existsSync(entry.dir)).toBe(false);
+  });
+
+  it('does not reuse, and does not warn about, an entry that is absent', async () => {
+    await rm(entry.zip);
+    const events: LayerforgeEvent[] = [];
+    expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+    expect(events).toEqual([]);
+    expect(await readFile(entry.manifest, 'utf8')).toContain('"schemaVersion":1');
+  });
+});
