@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
 import type { ContainerEngine, ContainerRun, ContainerSpec } from '../../src/core/engine/container-engine.js';
 
 /** What a fake container prints and how it exits. */
@@ -10,7 +11,12 @@ export interface FakeRunResult {
 export interface FakeContainer {
   id: string;
   labels: Record<string, string>;
+  /** The image it was created from. */
+  image?: string;
 }
+
+/** A file in a fake image: its contents, or the target of a symlink. */
+export type FakeFile = { contents: string } | { linkTo: string };
 
 /**
  * An in-memory ContainerEngine for unit tests: images and containers are plain maps, every call
@@ -30,6 +36,12 @@ export class FakeEngine implements ContainerEngine {
   loads = 0;
   pings = 0;
   onRun: (spec: ContainerSpec) => FakeRunResult = () => ({});
+  /** Image reference → absolute path → file: what `copyFrom` of a created container streams. */
+  readonly fileSystems = new Map<string, Record<string, FakeFile>>();
+  /** Specs of every container created and never started. */
+  readonly created: ContainerSpec[] = [];
+  /** Paths read through the archive API, in order. */
+  readonly copies: string[] = [];
   private nextId = 1;
 
   constructor(endpoint = 'fake://engine') {
@@ -95,6 +107,33 @@ export class FakeEngine implements ContainerEngine {
 
   async copyFrom(): Promise<Readable> {
     return Readable.from([]);
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    this.created.push(spec);
+    const id = this.addContainer({ ...spec.labels });
+    const container = this.containers.get(id);
+    if (container) container.image = spec.image;
+    return id;
+  }
+
+  /** `dir/.` as the engine streams it: the folder's contents named `./...`; absent → undefined. */
+  async copyFromIfPresent(containerId: string, path: string): Promise<Readable | undefined> {
+    this.copies.push(path);
+    const image = this.containers.get(containerId)?.image;
+    const files = Object.entries(this.fileSystems.get(image ?? '') ?? {});
+    const folder = path.replace(/\/\.$/, '') + '/';
+    const inside = files.filter(([file]) => file.startsWith(folder));
+    if (inside.length === 0) return undefined;
+    const archive = pack();
+    archive.entry({ name: './', type: 'directory' });
+    for (const [file, body] of inside) {
+      const name = `./${file.slice(folder.length)}`;
+      if ('linkTo' in body) archive.entry({ name, type: 'symlink', linkname: body.linkTo });
+      else archive.entry({ name }, body.contents);
+    }
+    archive.finalize();
+    return archive as unknown as Readable;
   }
 
   async removeContainer(containerId: string): Promise<void> {

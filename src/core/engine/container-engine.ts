@@ -75,6 +75,13 @@ export interface ContainerEngine {
   ): Promise<ContainerRun>;
   /** A tar stream of `path` inside a (stopped) container. */
   copyFrom(containerId: string, path: string): Promise<Readable>;
+  /**
+   * Creates a container and does not start it: its file system can be read with `copyFrom`
+   * without running anything in the image, which may lack every tool. Remove it when done.
+   */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  /** Like `copyFrom`, but undefined when `path` does not exist in the container. */
+  copyFromIfPresent(containerId: string, path: string): Promise<Readable | undefined>;
   removeContainer(containerId: string): Promise<void>;
   /** Containers carrying every given label, with their labels. */
   listContainers(labels: Record<string, string>): Promise<{ id: string; labels: Record<string, string> }[]>;

@@ -174,30 +174,7 @@ export class DockerEngine implements ContainerEngine {
     if (signal?.aborted) throw new InterruptedError();
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer({
-        Image: spec.image,
-        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-        Cmd: spec.command,
-        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-        Labels: {
-          [LABELS.managed]: 'true',
-          [LABELS.pid]: String(process.pid),
-          [LABELS.host]: hostname(),
-          ...spec.labels,
-        },
-        User: spec.user,
-        WorkingDir: spec.workingDir,
-        ...(spec.platform ? { platform: spec.platform } : {}),
-        HostConfig: {
-          Binds: (spec.mounts ?? []).map(
-            (m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`,
-          ),
-          ReadonlyRootfs: spec.readOnlyRootFs ?? false,
-          Tmpfs: spec.tmpfs,
-          NetworkMode: spec.network === 'none' ? 'none' : 'default',
-          Init: true,
-        },
-      });
+      container = await this.docker.createContainer(containerOptions(spec));
     } catch (error) {
       if (isConnectionError(error)) throw unreachable(this.endpoint, error);
       throw error;
@@ -245,6 +222,24 @@ export class DockerEngine implements ContainerEngine {
     return (await this.docker.getContainer(containerId).getArchive({ path })) as unknown as Readable;
   }
 
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    try {
+      return (await this.docker.createContainer(containerOptions(spec))).id;
+    } catch (error) {
+      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
+      throw error;
+    }
+  }
+
+  async copyFromIfPresent(containerId: string, path: string): Promise<Readable | undefined> {
+    try {
+      return await this.copyFrom(containerId, path);
+    } catch (error) {
+      if ((error as DockerError).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
   async removeContainer(containerId: string): Promise<void> {
     try {
       await this.docker.getContainer(containerId).remove({ force: true, v: true });
@@ -274,4 +269,30 @@ export class DockerEngine implements ContainerEngine {
     });
     return list.map((c) => ({ id: c.Id, labels: c.Labels }));
   }
+}
+
+/** dockerode's create options for a spec: every container carries layerforge's labels. */
+function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  return {
+    Image: spec.image,
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    Cmd: spec.command,
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      [LABELS.managed]: 'true',
+      [LABELS.pid]: String(process.pid),
+      [LABELS.host]: hostname(),
+      ...spec.labels,
+    },
+    User: spec.user,
+    WorkingDir: spec.workingDir,
+    ...(spec.platform ? { platform: spec.platform } : {}),
+    HostConfig: {
+      Binds: (spec.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
+      ReadonlyRootfs: spec.readOnlyRootFs ?? false,
+      Tmpfs: spec.tmpfs,
+      NetworkMode: spec.network === 'none' ? 'none' : 'default',
+      Init: true,
+    },
+  };
 }

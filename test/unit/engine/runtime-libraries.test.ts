@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readRuntimeLibraries } from '../../../src/core/engine/runtime-libraries.js';
 import { JobFailedError } from '../../../src/core/errors.js';
-import { FakeEngine } from '../../support/fake-engine.js';
+import { FakeEngine, type FakeFile } from '../../support/fake-engine.js';
 
 const IMAGE = 'layerforge/test-runtime:1';
 
@@ -17,79 +17,115 @@ afterEach(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-function engineWithImage(lines: string[]): FakeEngine {
+/** An image whose file system holds these paths (an empty file each, or a link). */
+function engineWithImage(files: Record<string, FakeFile>): FakeEngine {
   const engine = new FakeEngine();
   engine.images.set(IMAGE, { id: 'sha256:0123abcd', architecture: 'amd64' });
-  engine.onRun = () => ({ lines });
+  engine.fileSystems.set(IMAGE, files);
+  // Nothing may run in the image: the AL2023 images lack `find` and most other tools.
+  engine.onRun = () => {
+    throw new Error('listing libraries must not start a container');
+  };
   return engine;
 }
 
+const file = { contents: '' };
+
+/** Shaped like the nodejs images: Node's own libssl in /var/lang/lib, the OS's in /usr/lib64. */
+const NODE_LIKE: Record<string, FakeFile> = {
+  '/usr/lib64/libc.so.6': file,
+  '/usr/lib64/libz.so.1.2.13': file,
+  '/usr/lib64/libz.so.1': { linkTo: 'libz.so.1.2.13' },
+  '/usr/lib64/ld-linux-x86-64.so.2': file,
+  '/usr/lib64/libstdc++.so.6': file,
+  '/usr/lib64/gconv/IBM850.so': file,
+  '/usr/lib64/python3.9/lib-dynload/_ssl.cpython-39-x86_64-linux-gnu.so': file,
+  '/usr/lib64/README': file,
+  '/var/lang/lib/libssl.so.3': file,
+  '/var/lang/lib/libcrypto.so.3': file,
+  '/var/lang/bin/node': file,
+};
+
 describe('readRuntimeLibraries', () => {
-  it('keeps only library file names, sorted and without repeats', async () => {
-    const engine = engineWithImage([
-      'libz.so.1',
-      'libc.so.6',
-      'find: /var/lang/lib: No such file or directory',
-      'ld-linux-x86-64.so.2',
-      '  libstdc++.so.6  ',
-      'libc.so.6',
-      'libpython3.12.so',
-      'README',
-      'libfoo.so.1.txt.gz extra',
-      '',
-    ]);
+  it('lists library files and links two levels deep, sorted, without running anything in the image', async () => {
+    const engine = engineWithImage(NODE_LIKE);
     const libraries = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
     expect(libraries).toEqual([
+      'IBM850.so',
       'ld-linux-x86-64.so.2',
       'libc.so.6',
-      'libpython3.12.so',
       'libstdc++.so.6',
       'libz.so.1',
+      'libz.so.1.2.13',
     ]);
+    expect(engine.runs).toHaveLength(0);
   });
 
-  it('runs the listing offline, read-only, in the image asked for, and removes the container', async () => {
-    const engine = engineWithImage(['libc.so.6']);
+  it("never counts the runtime's private /var/lang/lib: an OS-linked libssl must come with the layer", async () => {
+    const engine = engineWithImage(NODE_LIKE);
+    const libraries = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
+    expect(libraries).not.toContain('libssl.so.3');
+    expect(libraries).not.toContain('libcrypto.so.3');
+    expect(engine.copies).not.toContain('/var/lang/lib/.');
+  });
+
+  it('creates an offline container of the image asked for, reads each folder through the archive API, and removes it', async () => {
+    const engine = engineWithImage(NODE_LIKE);
     await readRuntimeLibraries(engine, IMAGE, { cacheDir });
-    expect(engine.runs).toHaveLength(1);
-    expect(engine.runs[0]).toMatchObject({ image: IMAGE, network: 'none', readOnlyRootFs: true });
+    expect(engine.created).toHaveLength(1);
+    expect(engine.created[0]).toMatchObject({ image: IMAGE, network: 'none' });
+    expect(engine.copies).toEqual([
+      '/lib/.',
+      '/lib64/.',
+      '/usr/lib/.',
+      '/usr/lib64/.',
+      '/var/runtime/.',
+      '/var/runtime/lib/.',
+    ]);
     expect(engine.containers.size).toBe(0);
     expect(engine.removed).toHaveLength(1);
   });
 
-  it('caches the list by image id: a second call runs no container', async () => {
-    const engine = engineWithImage(['libm.so.6', 'libc.so.6']);
+  it('caches the list by image id: a second call creates no container', async () => {
+    const engine = engineWithImage({ '/usr/lib64/libm.so.6': file, '/usr/lib64/libc.so.6': file });
     const first = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
     const cacheFile = join(cacheDir, 'runtime-libraries', '0123abcd.txt');
     expect(await readFile(cacheFile, 'utf8')).toBe('libc.so.6\nlibm.so.6\n');
-
-    engine.onRun = () => {
-      throw new Error('a cached list must not start a container');
-    };
     expect(await readRuntimeLibraries(engine, IMAGE, { cacheDir })).toEqual(first);
-    expect(engine.runs).toHaveLength(1);
+    expect(engine.created).toHaveLength(1);
   });
 
   it('reads the image again when its id changes', async () => {
-    const engine = engineWithImage(['libc.so.6']);
+    const engine = engineWithImage({ '/lib/libc.so.6': file });
     await readRuntimeLibraries(engine, IMAGE, { cacheDir });
     engine.images.set(IMAGE, { id: 'sha256:ffff0000', architecture: 'amd64' });
-    engine.onRun = () => ({ lines: ['libc.so.6', 'libnew.so.2'] });
+    engine.fileSystems.set(IMAGE, { '/lib/libc.so.6': file, '/usr/lib/libnew.so.2': file });
     expect(await readRuntimeLibraries(engine, IMAGE, { cacheDir })).toEqual(['libc.so.6', 'libnew.so.2']);
-    expect(engine.runs).toHaveLength(2);
+    expect(engine.created).toHaveLength(2);
   });
 
   it('fails when the image is not in the engine', async () => {
     const engine = new FakeEngine();
     await expect(readRuntimeLibraries(engine, IMAGE, { cacheDir })).rejects.toThrow(JobFailedError);
-    expect(engine.runs).toHaveLength(0);
+    expect(engine.created).toHaveLength(0);
   });
 
-  it('fails, and caches nothing, when the image lists no library', async () => {
-    const engine = engineWithImage(['find: /lib64: No such file or directory']);
+  it('fails, caches nothing and leaves no container when the image has no library', async () => {
+    const engine = engineWithImage({ '/var/lang/lib/libssl.so.3': file, '/usr/lib64/README': file });
     await expect(readRuntimeLibraries(engine, IMAGE, { cacheDir })).rejects.toThrow(
       /could not list the libraries/,
     );
     expect(existsSync(join(cacheDir, 'runtime-libraries', '0123abcd.txt'))).toBe(false);
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it('stops when aborted and still removes its container', async () => {
+    const engine = engineWithImage(NODE_LIKE);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      readRuntimeLibraries(engine, IMAGE, { cacheDir, signal: controller.signal }),
+    ).rejects.toThrow(/interrupted/);
+    expect(engine.containers.size).toBe(0);
   });
 });
