@@ -40,6 +40,24 @@ for item in "$@"; do
   esac
 done
 
+# Shared objects and executables at or under $1, like `find $1 -type f \( -name '*.so' -o
+# -name '*.so.*' -o -perm -u+x \)` but with shell globs only: the build image may have no `find`
+# (sam/build-provided.al2023 comes from the find-less provided:al2023). Links are not followed.
+closure_files() {
+  if [ -L "$1" ]; then return 0; fi
+  if [ -d "$1" ]; then
+    for entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+      if [ -e "$entry" ] || [ -L "$entry" ]; then closure_files "$entry"; fi
+    done
+    return 0
+  fi
+  [ -f "$1" ] || return 0
+  case "${1##*/}" in
+    *.so | *.so.*) echo "$1" ;;
+    *) if [ -x "$1" ]; then echo "$1"; fi ;;
+  esac
+}
+
 # Plugins deeper than /opt/bin and /opt/lib (ImageMagick's coders, R's packages) need their
 # libraries too: a recipe's script names such folders or files under /opt, one path or glob per
 # line, in $WORK/closure-dirs; their shared objects and executables join the scan.
@@ -49,7 +67,7 @@ if [ -f "${WORK:-/nonexistent}/closure-dirs" ]; then
   for dir in $(cat "$WORK/closure-dirs"); do
     case "$dir" in /opt/*) ;; *) echo "layerforge: closure-dirs entry '$dir' is not under /opt" >&2; exit 3 ;; esac
     [ -e "$dir" ] || { echo "layerforge: closure-dirs entry '$dir' does not exist" >&2; exit 3; }
-    find "$dir" -type f \( -name '*.so' -o -name '*.so.*' -o -perm -u+x \) >> "$scan"
+    closure_files "$dir" >> "$scan"
   done
 fi
 
