@@ -12,6 +12,9 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
     // insists, stop now.
     if (interruptedBy !== undefined) process.exit(SIGNAL_EXIT[signal]);
     interruptedBy = signal;
+    // Say so at once: removing a container can take a moment, and the user should know a second
+    // signal is there if they will not wait.
+    process.stderr.write(`\n${signal}: stopping and cleaning up (send it again to stop at once)\n`);
     controller.abort();
   });
 }

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
 
@@ -322,13 +323,21 @@ describe('a second signal', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await started;
+    // The second signal goes once the first is being handled: two signals sent back to back may
+    // reach the process's threads, and so its handlers, in either order.
+    const cleaning = new Promise<void>((resolve) =>
+      child.stderr.on('data', () => stderr.includes('SIGINT: stopping and cleaning up') && resolve()),
+    );
     child.kill('SIGINT');
+    await cleaning;
     child.kill('SIGTERM');
     // 143, not the 130 the first signal's cleanup would end with.
     expect(await exited, stderr).toBe(143);
     expect(stderr).not.toContain('interrupted: stopped cleanly');
-    // The user chose not to wait: the next run removes what is left; here the test does.
-    const left = containersWithLabel(`dev.layerforge.pid=${child.pid}`);
-    if (left.length > 0) execFileSync('docker', ['rm', '-f', ...left], { stdio: 'ignore' });
+    // The user chose not to wait: the next run removes what is left; here the test does. The
+    // first signal's removal may still be under way in the engine, which removeContainer waits for.
+    const engine = new DockerEngine();
+    for (const id of containersWithLabel(`dev.layerforge.pid=${child.pid}`)) await engine.removeContainer(id);
+    expect(containersWithLabel(`dev.layerforge.pid=${child.pid}`)).toEqual([]);
   }, 300_000);
 });
