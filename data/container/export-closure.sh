@@ -8,7 +8,32 @@ set -eu
 provided="$1"; shift
 mkdir -p /opt/bin /opt/lib
 
-is_provided() { grep -qxF "$1" "$provided"; }
+# The provided sonames as one space-separated string: a `case` match needs no grep, which the
+# find-less AL2023 images may lack as well.
+provided_names=" "
+while IFS= read -r name; do provided_names="$provided_names$name "; done < "$provided"
+is_provided() { case "$provided_names" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# glibc's dynamic loader, which every image has; ldd is only a bash script around it.
+case "${LAYERFORGE_ARCH:-x86_64}" in
+  x86_64) rtld=/lib64/ld-linux-x86-64.so.2 ;;
+  arm64) rtld=/lib/ld-linux-aarch64.so.1 ;;
+  *) echo "layerforge: unknown LAYERFORGE_ARCH '$LAYERFORGE_ARCH'" >&2; exit 3 ;;
+esac
+[ -e "$rtld" ] || { echo "layerforge: the build image has no $rtld" >&2; exit 3; }
+
+# What `LD_LIBRARY_PATH=/opt/lib ldd` prints for a file, from the loader itself: --verify exits 0 or 2 for a dynamically
+# linked object, 1 for anything else (a static binary, a script), which is skipped.
+trace_libraries() {
+  set +e
+  "$rtld" --verify "$1" >/dev/null 2>&1
+  verified=$?
+  set -e
+  case "$verified" in
+    0 | 2) LD_TRACE_LOADED_OBJECTS=1 LD_LIBRARY_PATH=/opt/lib "$rtld" "$1" ;;
+    *) return 1 ;;
+  esac
+}
 
 find_library() {
   for dir in /opt/lib /lib64 /usr/lib64 /lib/*-linux-gnu /usr/lib/*-linux-gnu /usr/local/lib /usr/lib /lib; do
@@ -71,12 +96,12 @@ if [ -f "${WORK:-/nonexistent}/closure-dirs" ]; then
   done
 fi
 
-# The closure: ldd lists every library a file needs, transitively, as the loader would find it with
-# /opt/lib on the path. Copy what the runtime image lacks; fail on anything the loader cannot find.
+# The closure: the loader lists every library a file needs, transitively, as it would find them
+# with /opt/lib on the path. Copy what the runtime image lacks; fail on anything the loader cannot find.
 missing=0
 while read -r file; do
   [ -f "$file" ] && [ ! -L "$file" ] || continue
-  out=$(LD_LIBRARY_PATH=/opt/lib ldd "$file" 2>/dev/null </dev/null) || continue
+  out=$(trace_libraries "$file" 2>/dev/null </dev/null) || continue
   echo "$out" | while read -r soname arrow path rest; do
     [ "$arrow" = "=>" ] || continue
     if [ "$path" = "not" ]; then

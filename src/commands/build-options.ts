@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
+import { PULL_POLICIES } from '../core/base-images/image-presence.js';
 import { BYTECODE_MODES } from '../core/build/bytecode.js';
 import type { BuildLayerOptions } from '../core/build/types.js';
 import { PRUNE_PROFILES } from '../core/prune/rules.js';
@@ -26,6 +27,11 @@ export const buildOptionSpecs: OptionSpec[] = [
     flags: '--base <name>',
     description:
       'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
+  },
+  {
+    flags: '--pull <when>',
+    description:
+      'official images: missing (default: pull only what is absent), always (refresh moving tags) or never',
   },
   { flags: '--out <dir>', description: 'folder for the zip and manifest', defaultValue: 'dist' },
   { flags: '--no-cache', description: 'rebuild even if an artifact with the same inputs exists' },
@@ -117,5 +123,6 @@ export async function buildOptionsFrom(
     test: boolOption(options, 'test'),
     prune: choice('--prune', stringOption(options, 'prune'), PRUNE_PROFILES),
     bytecode: choice('--bytecode', stringOption(options, 'bytecode'), BYTECODE_MODES),
+    pull: choice('--pull', stringOption(options, 'pull'), PULL_POLICIES),
   };
 }

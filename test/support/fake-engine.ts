@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import type { ContainerEngine, ContainerRun, ContainerSpec } from '../../src/core/engine/container-engine.js';
+import type {
+  ContainerEngine,
+  ContainerRun,
+  ContainerSpec,
+  ImageInfo,
+} from '../../src/core/engine/container-engine.js';
 
 /** What a fake container prints and how it exits. */
 export interface FakeRunResult {
@@ -25,7 +31,10 @@ export type FakeFile = { contents: string } | { linkTo: string };
 export class FakeEngine implements ContainerEngine {
   readonly endpoint: string;
   /** Image reference → id and architecture. */
-  readonly images = new Map<string, { id: string; architecture: string }>();
+  readonly images = new Map<
+    string,
+    { id: string; architecture: string; created?: string; repoDigests?: string[] }
+  >();
   readonly containers = new Map<string, FakeContainer>();
   /** Specs of every container run, in order. */
   readonly runs: ContainerSpec[] = [];
@@ -63,16 +72,28 @@ export class FakeEngine implements ContainerEngine {
     return this.images.get(reference)?.id;
   }
 
-  async imageArchitecture(reference: string): Promise<string | undefined> {
-    return this.images.get(reference)?.architecture;
+  async inspectImage(reference: string): Promise<ImageInfo | undefined> {
+    const image = this.images.get(reference);
+    if (!image) return undefined;
+    return {
+      id: image.id,
+      architecture: image.architecture,
+      created: image.created ?? '2026-11-30T00:00:00Z',
+      repoDigests: image.repoDigests ?? [],
+    };
   }
 
   async pullImage(reference: string, platform: string, onLine: (line: string) => void): Promise<void> {
     this.pulls.push({ reference, platform });
     onLine(`pulled ${reference}`);
+    const id = `sha256:pulled-${this.nextId++}`;
     this.images.set(reference, {
-      id: `sha256:pulled-${this.nextId++}`,
+      id,
       architecture: platform.split('/')[1] ?? '',
+      // What the registry would name: the repository and the sha256 of the manifest pulled.
+      repoDigests: [
+        `${reference.replace(/:[^/:]*$/, '')}@sha256:${createHash('sha256').update(`${reference} ${id}`).digest('hex')}`,
+      ],
     });
   }
 

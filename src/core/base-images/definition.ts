@@ -36,7 +36,7 @@ const debootstrapBase = z.strictObject({
 
 const registryBase = z.strictObject({
   ...common,
-  packageManager: z.record(z.string(), packageManager),
+  // Image names, package managers and tools per runtime are in data/lambda-images.yaml.
   source: z.strictObject({ kind: z.literal('registry') }),
 });
 

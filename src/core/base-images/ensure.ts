@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InterruptedError, JobFailedError, isAbortError } from '../errors.js';
+import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';
@@ -8,56 +8,53 @@ import type { EventSink } from '../events.js';
 import { cacheDir } from '../paths.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
 import { buildRootfsTarball } from './debootstrap.js';
+import { ensureRegistryImage, verifiedImage, type ImageRecord, type PullPolicy } from './image-presence.js';
 import { rootfsImageArchive } from './image-archive.js';
 import type { DebootstrapBase } from './definition.js';
-import { baseDigest, type ResolvedBase } from './resolve.js';
+import { baseDigest, rootfsDigest, type ResolvedBase } from './resolve.js';
 
 interface EnsureIO {
   sink: EventSink;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** For registry images; images a stand-in base builds are never pulled. Default `missing`. */
+  pull?: PullPolicy;
 }
 
-/** Makes sure both images of the base exist in the engine: pulled, or built from their definition. */
+/** The two images a build used, each checked for the build's arch. */
+export interface BaseImageRecords {
+  build: ImageRecord;
+  runtime: ImageRecord;
+}
+
+const PULL_HINT =
+  'without registry access, build on the offline stand-in: add `--base debian12` (first run `layerforge base build debian12`)';
+
+/**
+ * Makes sure both images of the base exist in the engine (pulled as the policy says, or built
+ * from their definition) and are for the base's arch. Returns what the manifest records of them.
+ */
 export async function ensureBaseImages(
   base: ResolvedBase,
   engine: ContainerEngine,
   io: EnsureIO,
-): Promise<void> {
+): Promise<BaseImageRecords> {
   const definition = base.loaded.definition;
   if (definition.source.kind === 'registry') {
-    for (const image of [base.buildImage, base.runtimeImage]) await pullIfMissing(image, base, engine, io);
-    return;
+    const io2 = { sink: io.sink, signal: io.signal, pullHint: PULL_HINT };
+    const policy = io.pull ?? 'missing';
+    return {
+      build: await ensureRegistryImage(base.buildImage, base.arch, policy, engine, io2),
+      runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, io2),
+    };
   }
-  if ((await engine.imageId(base.buildImage)) && (await engine.imageId(base.runtimeImage))) return;
-  await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
-}
-
-async function pullIfMissing(
-  image: string,
-  base: ResolvedBase,
-  engine: ContainerEngine,
-  io: EnsureIO,
-): Promise<void> {
-  if (await engine.imageId(image)) return;
-  io.sink({ type: 'build.log', source: 'base-image', line: `pulling ${image} (${base.platform})` });
-  try {
-    await engine.pullImage(
-      image,
-      base.platform,
-      (line) => io.sink({ type: 'build.log', source: 'base-image', line }),
-      io.signal,
-    );
-  } catch (error) {
-    if (isAbortError(error) || io.signal?.aborted) throw new InterruptedError();
-    throw new JobFailedError(
-      `cannot pull ${image}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-      {
-        cause: error,
-        hint: 'without registry access, build on the offline stand-in: add `--base debian12` (first run `layerforge base build debian12`)',
-      },
-    );
+  if (!(await engine.imageId(base.buildImage)) || !(await engine.imageId(base.runtimeImage))) {
+    await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
   }
+  return {
+    build: await verifiedImage(base.buildImage, base.arch, engine),
+    runtime: await verifiedImage(base.runtimeImage, base.arch, engine),
+  };
 }
 
 /** Builds (or reuses) the debootstrap root file system, then the build and runtime images on top. */
@@ -70,11 +67,12 @@ export async function buildDebootstrapImages(
 ): Promise<{ buildImage: string; runtimeImage: string }> {
   const digest = (await baseDigest({ definition, dir }, arch)).slice(0, 16);
   const log = (line: string) => io.sink({ type: 'build.log', source: 'base-image', line });
-  const rootfsTag = `layerforge/${definition.name}-rootfs:${digest}-${arch}`;
+  const rootfs = rootfsDigest(definition.source, arch).slice(0, 16);
+  const rootfsTag = `layerforge/${definition.name}-rootfs:${rootfs}-${arch}`;
   if (!(await engine.imageId(rootfsTag))) {
     const rootfsDir = join(cacheDir(io.env), 'rootfs');
     await mkdir(rootfsDir, { recursive: true });
-    const tarball = join(rootfsDir, `${definition.name}-${digest}-${arch}.tar`);
+    const tarball = join(rootfsDir, `${definition.name}-${rootfs}-${arch}.tar`);
     log(`debootstrap ${definition.source.suite} (${arch}) → ${tarball}`);
     await buildRootfsTarball(definition.source, arch, tarball, {
       onLine: log,

@@ -5,6 +5,9 @@ import { UserError } from '../errors.js';
 import { architectureInfo, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
 import { layerforgeVersion } from '../version.js';
 import type { LoadedBaseImage } from './definition.js';
+import { imageShape, officialImages } from './lambda-images.js';
+
+export type PackageManager = 'apt' | 'dnf' | 'microdnf' | 'yum';
 
 /** The pair of images a build uses, resolved for one runtime and arch. */
 export interface ResolvedBase {
@@ -12,7 +15,7 @@ export interface ResolvedBase {
   standIn: boolean;
   /** The OS the layer is built on and audited against. */
   os: { id: string; name: string; glibc: string };
-  packageManager: 'apt' | 'dnf' | 'yum';
+  packageManager: PackageManager;
   buildImage: string;
   runtimeImage: string;
   platform: string;
@@ -34,6 +37,16 @@ export async function baseDigest(loaded: LoadedBaseImage, arch: Architecture): P
   return hash.digest('hex');
 }
 
+/**
+ * sha256 over what the root file system is made of (the debootstrap source) and the arch: the
+ * Dockerfiles on top can change without debootstrapping again.
+ */
+export function rootfsDigest(source: object, arch: Architecture): string {
+  return createHash('sha256')
+    .update(`layerforge ${layerforgeVersion}\narch ${arch}\n${JSON.stringify(source)}\n`)
+    .digest('hex');
+}
+
 export async function resolveBase(
   loaded: LoadedBaseImage,
   runtime: LambdaRuntime,
@@ -47,14 +60,13 @@ export async function resolveBase(
   }
   const platform = architectureInfo(arch).dockerPlatform;
   if (definition.source.kind === 'registry') {
-    const pm = (definition.packageManager as Record<string, 'apt' | 'dnf' | 'yum'>)[runtime.os.id] ?? 'dnf';
+    // AWS's per-arch tags, and the build image's own package manager (microdnf on provided.al2023).
     return {
       name: definition.name,
       standIn: definition.standIn,
       os: runtime.os,
-      packageManager: pm,
-      buildImage: runtime.buildImage(arch),
-      runtimeImage: runtime.runtimeImage,
+      packageManager: imageShape('build', runtime).packageManager,
+      ...officialImages(runtime, arch),
       platform,
       arch,
       loaded,

@@ -1,5 +1,6 @@
 import { auditLayer } from '../audit/audit-layer.js';
 import { systemLibrariesFromList } from '../audit/system-libraries.js';
+import { runtimeProvidedLibraries } from '../audit/target.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { JobFailedError } from '../errors.js';
@@ -19,6 +20,7 @@ export async function auditBuiltLayer(
   const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
     cacheDir: io.cacheDir,
     signal: io.signal,
+    runtimeOwn: runtimeProvidedLibraries(target.runtime),
   });
   const result = await auditLayer(
     staging,

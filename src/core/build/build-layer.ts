@@ -1,10 +1,11 @@
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureBaseImages } from '../base-images/ensure.js';
+import { ensureBaseImages, type BaseImageRecords } from '../base-images/ensure.js';
 import { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
+import { runtimeProvidedLibraries } from '../audit/target.js';
 import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
@@ -65,17 +66,23 @@ export async function buildLayer(
   const outDir = resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist');
   const zipPath = join(outDir, artifactName(target));
 
-  const digest = await step(
+  const { digest, images } = await step(
     sink,
     'base-image',
     async () => {
       await engine.ping(io.signal);
       await removeLeftoverContainers(engine);
-      await ensureBaseImages(target.base, engine, { sink, signal: io.signal, env });
-      return inputsDigest({
+      const images = await ensureBaseImages(target.base, engine, {
+        sink,
+        signal: io.signal,
+        env,
+        pull: options.pull,
+      });
+      // Image ids are digests of their configs, which name the arch: the other arch's build never shares a key.
+      const digest = await inputsDigest({
         recipeDir: target.loaded.dir,
-        buildImageId: (await engine.imageId(target.base.buildImage)) ?? target.base.buildImage,
-        runtimeImageId: (await engine.imageId(target.base.runtimeImage)) ?? target.base.runtimeImage,
+        buildImageId: images.build.id,
+        runtimeImageId: images.runtime.id,
         runtime: target.runtime.id,
         arch: target.arch,
         base: target.base.name,
@@ -85,14 +92,16 @@ export async function buildLayer(
           bytecode: options.bytecode ?? 'auto',
         },
       });
+      return { digest, images };
     },
-    () => target.base.buildImage,
+    () => `${target.base.buildImage}, ${target.base.runtimeImage}`,
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
   const cached = !options.noCache && (await isReusable(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
-  if (!cached) await buildIntoCache(target, engine, digest, options, { sink, signal: io.signal, root });
+  if (!cached)
+    await buildIntoCache(target, engine, { digest, images }, options, { sink, signal: io.signal, root });
   else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
   await mkdir(outDir, { recursive: true });
@@ -132,11 +141,12 @@ export async function buildLayer(
 async function buildIntoCache(
   target: BuildTarget,
   engine: ContainerEngine,
-  digest: string,
+  inputs: { digest: string; images: BaseImageRecords },
   options: BuildLayerOptions,
   io: { sink: EventSink; signal: AbortSignal; root: string },
 ): Promise<void> {
   const { sink } = io;
+  const { digest } = inputs;
   const work = await mkdtemp(join(tmpdir(), 'layerforge-build-'));
   const timeoutMs = target.loaded.recipe.timeoutMinutes * 60_000;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -153,6 +163,7 @@ async function buildIntoCache(
       const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
         cacheDir: io.root,
         signal,
+        runtimeOwn: runtimeProvidedLibraries(target.runtime),
       });
       await stageSources(target.loaded, join(work, 'sources'), {
         cacheDir: io.root,
@@ -218,6 +229,7 @@ async function buildIntoCache(
             runtimes: [target.runtime.id],
             arch: target.arch,
             base: target.base.name,
+            images: inputs.images,
             inputsDigest: digest,
             ...(audit ? { audit } : {}),
             prune: pruned,

@@ -1,3 +1,4 @@
+import type { PullPolicy } from '../base-images/image-presence.js';
 import type { EventSink } from '../events.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { PruneProfile } from '../prune/rules.js';
@@ -26,6 +27,8 @@ export interface BuildLayerOptions {
   prune?: PruneProfile;
   /** Python bytecode: `auto` (the default: `pyc` unless the profile is `none`), `none`, `pyc` or `pyc-only`. */
   bytecode?: 'auto' | 'none' | 'pyc' | 'pyc-only';
+  /** When to pull the official images: `missing` (the default), `always` or `never`. */
+  pull?: PullPolicy;
   /** Offline source folder: files are looked up there by name before downloading. */
   sourcesDir?: string;
   /** Lets recipe sources download from loopback (a local mirror, a test server). */

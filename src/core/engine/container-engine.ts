@@ -32,6 +32,17 @@ export interface ContainerSpec {
   platform?: string;
 }
 
+/** What the engine knows of a local image. */
+export interface ImageInfo {
+  id: string;
+  /** Docker's arch name: `amd64`, `arm64`. */
+  architecture: string;
+  /** When the image was built (RFC 3339), if the engine says. */
+  created?: string;
+  /** `repository@sha256:...` for each registry it came from; empty for a locally built image. */
+  repoDigests: string[];
+}
+
 export interface ContainerRun {
   id: string;
   exitCode: number;
@@ -46,7 +57,8 @@ export interface ContainerEngine {
   ping(signal?: AbortSignal): Promise<void>;
   /** The image's id, or undefined when the engine does not have it. */
   imageId(reference: string): Promise<string | undefined>;
-  imageArchitecture(reference: string): Promise<string | undefined>;
+  /** The image's id, arch, age and registry digests, or undefined when the engine does not have it. */
+  inspectImage(reference: string): Promise<ImageInfo | undefined>;
   /** Pulls an image, reporting progress lines. */
   pullImage(
     reference: string,

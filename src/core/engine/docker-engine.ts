@@ -2,7 +2,13 @@ import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { InterruptedError, JobFailedError } from '../errors.js';
-import { LABELS, type ContainerEngine, type ContainerRun, type ContainerSpec } from './container-engine.js';
+import {
+  LABELS,
+  type ContainerEngine,
+  type ContainerRun,
+  type ContainerSpec,
+  type ImageInfo,
+} from './container-engine.js';
 import { lineSplitter } from './line-splitter.js';
 
 interface DockerError {
@@ -106,7 +112,7 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  private async inspectImage(reference: string): Promise<Docker.ImageInspectInfo | undefined> {
+  private async rawImage(reference: string): Promise<Docker.ImageInspectInfo | undefined> {
     try {
       return await this.docker.getImage(reference).inspect();
     } catch (error) {
@@ -117,11 +123,18 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async imageId(reference: string): Promise<string | undefined> {
-    return (await this.inspectImage(reference))?.Id;
+    return (await this.rawImage(reference))?.Id;
   }
 
-  async imageArchitecture(reference: string): Promise<string | undefined> {
-    return (await this.inspectImage(reference))?.Architecture;
+  async inspectImage(reference: string): Promise<ImageInfo | undefined> {
+    const raw = await this.rawImage(reference);
+    if (!raw) return undefined;
+    return {
+      id: raw.Id,
+      architecture: raw.Architecture,
+      ...(raw.Created ? { created: raw.Created } : {}),
+      repoDigests: raw.RepoDigests ?? [],
+    };
   }
 
   async pullImage(

@@ -9,34 +9,63 @@ import { LABELS, type ContainerEngine } from './container-engine.js';
 
 /**
  * The OS library folders of a Lambda runtime image, plus Debian's multiarch ones (one level
- * down) for the stand-in. Never `/var/lang/lib`: that holds the runtime's private copies (the
- * nodejs images keep Node's own libssl there), which a layer's binaries must not count on.
+ * down) for the stand-in.
  */
 const LIBRARY_DIRS = ['/lib', '/lib64', '/usr/lib', '/usr/lib64', '/var/runtime', '/var/runtime/lib'];
+
+/**
+ * The runtime's private copies (the nodejs images keep Node's own libssl.so.3 here). It comes
+ * first on LD_LIBRARY_PATH, so an OS library of the same name never reaches a layer's binary:
+ * the layer must bring its own.
+ */
+const PRIVATE_DIR = '/var/lang/lib';
+
+/** What the image holds: the OS's library names and the runtime's private ones. */
+interface RuntimeImageListing {
+  system: string[];
+  private: string[];
+}
 
 /** A loader file name: `libz.so`, `libz.so.1`, `ld-linux-x86-64.so.2`. */
 const LIBRARY_NAME = /^[\w.+-]+\.so(\.[\w.]+)?$/;
 
 /**
- * The shared libraries (by file name, as the loader looks them up) that a runtime image provides,
- * cached by image id. Read without running anything in the image (the AL2023 images have no
- * `find`, and may lack every other tool): a container is created, never started, and each
- * library folder is streamed out through the engine's archive API and listed here.
+ * The shared libraries (by file name, as the loader looks them up) that a runtime image provides
+ * to a layer: the OS's, minus those a private copy in /var/lang/lib shadows, plus the private ones
+ * the runtime means to share (`runtimeOwn`: libpython for Python's extension modules).
  */
 export async function readRuntimeLibraries(
   engine: ContainerEngine,
   image: string,
-  options: { cacheDir: string; signal?: AbortSignal },
+  options: { cacheDir: string; signal?: AbortSignal; runtimeOwn?: string[] },
 ): Promise<string[]> {
+  const listing = await listRuntimeImage(engine, image, options);
+  const shadowed = new Set(listing.private);
+  const own = new Set(options.runtimeOwn ?? []);
+  const provided = new Set(listing.system.filter((name) => !shadowed.has(name)));
+  for (const name of listing.private) if (own.has(name)) provided.add(name);
+  return [...provided].sort();
+}
+
+/**
+ * Lists a runtime image's library folders, cached by image id. Read without running anything in
+ * the image (the AL2023 images have no `find`, and may lack every other tool): a container is
+ * created, never started, and each folder is streamed out through the engine's archive API.
+ */
+async function listRuntimeImage(
+  engine: ContainerEngine,
+  image: string,
+  options: { cacheDir: string; signal?: AbortSignal },
+): Promise<RuntimeImageListing> {
   const id = await engine.imageId(image);
   if (!id)
     throw new JobFailedError(`runtime image ${image} is not in the engine`, {
       hint: 'build or pull the base first',
     });
-  const cacheFile = join(options.cacheDir, 'runtime-libraries', `${id.replace(/^sha256:/, '')}.txt`);
-  if (existsSync(cacheFile))
-    return (await readFile(cacheFile, 'utf8')).split('\n').filter((l) => l.length > 0);
+  const cacheFile = join(options.cacheDir, 'runtime-libraries', `${id.replace(/^sha256:/, '')}.json`);
+  if (existsSync(cacheFile)) return JSON.parse(await readFile(cacheFile, 'utf8')) as RuntimeImageListing;
   const names = new Set<string>();
+  const privateNames = new Set<string>();
   const containerId = await engine.createContainer({
     image,
     // Never started; an explicit entrypoint lets the engine create it from an image with none.
@@ -53,21 +82,28 @@ export async function readRuntimeLibraries(
       const archive = await engine.copyFromIfPresent(containerId, `${dir}/.`);
       if (archive) await listLibraries(archive, names, options.signal);
     }
+    const archive = await engine.copyFromIfPresent(containerId, `${PRIVATE_DIR}/.`);
+    if (archive) await listLibraries(archive, privateNames, options.signal, 1);
   } finally {
     await engine.removeContainer(containerId);
   }
   if (names.size === 0) throw new JobFailedError(`could not list the libraries of ${image}`);
-  const sorted = [...names].sort();
+  const listing = { system: [...names].sort(), private: [...privateNames].sort() };
   await mkdir(join(options.cacheDir, 'runtime-libraries'), { recursive: true });
-  await writeFileAtomic(cacheFile, sorted.join('\n') + '\n');
-  return sorted;
+  await writeFileAtomic(cacheFile, JSON.stringify(listing, null, 2) + '\n');
+  return listing;
 }
 
 /**
  * Adds the library files and links found at most two levels down (like `find -maxdepth 2`), so
  * `/usr/lib/x86_64-linux-gnu/libz.so.1` counts and Python's own extension modules do not.
  */
-async function listLibraries(archive: Readable, names: Set<string>, signal?: AbortSignal): Promise<void> {
+async function listLibraries(
+  archive: Readable,
+  names: Set<string>,
+  signal?: AbortSignal,
+  maxDepth = 2,
+): Promise<void> {
   const entries = extract();
   const abort = () => archive.destroy();
   signal?.addEventListener('abort', abort, { once: true });
@@ -79,7 +115,7 @@ async function listLibraries(archive: Readable, names: Set<string>, signal?: Abo
       const depth = parts.length;
       const name = parts[parts.length - 1] ?? '';
       const isFileOrLink = entry.header.type === 'file' || entry.header.type === 'symlink';
-      if (isFileOrLink && depth >= 1 && depth <= 2 && LIBRARY_NAME.test(name)) names.add(name);
+      if (isFileOrLink && depth >= 1 && depth <= maxDepth && LIBRARY_NAME.test(name)) names.add(name);
       entry.resume();
     }
   } finally {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBaseImages } from '../base-images/ensure.js';
+import { ensureRegistryImage } from '../base-images/image-presence.js';
 import type { ResolvedBase } from '../base-images/resolve.js';
 import { caBundleForContainer } from '../build/ca-bundle.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
@@ -41,7 +42,7 @@ export async function ensureInvokeImage(
 ): Promise<string> {
   const log = (line: string) => io.sink({ type: 'build.log', source: 'base-image', line });
   if (base.loaded.definition.source.kind === 'registry') {
-    await pullRuntimeImage(base, engine, io, log);
+    await pullRuntimeImage(base, engine, io);
     return base.runtimeImage;
   }
   await ensureBaseImages(base, engine, io);
@@ -97,24 +98,12 @@ export async function ensureInvokeImage(
   return tag;
 }
 
-async function pullRuntimeImage(
-  base: ResolvedBase,
-  engine: ContainerEngine,
-  io: ImageIO,
-  log: (line: string) => void,
-): Promise<void> {
-  if (await engine.imageId(base.runtimeImage)) return;
-  log(`pulling ${base.runtimeImage} (${base.platform})`);
-  try {
-    await engine.pullImage(base.runtimeImage, base.platform, log, io.signal);
-  } catch (error) {
-    if (io.signal?.aborted || isAbortError(error)) throw new InterruptedError();
-    throw new JobFailedError(
-      `cannot pull ${base.runtimeImage}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-      {
-        cause: error,
-        hint: 'without registry access, run on the offline stand-in: add `--base debian12` (Python 3.11 and provided.* only)',
-      },
-    );
-  }
+/** The official runtime image, pulled when missing and checked for the function's arch. */
+async function pullRuntimeImage(base: ResolvedBase, engine: ContainerEngine, io: ImageIO): Promise<void> {
+  await ensureRegistryImage(base.runtimeImage, base.arch, 'missing', engine, {
+    sink: io.sink,
+    signal: io.signal,
+    pullHint:
+      'without registry access, run on the offline stand-in: add `--base debian12` (Python 3.11 and provided.* only)',
+  });
 }

@@ -2,6 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 
+const imageRecord = z.strictObject({
+  reference: z.string(),
+  id: z.string(),
+  arch: z.enum(['x86_64', 'arm64']),
+  /** `repository@sha256:...` for a pulled image; absent for one built locally (a stand-in). */
+  digest: z.string().optional(),
+  /** When the image was built: how old the image a layer was built on is. */
+  created: z.string().optional(),
+});
+
 /**
  * What layerforge writes beside every zip (`<zip>.manifest.json`, or `<base>.manifest.json`).
  * Publish reads it to fill CompatibleRuntimes/Architectures and to check the zip is the one built.
@@ -15,6 +25,8 @@ export const manifestSchema = z.strictObject({
   arch: z.enum(['x86_64', 'arm64']),
   /** The base image pair the layer was built on: `lambda` (official images) or a stand-in like `debian12`. */
   base: z.string(),
+  /** The build and runtime images, as the engine had them: their digests tell a rebuild's inputs apart. */
+  images: z.strictObject({ build: imageRecord, runtime: imageRecord }).optional(),
   zip: z.strictObject({
     file: z.string(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),

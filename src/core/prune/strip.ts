@@ -39,6 +39,8 @@ export async function stripCandidates(
   const candidates: string[] = [];
   for (const entry of index.entries) {
     if (entry.type !== 'file' || entry.size < 18 || taken.has(entry.path)) continue;
+    // The strip list has one path a line.
+    if (entry.path.includes('\n')) continue;
     if (takenDirs.some((d) => entry.path.startsWith(d))) continue;
     if (excluded(entry.path)) continue;
     if (await isStrippableElf(join(root, entry.path))) candidates.push(entry.path);
@@ -54,6 +56,13 @@ export interface StripResult {
   revert(): Promise<void>;
   reapply(): Promise<void>;
 }
+
+/** Strips every file in the list, one a line; fails when any strip fails. */
+const STRIP_SCRIPT = [
+  'status=0',
+  'while IFS= read -r file; do strip --strip-unneeded "$file" || status=1; done < /layerforge-prune/strip-list',
+  'exit $status',
+].join('\n');
 
 /**
  * Strips `candidates` with the build image's `strip --strip-unneeded`. Each original is first
@@ -80,8 +89,9 @@ export async function stripFiles(
   }
   if (candidates.length > 0) {
     const list = join(sideDir, 'strip-list');
-    await writeFile(list, candidates.map((p) => `/opt/${p}\0`).join(''));
-    const result = await run('xargs -0 strip --strip-unneeded < /layerforge-prune/strip-list', {
+    await writeFile(list, candidates.map((p) => `/opt/${p}\n`).join(''));
+    // A shell loop, not xargs: the AL2023 build images may lack findutils (xargs is in it).
+    const result = await run(STRIP_SCRIPT, {
       purpose: 'prune',
       mounts: [{ hostPath: sideDir, containerPath: '/layerforge-prune', readOnly: true }],
       signal,

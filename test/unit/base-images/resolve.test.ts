@@ -54,7 +54,7 @@ describe('baseDigest', () => {
 });
 
 describe('resolveBase', () => {
-  it('resolves the official images from the runtime catalog', async () => {
+  it('resolves AWS’s per-arch tags and each build image’s package manager', async () => {
     const lambda = await loadBaseImage('lambda');
     const runtime = getRuntime('python3.12');
     expect(await resolveBase(lambda, runtime, 'arm64')).toMatchObject({
@@ -62,12 +62,24 @@ describe('resolveBase', () => {
       standIn: false,
       os: runtime.os,
       packageManager: 'dnf',
-      buildImage: runtime.buildImage('arm64'),
-      runtimeImage: runtime.runtimeImage,
+      buildImage: 'public.ecr.aws/sam/build-python3.12:latest-arm64',
+      runtimeImage: 'public.ecr.aws/lambda/python:3.12-arm64',
       platform: 'linux/arm64',
       arch: 'arm64',
     });
+    const x86 = await resolveBase(lambda, runtime, 'x86_64');
+    expect([x86.buildImage, x86.runtimeImage]).toEqual([
+      'public.ecr.aws/sam/build-python3.12:latest-x86_64',
+      'public.ecr.aws/lambda/python:3.12-x86_64',
+    ]);
     expect((await resolveBase(lambda, getRuntime('python3.11'), 'x86_64')).packageManager).toBe('yum');
+    // sam/build-provided.al2023 is provided:al2023 plus packages: microdnf, not dnf.
+    const provided = await resolveBase(lambda, getRuntime('provided.al2023'), 'arm64');
+    expect(provided).toMatchObject({
+      packageManager: 'microdnf',
+      runtimeImage: 'public.ecr.aws/lambda/provided:al2023-arm64',
+      buildImage: 'public.ecr.aws/sam/build-provided.al2023:latest-arm64',
+    });
   });
 
   it('names the stand-in’s images after its digest and arch, and builds on its own OS', async () => {

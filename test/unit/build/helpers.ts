@@ -47,7 +47,6 @@ export function handBase(os: keyof typeof OSES, arch: Architecture = 'x86_64'): 
         summary: 'written by hand for a unit test',
         standIn: os === 'debian12',
         architectures: [arch],
-        packageManager: { [os]: packageManager },
         source: { kind: 'registry' },
       },
     },

@@ -104,6 +104,14 @@ describe('buildPlan: OS packages', () => {
     expect(plan).not.toContain('apt-get');
   });
 
+  it('installs with microdnf where the build image has only microdnf (sam/build-provided.al2023)', () => {
+    const plan = buildPlan(recipe, getRuntime('provided.al2023'), {
+      ...handBase('al2023'),
+      packageManager: 'microdnf',
+    });
+    expect(plan.split('\n')).toContain("microdnf install -y 'libpq' 'zlib'");
+  });
+
   it('fails the build with exit 3 when the recipe lists no packages for the base OS', async () => {
     const plan = buildPlan(recipe, getRuntime('provided.al2'), handBase('al2'));
     const lines = plan.split('\n');

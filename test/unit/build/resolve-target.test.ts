@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactName, resolveBuildTarget } from '../../../src/core/build/resolve-target.js';
 import type { BuildLayerOptions } from '../../../src/core/build/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
-import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
 
@@ -68,8 +67,9 @@ describe('resolveBuildTarget', () => {
       name: 'lambda',
       standIn: false,
       os: { id: 'al2023', glibc: '2.34' },
-      packageManager: 'dnf',
-      buildImage: getRuntime('provided.al2023').buildImage('x86_64'),
+      packageManager: 'microdnf',
+      buildImage: 'public.ecr.aws/sam/build-provided.al2023:latest-x86_64',
+      runtimeImage: 'public.ecr.aws/lambda/provided:al2023-x86_64',
       platform: 'linux/amd64',
     });
   });

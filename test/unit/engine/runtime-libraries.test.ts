@@ -41,6 +41,10 @@ const NODE_LIKE: Record<string, FakeFile> = {
   '/usr/lib64/gconv/IBM850.so': file,
   '/usr/lib64/python3.9/lib-dynload/_ssl.cpython-39-x86_64-linux-gnu.so': file,
   '/usr/lib64/README': file,
+  // AL2023's own OpenSSL, which Node's copies below shadow.
+  '/usr/lib64/libssl.so.3': file,
+  '/usr/lib64/libcrypto.so.3.2.2': file,
+  '/usr/lib64/libcrypto.so.3': { linkTo: 'libcrypto.so.3.2.2' },
   '/var/lang/lib/libssl.so.3': file,
   '/var/lang/lib/libcrypto.so.3': file,
   '/var/lang/bin/node': file,
@@ -54,6 +58,7 @@ describe('readRuntimeLibraries', () => {
       'IBM850.so',
       'ld-linux-x86-64.so.2',
       'libc.so.6',
+      'libcrypto.so.3.2.2',
       'libstdc++.so.6',
       'libz.so.1',
       'libz.so.1.2.13',
@@ -61,12 +66,25 @@ describe('readRuntimeLibraries', () => {
     expect(engine.runs).toHaveLength(0);
   });
 
-  it("never counts the runtime's private /var/lang/lib: an OS-linked libssl must come with the layer", async () => {
+  it("does not count an OS library that the runtime's private /var/lang/lib shadows: an OS-linked libssl must come with the layer", async () => {
     const engine = engineWithImage(NODE_LIKE);
     const libraries = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
+    // /usr/lib64 has both, but /var/lang/lib comes first on LD_LIBRARY_PATH: Node's copies win.
     expect(libraries).not.toContain('libssl.so.3');
     expect(libraries).not.toContain('libcrypto.so.3');
-    expect(engine.copies).not.toContain('/var/lang/lib/.');
+  });
+
+  it("counts the private libraries the runtime means to share (libpython for Python's extensions)", async () => {
+    const engine = engineWithImage({
+      '/usr/lib64/libc.so.6': file,
+      '/var/lang/lib/libpython3.12.so.1.0': file,
+      '/var/lang/lib/libssl.so.3': file,
+    });
+    const libraries = await readRuntimeLibraries(engine, IMAGE, {
+      cacheDir,
+      runtimeOwn: ['libpython3.12.so.1.0', 'libpython3.so'],
+    });
+    expect(libraries).toEqual(['libc.so.6', 'libpython3.12.so.1.0']);
   });
 
   it('creates an offline container of the image asked for, reads each folder through the archive API, and removes it', async () => {
@@ -81,6 +99,7 @@ describe('readRuntimeLibraries', () => {
       '/usr/lib64/.',
       '/var/runtime/.',
       '/var/runtime/lib/.',
+      '/var/lang/lib/.',
     ]);
     expect(engine.containers.size).toBe(0);
     expect(engine.removed).toHaveLength(1);
@@ -89,8 +108,11 @@ describe('readRuntimeLibraries', () => {
   it('caches the list by image id: a second call creates no container', async () => {
     const engine = engineWithImage({ '/usr/lib64/libm.so.6': file, '/usr/lib64/libc.so.6': file });
     const first = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
-    const cacheFile = join(cacheDir, 'runtime-libraries', '0123abcd.txt');
-    expect(await readFile(cacheFile, 'utf8')).toBe('libc.so.6\nlibm.so.6\n');
+    const cacheFile = join(cacheDir, 'runtime-libraries', '0123abcd.json');
+    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toEqual({
+      system: ['libc.so.6', 'libm.so.6'],
+      private: [],
+    });
     expect(await readRuntimeLibraries(engine, IMAGE, { cacheDir })).toEqual(first);
     expect(engine.created).toHaveLength(1);
   });
@@ -115,7 +137,7 @@ describe('readRuntimeLibraries', () => {
     await expect(readRuntimeLibraries(engine, IMAGE, { cacheDir })).rejects.toThrow(
       /could not list the libraries/,
     );
-    expect(existsSync(join(cacheDir, 'runtime-libraries', '0123abcd.txt'))).toBe(false);
+    expect(existsSync(join(cacheDir, 'runtime-libraries', '0123abcd.json'))).toBe(false);
     expect(engine.containers.size).toBe(0);
   });
 

@@ -58,7 +58,12 @@ function fakeEngine(lines: string[], exitCode = 0, inspect?: (spec: ContainerSpe
   const engine = {
     endpoint: 'fake://',
     ping: async () => {},
-    imageId: async (reference: string) => `sha256:${reference.length}`,
+    imageId: async (reference: string): Promise<string | undefined> => `sha256:${reference.length}`,
+    // Present images are for the arch asked for: linux/amd64 in these tests.
+    inspectImage: async (reference: string) => {
+      const id = await engine.imageId(reference);
+      return id ? { id, architecture: 'amd64', repoDigests: [] } : undefined;
+    },
     listContainers: async () => [],
     removeContainer: async (id: string) => void removed.push(id),
     runContainer: async (spec: ContainerSpec, onLine: (line: string) => void): Promise<ContainerRun> => {
@@ -247,9 +252,9 @@ describe('invokeFunction', () => {
       },
       { sink: () => {}, signal: new AbortController().signal, engine },
     );
-    expect(pulls).toEqual(['public.ecr.aws/lambda/python:3.12 linux/amd64']);
+    expect(pulls).toEqual(['public.ecr.aws/lambda/python:3.12-x86_64 linux/amd64']);
     expect(specs[0]).toMatchObject({
-      image: 'public.ecr.aws/lambda/python:3.12',
+      image: 'public.ecr.aws/lambda/python:3.12-x86_64',
       command: ['1', '/var/runtime/bootstrap', 'app.handler'],
     });
   });
@@ -277,7 +282,7 @@ describe('invokeFunction', () => {
       { sink: () => {}, signal: new AbortController().signal, engine },
     ).catch((e: unknown) => e)) as JobFailedError;
     expect(error).toBeInstanceOf(JobFailedError);
-    expect(error.message).toBe('cannot pull public.ecr.aws/lambda/python:3.11: registry unreachable');
+    expect(error.message).toBe('cannot pull public.ecr.aws/lambda/python:3.11-x86_64: registry unreachable');
     expect(error.hint).toMatch(/--base debian12/);
   });
 

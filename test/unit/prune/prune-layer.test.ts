@@ -32,7 +32,7 @@ const smoke = [{ name: 'imports', run: 'python3 -c "import pkg"' }];
  */
 const halvingStrip: BuildImageRunner = async (_script, options) => {
   const listDir = options.mounts?.[0]?.hostPath ?? '';
-  const list = (await readFile(join(listDir, 'strip-list'), 'utf8')).split('\0').filter(Boolean);
+  const list = (await readFile(join(listDir, 'strip-list'), 'utf8')).split('\n').filter(Boolean);
   for (const path of list) {
     const local = join(staging, path.replace(/^\/opt\//, ''));
     await truncate(local, Math.floor((await stat(local)).size / 2));

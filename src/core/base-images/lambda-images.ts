@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { dataDir } from '../paths.js';
+import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
+
+const sourceIds = z.array(z.string()).min(1);
+const shapeSchema = z.strictObject({
+  id: z.string(),
+  role: z.enum(['build', 'runtime']),
+  os: z.string(),
+  runtimes: z.union([z.literal('all'), z.array(z.string()).min(1)]),
+  packageManager: z.enum(['dnf', 'microdnf', 'yum']),
+  tools: z.strictObject({ present: z.array(z.string()), absent: z.array(z.string()) }),
+  /** Per runtime family, the libraries the runtime keeps in /var/lang/lib (`{version}` is filled in). */
+  privateLibraries: z.record(z.string(), z.array(z.string())).optional(),
+  sources: sourceIds,
+});
+const lambdaImagesSchema = z.strictObject({
+  sources: z.record(z.string(), z.string()),
+  tags: z.strictObject({ source: z.string(), runtime: z.string(), build: z.string() }),
+  libraryDirs: z.strictObject({ source: z.string(), system: z.array(z.string()), private: z.string() }),
+  packageTools: z.record(z.string(), z.array(z.string())),
+  shapes: z.array(shapeSchema).min(1),
+});
+export type LambdaImages = z.infer<typeof lambdaImagesSchema>;
+export type LambdaImageShape = z.infer<typeof shapeSchema>;
+
+let cached: LambdaImages | undefined;
+
+/** data/lambda-images.yaml, checked: every source a fact names is defined. */
+export function lambdaImages(): LambdaImages {
+  if (cached) return cached;
+  const data = lambdaImagesSchema.parse(parse(readFileSync(join(dataDir, 'lambda-images.yaml'), 'utf8')));
+  const named = [data.tags.source, data.libraryDirs.source, ...data.shapes.flatMap((s) => s.sources)];
+  const unknown = named.filter((id) => !(id in data.sources));
+  if (unknown.length > 0) throw new Error(`lambda-images.yaml: undefined sources ${unknown.join(', ')}`);
+  cached = data;
+  return data;
+}
+
+/** AWS's per-arch tags for a runtime's images: `public.ecr.aws/lambda/python:3.12-arm64`. */
+export function officialImages(
+  runtime: LambdaRuntime,
+  arch: Architecture,
+): { buildImage: string; runtimeImage: string } {
+  const { tags } = lambdaImages();
+  return {
+    buildImage: tags.build.replaceAll('{runtime}', runtime.id).replaceAll('{arch}', arch),
+    runtimeImage: tags.runtime.replaceAll('{image}', runtime.runtimeImage).replaceAll('{arch}', arch),
+  };
+}
+
+/** The shape of the official build or runtime image of a runtime. */
+export function imageShape(role: 'build' | 'runtime', runtime: LambdaRuntime): LambdaImageShape {
+  const shape = lambdaImages().shapes.find(
+    (s) =>
+      s.role === role && s.os === runtime.os.id && (s.runtimes === 'all' || s.runtimes.includes(runtime.id)),
+  );
+  if (!shape)
+    throw new Error(`lambda-images.yaml: no ${role} image shape for ${runtime.id} (${runtime.os.id})`);
+  return shape;
+}
+
+/** The libraries a runtime keeps in /var/lang/lib, by the shape's record. */
+export function privateLibraries(shape: LambdaImageShape, runtime: LambdaRuntime): string[] {
+  return (shape.privateLibraries?.[runtime.family] ?? []).map((name) =>
+    name.replaceAll('{version}', runtime.version),
+  );
+}
