@@ -1,6 +1,7 @@
 import type { AuditFinding } from './audit/types.js';
 import type { FunctionError, InvocationReport } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
+import type { RuntimeStatus } from './runtimes/lifecycle.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
 export const BUILD_STEPS = [
@@ -78,6 +79,18 @@ export type LayerforgeEvent =
       statusCode: number;
       payload: string;
       functionError?: FunctionError;
+    }
+  /** A runtime past its deprecation date; `moveTo` is the newest supported runtime of its family. */
+  | {
+      type: 'warning';
+      code: 'deprecated-runtime';
+      message: string;
+      runtime: string;
+      status: Exclude<RuntimeStatus, 'supported'>;
+      deprecatedOn: string;
+      blockCreate?: string;
+      blockUpdate?: string;
+      moveTo?: string;
     }
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };

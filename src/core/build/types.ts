@@ -34,6 +34,8 @@ export interface BuildLayerOptions {
   reservedBytes?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
+  now?: Date;
 }
 
 export interface BuildLayerResult {
