@@ -16,6 +16,20 @@ export const BUILD_STEPS = [
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
+/** A runtime past its deprecation date; `moveTo` is the newest supported runtime of its family. */
+export interface DeprecatedRuntimeWarning {
+  type: 'warning';
+  code: 'deprecated-runtime';
+  message: string;
+  runtime: string;
+  status: Exclude<RuntimeStatus, 'supported'>;
+  /** The deprecation date (UTC day). */
+  deprecatedOn: string;
+  blockCreate?: string;
+  blockUpdate?: string;
+  moveTo?: string;
+}
+
 /**
  * Everything the core reports while it works. Stable `type` codes: the JSON reporter writes
  * these objects as lines, the plain reporter prints them, the ink UI renders them.
@@ -80,18 +94,7 @@ export type LayerforgeEvent =
       payload: string;
       functionError?: FunctionError;
     }
-  /** A runtime past its deprecation date; `moveTo` is the newest supported runtime of its family. */
-  | {
-      type: 'warning';
-      code: 'deprecated-runtime';
-      message: string;
-      runtime: string;
-      status: Exclude<RuntimeStatus, 'supported'>;
-      deprecatedOn: string;
-      blockCreate?: string;
-      blockUpdate?: string;
-      moveTo?: string;
-    }
+  | DeprecatedRuntimeWarning
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

@@ -1,8 +1,8 @@
-import type { LayerforgeEvent } from '../events.js';
+import type { DeprecatedRuntimeWarning } from '../events.js';
 import { deprecationMessage, newestInFamily, runtimeLifecycle } from './lifecycle.js';
 
 /** The `deprecated-runtime` warning for a runtime past its deprecation date on `now`, if it is. */
-export function deprecatedRuntimeWarning(runtimeId: string, now: Date): LayerforgeEvent | undefined {
+export function deprecatedRuntimeWarning(runtimeId: string, now: Date): DeprecatedRuntimeWarning | undefined {
   const lifecycle = runtimeLifecycle(runtimeId, now);
   if (lifecycle.status === 'supported' || lifecycle.deprecation === undefined) return undefined;
   const moveTo = newestInFamily(lifecycle.family, now);
