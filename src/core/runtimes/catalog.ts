@@ -61,7 +61,8 @@ function catalog(): Catalog {
   // "supported forever".
   const ids = Object.keys(data.runtimes).sort().join(',');
   const dated = Object.keys(data.lifecycle.runtimes).sort().join(',');
-  if (ids !== dated) throw new Error(`runtimes.yaml: lifecycle.runtimes (${dated}) must list the runtimes (${ids})`);
+  if (ids !== dated)
+    throw new Error(`runtimes.yaml: lifecycle.runtimes (${dated}) must list the runtimes (${ids})`);
   cached = data;
   return cached;
 }

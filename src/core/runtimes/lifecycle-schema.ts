@@ -28,7 +28,11 @@ export const lifecycleSchema = z
     for (const [id, entry] of Object.entries(data.runtimes)) {
       for (const key of entry.source) {
         if (!(key in data.sources)) {
-          ctx.addIssue({ code: 'custom', path: ['runtimes', id, 'source'], message: `unknown source ${key}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['runtimes', id, 'source'],
+            message: `unknown source ${key}`,
+          });
         }
       }
     }
