@@ -84,6 +84,11 @@ export const command = defineCommand({
     { flags: '--create-bucket', description: 'create the staging bucket when it does not exist' },
     { flags: '--keep-staged', description: 'keep the staged zip in S3 after publishing' },
     { flags: '--concurrency <n>', description: 'regions published at once', defaultValue: '4' },
+    {
+      flags: '--allow-deprecated',
+      description:
+        'publish even for a runtime Lambda no longer creates functions on (a warning instead of a refusal)',
+    },
     ...buildOptionSpecs,
   ],
   async run([target = ''], options, ctx) {
@@ -115,6 +120,7 @@ export const command = defineCommand({
             : {}),
           createBucket: boolOption(options, 'createBucket'),
           keepStaged: boolOption(options, 'keepStaged'),
+          allowDeprecated: boolOption(options, 'allowDeprecated'),
           concurrency,
           cwd: ctx.cwd,
           env: ctx.env,

@@ -13,6 +13,7 @@ function add(name: string, load: () => Promise<{ command: CommandDefinition }>):
 
 add('list', () => import('./list.js'));
 add('show', () => import('./show.js'));
+add('runtimes', () => import('./runtimes.js'));
 add('init', () => import('./init.js'));
 add('base', () => import('./base.js'));
 add('inspect', () => import('./inspect.js'));

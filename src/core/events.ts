@@ -1,6 +1,7 @@
 import type { AuditFinding } from './audit/types.js';
 import type { FunctionError, InvocationReport } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
+import type { RuntimeStatus } from './runtimes/lifecycle.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
 export const BUILD_STEPS = [
@@ -14,6 +15,20 @@ export const BUILD_STEPS = [
   'test',
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
+
+/** A runtime past its deprecation date; `moveTo` is the newest supported runtime of its family. */
+export interface DeprecatedRuntimeWarning {
+  type: 'warning';
+  code: 'deprecated-runtime';
+  message: string;
+  runtime: string;
+  status: Exclude<RuntimeStatus, 'supported'>;
+  /** The deprecation date (UTC day). */
+  deprecatedOn: string;
+  blockCreate?: string;
+  blockUpdate?: string;
+  moveTo?: string;
+}
 
 /**
  * Everything the core reports while it works. Stable `type` codes: the JSON reporter writes
@@ -79,6 +94,7 @@ export type LayerforgeEvent =
       payload: string;
       functionError?: FunctionError;
     }
+  | DeprecatedRuntimeWarning
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
 

@@ -13,6 +13,7 @@ import { syncFile, temporarySibling } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
+import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { runBuildContainer } from './build-container.js';
 import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
@@ -61,6 +62,9 @@ export async function buildLayer(
       message: `building on the ${target.base.name} stand-in (${target.base.os.name}, glibc ${target.base.os.glibc}), not Amazon Linux: the layer is audited and tested against ${target.base.name}, not ${target.runtime.os.name}`,
     });
   }
+  // A warning, never a refusal: a layer for a deprecated runtime still serves the functions on it.
+  const deprecated = deprecatedRuntimeWarning(target.runtime.id, options.now ?? new Date());
+  if (deprecated) sink(deprecated);
   const engine = io.engine ?? new DockerEngine(env.DOCKER_HOST);
   const root = cacheDir(env);
   const outDir = resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist');

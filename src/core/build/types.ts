@@ -37,6 +37,8 @@ export interface BuildLayerOptions {
   reservedBytes?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
+  now?: Date;
 }
 
 export interface BuildLayerResult {

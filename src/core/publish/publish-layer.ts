@@ -9,6 +9,7 @@ import { defaultLayerName, layerMetadata, validateLayerName } from './layer-meta
 import { lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
 import { publishRegion, type RegionJob } from './publish-region.js';
 import { resolveRegions } from './regions.js';
+import { checkCompatibleRuntimes, plannedRuntimes } from './runtime-lifecycle.js';
 import { grantsFor } from './sharing.js';
 import type { PublishDeps, PublishOptions, PublishSummary, RegionOutcome, RegionSuccess } from './types.js';
 import { verifyZipAgainstManifest, type ZipDigest } from './verify-zip.js';
@@ -37,6 +38,14 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   const bucketSpec: BucketSpec | undefined = options.s3Bucket ? parseBucketSpec(options.s3Bucket) : undefined;
   const zipTarget = isZipTarget(options.target, options.cwd);
   let verified = zipTarget ? await verifiedArtifact(await readZipArtifact(options), signal) : undefined;
+  const now = deps.now ?? (() => new Date());
+  // Before any AWS call and before a build: a runtime Lambda blocks is known from the inputs.
+  checkCompatibleRuntimes(verified ? verified.manifest.runtimes : await plannedRuntimes(options), {
+    allowDeprecated: options.allowDeprecated ?? false,
+    now: now(),
+    sink,
+    warn: zipTarget,
+  });
 
   const regions = await resolveRegions(options.regions, clients);
   // Bucket names for every region up front: a gap in the map fails before any upload.
@@ -91,7 +100,6 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   );
   if (signal.aborted) throw new InterruptedError();
 
-  const now = deps.now ?? (() => new Date());
   const succeeded = outcomes.filter((o): o is RegionSuccess => o.ok);
   const lockFile = lockFilePath(options.cwd);
   if (succeeded.length > 0) {
@@ -127,7 +135,13 @@ async function readZipArtifact(options: PublishOptions): Promise<Artifact> {
 async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promise<Artifact> {
   if (!deps.buildLayer) throw new Error('publishLayer was given a recipe but no buildLayer');
   const built = await deps.buildLayer(
-    { ...options.build, recipe: options.target, cwd: options.cwd, env: options.env },
+    {
+      ...options.build,
+      recipe: options.target,
+      cwd: options.cwd,
+      env: options.env,
+      ...(deps.now ? { now: deps.now() } : {}),
+    },
     { sink: deps.sink, signal: deps.signal },
   );
   return { zipPath: built.zipPath, manifestPath: built.manifestPath, manifest: built.manifest };

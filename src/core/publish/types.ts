@@ -31,6 +31,11 @@ export interface PublishOptions {
   /** Where `layerforge.lock.json` lives; default cwd. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Publish even when a compatible runtime is past its block-create date (a warning, not a
+   * refusal): for layers that serve functions already on that runtime.
+   */
+  allowDeprecated?: boolean;
   /** Attempts and first delay for PublishLayerVersion retries (tests shorten the delay). */
   retry?: { attempts?: number; baseDelayMs?: number };
 }
@@ -41,7 +46,7 @@ export interface PublishDeps {
   buildLayer?: BuildLayer;
   sink: EventSink;
   signal: AbortSignal;
-  /** Injected clock: the lock file's timestamps. */
+  /** Injected clock: the lock file's timestamps and the runtimes' lifecycle. */
   now?: () => Date;
 }
 

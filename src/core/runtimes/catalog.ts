@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
+import { lifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -35,6 +36,7 @@ const catalogSchema = z.strictObject({
     z.strictObject({ family, version: z.string(), os: z.string(), runtimeImage: z.string() }),
   ),
   buildImageTemplate: z.string(),
+  lifecycle: lifecycleSchema,
 });
 type Catalog = z.infer<typeof catalogSchema>;
 
@@ -53,8 +55,21 @@ export interface LambdaRuntime {
 
 let cached: Catalog | undefined;
 function catalog(): Catalog {
-  cached ??= catalogSchema.parse(parse(readFileSync(join(dataDir, 'runtimes.yaml'), 'utf8')));
+  if (cached) return cached;
+  const data = catalogSchema.parse(parse(readFileSync(join(dataDir, 'runtimes.yaml'), 'utf8')));
+  // Every runtime has a lifecycle entry, even one without dates: a forgotten one would read as
+  // "supported forever".
+  const ids = Object.keys(data.runtimes).sort().join(',');
+  const dated = Object.keys(data.lifecycle.runtimes).sort().join(',');
+  if (ids !== dated)
+    throw new Error(`runtimes.yaml: lifecycle.runtimes (${dated}) must list the runtimes (${ids})`);
+  cached = data;
   return cached;
+}
+
+/** The `lifecycle:` part of the catalog: dates per runtime id, and where they come from. */
+export function lifecycleData(): LifecycleData {
+  return catalog().lifecycle;
 }
 
 export function runtimeIds(): string[] {

@@ -30,9 +30,15 @@ const AL2023 = [
   'nodejs22.x',
   'nodejs24.x',
   'java21',
+  'java25',
+  'java8.al2023',
+  'java11.al2023',
+  'java17.al2023',
   'ruby3.3',
   'ruby3.4',
+  'ruby4.0',
   'dotnet8',
+  'dotnet10',
   'provided.al2023',
 ];
 
@@ -71,7 +77,11 @@ describe('family and language version', () => {
     ['ruby3.4', 'ruby', '3.4'],
     ['java8.al2', 'java', '8'],
     ['java21', 'java', '21'],
+    ['java25', 'java', '25'],
+    ['java17.al2023', 'java', '17'],
+    ['ruby4.0', 'ruby', '4.0'],
     ['dotnet8', 'dotnet', '8'],
+    ['dotnet10', 'dotnet', '10'],
     ['provided.al2023', 'provided', 'al2023'],
   ])('%s is %s %s', (id, family, version) => {
     expect(getRuntime(id)).toMatchObject({ id, family, version });
@@ -101,10 +111,12 @@ describe('layer paths the runtime searches', () => {
 
   it('fills the Ruby gem folder with the ABI version', () => {
     expect(getRuntime('ruby3.3').layerPaths).toEqual(['ruby/gems/3.3.0', 'ruby/lib', 'bin', 'lib']);
+    expect(getRuntime('ruby4.0').layerPaths).toEqual(['ruby/gems/4.0.0', 'ruby/lib', 'bin', 'lib']);
   });
 
   it('uses java/lib for Java, bootstrap for custom runtimes, and bin/lib for all', () => {
     expect(getRuntime('java17').layerPaths).toEqual(['java/lib', 'bin', 'lib']);
+    expect(getRuntime('java17.al2023').layerPaths).toEqual(['java/lib', 'bin', 'lib']);
     expect(getRuntime('provided.al2').layerPaths).toEqual(['bootstrap', 'bin', 'lib']);
     expect(getRuntime('dotnet8').layerPaths).toEqual(['bin', 'lib']);
   });
