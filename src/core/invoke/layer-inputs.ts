@@ -1,9 +1,10 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { buildLayer } from '../build/build-layer.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { UserError } from '../errors.js';
 import type { EventSink } from '../events.js';
+import { manifestPathFor, manifestSchema } from '../layer/manifest.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
 async function isFile(path: string): Promise<boolean> {
@@ -18,6 +19,19 @@ async function isFile(path: string): Promise<boolean> {
 export async function layerKind(value: string, cwd: string): Promise<'zip' | 'recipe'> {
   if (value.toLowerCase().endsWith('.zip')) return 'zip';
   return (await isFile(resolve(cwd, value))) ? 'zip' : 'recipe';
+}
+
+/**
+ * The arch a zip was built for, from the manifest layerforge wrote beside it; undefined for a
+ * zip without one (or with one that does not parse): such a zip is taken as it is.
+ */
+async function manifestArch(zipPath: string): Promise<Architecture | undefined> {
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPathFor(zipPath), 'utf8')));
+    return parsed.success ? parsed.data.arch : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The function's target, which layers built from recipes must match. */
@@ -48,6 +62,16 @@ export async function resolveLayerZips(
         throw new UserError(`layer zip ${path} does not exist`, {
           hint: 'give a zip built by `layerforge build`, or a recipe name',
         });
+      // A layer built for the other arch may hold .so files and programs of the wrong machine: the
+      // handler's ImportError or exec failure would not say why. A warning, as a pure-Python layer works.
+      const built = await manifestArch(path);
+      if (built !== undefined && built !== options.arch) {
+        io.sink({
+          type: 'warning',
+          code: 'layer-arch-mismatch',
+          message: `layer ${basename(path)} was built for ${built}, the function runs on ${options.arch}`,
+        });
+      }
       zips.push(path);
       continue;
     }
