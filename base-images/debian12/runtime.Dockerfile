@@ -11,6 +11,6 @@ ENV LANG=C.UTF-8 \
     TZ=:/etc/localtime
 RUN mkdir -p /var/task /var/runtime /var/lang/bin /var/lang/lib /opt \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
- && dpkg --purge --force-remove-essential findutils \
+ && PATH=/usr/sbin:/sbin:$PATH dpkg --purge --force-remove-essential findutils \
  && ! command -v find && ! command -v xargs
 WORKDIR /var/task

@@ -4,10 +4,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
+import { testCacheDir } from '../support/fetch-real-binaries.js';
+import { testEmulator } from '../support/rie.js';
 import { runLayerforge } from '../support/run-cli.js';
 
 let work: string;
+// One build cache for the file: the invoke at the end finds the pandas layer built before it
+// (builds under QEMU take minutes), and a second run of the file starts no build.
+const env = { LAYERFORGE_CACHE_DIR: join(testCacheDir(), 'arm64') };
 
 beforeAll(async () => {
   requireDocker();
@@ -44,7 +50,7 @@ describe.each([
     const out = join(work, recipe);
     const run = await runLayerforge(
       ['test', recipe, '--arch', 'arm64', '--runtime', runtime, '--base', 'debian12', '--json', '--out', out],
-      { cwd: work },
+      { cwd: work, env },
     );
     expect(run.code, run.stderr).toBe(0);
     const tests = run.events.filter((e) => e.type === 'test.result');
@@ -77,6 +83,112 @@ describe.each([
     expect(elfFlagged).toEqual([...machines.keys()].sort());
     expect(mismatches.filter((f) => !machines.has(f)).every((f) => f.endsWith('.dist-info/WHEEL'))).toBe(
       true,
+    );
+  }, 1_800_000);
+});
+
+/** An ELF file's machine as readelf (binutils) reads it: an independent reader. */
+function elfMachine(path: string): string {
+  const header = execFileSync('readelf', ['-h', path], { encoding: 'utf8' });
+  return /Machine:\s+(.+)/.exec(header)?.[1]?.trim() ?? '?';
+}
+
+async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await run();
+  console.info(`invoke arm64: ${what} took ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+const cacheHits = (events: LayerforgeEvent[]) =>
+  events.flatMap((e) => (e.type === 'build.cache' ? [e.hit] : []));
+
+// Issue 13, item 7: examples/pandas-regression invoked with --arch arm64 through AWS's arm64
+// emulator under QEMU, cold then warm, in the arm64 invoke image, with the pandas layer above.
+describe('pandas-regression on arm64, through the arm64 emulator under QEMU', () => {
+  const example = join(import.meta.dirname, '..', '..', 'examples', 'pandas-regression');
+  let emulatorPath = '';
+  beforeAll(async () => {
+    const emulator = await testEmulator('arm64');
+    emulatorPath = emulator.path;
+    console.info(`invoke arm64: ${emulator.kind} emulator ${emulator.path}`);
+  }, 600_000);
+
+  it('fits the regression with the layer’s aarch64 numpy, cold then warm', async () => {
+    const run = await timed('invoke --arch arm64 --repeat 3', () =>
+      runLayerforge(
+        [
+          'invoke',
+          example,
+          '--handler',
+          'handler.handler',
+          '--runtime',
+          'python3.11',
+          '--arch',
+          'arm64',
+          '--base',
+          'debian12',
+          '--layer',
+          'pandas',
+          '--repeat',
+          '3',
+          '--event',
+          join(example, 'event.json'),
+          '--out',
+          join(work, 'invoke'),
+          '--json',
+        ],
+        { cwd: work, env: { ...env, LAYERFORGE_RIE: emulatorPath } },
+      ),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    console.info(`invoke arm64: build cache ${cacheHits(run.events).join(', ')}`);
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      image: string;
+      emulator: string;
+      layers: string[];
+      invocations: { payload: string }[];
+    };
+    expect(result.layers).toHaveLength(1);
+    // The layer the function ran with: numpy's compiled core in it is aarch64 code.
+    const unzipped = join(work, 'invoked-layer');
+    execFileSync('unzip', ['-q', result.layers[0] ?? '', '-d', unzipped]);
+    const numpyCore = execFileSync(
+      'sh',
+      ['-c', 'ls "$0"/python/numpy/_core/_multiarray_umath.cpython-311-*.so', unzipped],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(elfMachine(numpyCore)).toBe('AArch64');
+    expect(result.emulator).toBe(emulatorPath);
+    expect(elfMachine(result.emulator)).toBe('AArch64');
+    // The function ran in an arm64 image: its python3 is aarch64, which is also the only python
+    // that can load the layer's aarch64 numpy the handler imports.
+    const image = execFileSync(
+      'docker',
+      ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', result.image],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(image).toBe('linux/arm64');
+
+    expect(result.invocations).toHaveLength(3);
+    for (const invocation of result.invocations) {
+      const fit = JSON.parse(invocation.payload) as {
+        intercept: number;
+        slope: number;
+        r_squared: number;
+        n: number;
+      };
+      // Least squares through (1,3.1) … (5,11.0): slope = Sxy/Sxx = 19.7/10, intercept = 7 - 1.97 * 3.
+      expect(fit).toMatchObject({ intercept: 1.09, slope: 1.97, n: 5, pandas: '2.3.3', numpy: '2.2.6' });
+      expect(fit.r_squared).toBeCloseTo(38.809 / 38.9, 8);
+    }
+    const figures = run.events.flatMap((e) => (e.type === 'invoke.report' ? [e.report] : []));
+    expect(figures.map((r) => r.initDurationMs !== undefined)).toEqual([true, false, false]);
+    console.info(
+      `invoke arm64: init ${figures[0]?.initDurationMs} ms, cold invoke ${figures[0]?.durationMs} ms, warm ${figures
+        .slice(1)
+        .map((r) => r.durationMs)
+        .join(', ')} ms`,
     );
   }, 1_800_000);
 });

@@ -7,6 +7,7 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { runtimeProvidedLibraries } from '../audit/target.js';
 import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
+import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
 import { syncFile, temporarySibling } from '../fs/atomic.js';
@@ -188,6 +189,7 @@ async function buildIntoCache(
             extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
           ),
       );
+      await warnShadowedLibraries(staging, target, engine, { sink, signal, cacheDir: io.root });
     });
     const { records: pruned } = await step(
       sink,

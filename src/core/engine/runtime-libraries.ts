@@ -48,6 +48,19 @@ export async function readRuntimeLibraries(
 }
 
 /**
+ * The libraries the runtime keeps private copies of in /var/lang/lib (Node's OpenSSL), which a
+ * layer's copy cannot override through LD_LIBRARY_PATH: /var/lang/lib comes first.
+ */
+export async function readShadowingLibraries(
+  engine: ContainerEngine,
+  image: string,
+  options: { cacheDir: string; signal?: AbortSignal; runtimeOwn?: string[] },
+): Promise<string[]> {
+  const own = new Set(options.runtimeOwn ?? []);
+  return (await listRuntimeImage(engine, image, options)).private.filter((name) => !own.has(name));
+}
+
+/**
  * Lists a runtime image's library folders, cached by image id. Read without running anything in
  * the image (the AL2023 images have no `find`, and may lack every other tool): a container is
  * created, never started, and each folder is streamed out through the engine's archive API.
