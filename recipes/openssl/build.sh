@@ -15,13 +15,13 @@ debian12)
   sonames="libssl.so.3 libcrypto.so.3"
   ;;
 al2023)
-  # UNVERIFIED here: the openssl and openssl-libs packages (OpenSSL 3.0).
+  # On paper only: the openssl and openssl-libs packages (OpenSSL 3.2.2 since AL2023.7).
   program=/usr/bin/openssl
   libdir=/usr/lib64
   sonames="libssl.so.3 libcrypto.so.3"
   ;;
 al2)
-  # UNVERIFIED here: AL2's system OpenSSL is 1.0.2 (end of life); openssl11 is Amazon's 1.1.1.
+  # On paper only: AL2's system OpenSSL is 1.0.2 (end of life); openssl11 is Amazon's 1.1.1.
   program=/usr/bin/openssl11
   libdir=/usr/lib64
   sonames="libssl.so.1.1 libcrypto.so.1.1"

@@ -5,8 +5,8 @@
 #   lib/R/lambda/runtime.R the Runtime API loop; bootstrap (the layer's root) runs it
 #   lib/libR.so ...        libR and the BLAS/LAPACK R uses (lib/R/lib links back to them)
 #   bin/R, bin/Rscript     wrappers that name the relocated R_HOME
-# R is built from source on Amazon Linux (not in its repositories) and taken from the OS packages
-# on debian12; both end in the same layout. export-closure.sh then adds the libraries R, its
+# R 4.2.2 is built from source on Amazon Linux (AL2023's own R-core is 4.1.3, see README.md)
+# and taken from the OS packages on debian12; both end in the same layout. export-closure.sh then adds the libraries R, its
 # modules and packages need that the runtime image lacks.
 set -eu
 
@@ -49,7 +49,7 @@ debian12)
   cp -a /usr/lib/R/site-library/jsonlite "$r_home/site-library/"
   ;;
 al2023 | al2)
-  # UNVERIFIED here: R and jsonlite from the recipe's sources (sha256-checked), compiled
+  # On paper only: R and jsonlite from the recipe's sources (sha256-checked), compiled
   # against the OS's development packages from install.packages.
   src="$WORK/r-src"
   mkdir -p "$src"

@@ -9,6 +9,11 @@ function describe(recipe: Recipe, dir: string): string[] {
   const lines = [
     `${recipe.name} ${recipe.version}: ${recipe.summary}`,
     `license: ${recipe.license}   homepage: ${recipe.homepage}`,
+    recipe.osVersions
+      ? `version per OS: ${Object.entries(recipe.osVersions)
+          .map(([os, version]) => `${os} ${version}`)
+          .join(', ')}`
+      : undefined,
     `runtimes: ${recipe.runtimes.join(', ')}`,
     `architectures: ${recipe.architectures.join(', ')}`,
     install.python ? `python: ${install.python.requirements.join(' ')}` : undefined,

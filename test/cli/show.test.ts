@@ -146,3 +146,31 @@ describe('where show looks for recipes', () => {
     );
   });
 });
+
+describe('layerforge show: versions per OS', () => {
+  it('prints the version each OS gets, and keeps osVersions under --json', async () => {
+    await writeTree(cwd, {
+      'recipes/per-os/recipe.yaml': [
+        'name: per-os',
+        'version: 3.0.0',
+        'summary: an OS package whose version differs per OS',
+        'license: Apache-2.0',
+        'homepage: https://example.com/per-os',
+        "osVersions: { al2: '1.1.1', al2023: 3.2.2, debian12: 3.0.x }",
+        'runtimes: [provided.al2023]',
+        'architectures: [x86_64]',
+        'install:',
+        '  packages: { al2023: [openssl] }',
+        '',
+      ].join('\n'),
+    });
+    const run = await runLayerforge(['show', 'per-os', '--recipes', 'recipes'], { cwd });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.split('\n')).toContain('version per OS: al2 1.1.1, al2023 3.2.2, debian12 3.0.x');
+
+    const json = await runLayerforge(['show', 'per-os', '--recipes', 'recipes', '--json'], { cwd });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      osVersions: { al2: '1.1.1', al2023: '3.2.2', debian12: '3.0.x' },
+    });
+  });
+});

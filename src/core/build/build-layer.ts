@@ -19,7 +19,7 @@ import { runBuildContainer } from './build-container.js';
 import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
-import { artifactName, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
+import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { runSmokeTests } from './smoke-test.js';
 import { stageSources } from './sources.js';
 import { skipStep, step } from './steps.js';
@@ -227,11 +227,7 @@ async function buildIntoCache(
           stagingDir: staging,
           zipPath: join(entryDir, artifactName(target)),
           manifest: {
-            recipe: {
-              name: target.loaded.recipe.name,
-              version: target.loaded.recipe.version,
-              license: target.loaded.recipe.license,
-            },
+            recipe: manifestRecipe(target),
             runtimes: [target.runtime.id],
             arch: target.arch,
             base: target.base.name,

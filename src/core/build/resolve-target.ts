@@ -1,7 +1,9 @@
 import { loadBaseImage, DEFAULT_BASE } from '../base-images/definition.js';
 import { resolveBase, type ResolvedBase } from '../base-images/resolve.js';
 import { UserError } from '../errors.js';
+import type { LayerManifest } from '../layer/manifest.js';
 import type { LoadedRecipe } from '../recipes/load.js';
+import type { RecipeOsId } from '../recipes/schema.js';
 import { resolveRecipe } from '../recipes/catalog.js';
 import { getRuntime, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
 import type { BuildLayerOptions } from './types.js';
@@ -53,4 +55,19 @@ export async function resolveBuildTarget(options: BuildLayerOptions): Promise<Bu
 export function artifactName(target: BuildTarget): string {
   const { recipe } = target.loaded;
   return `${recipe.name}-${recipe.version}-${target.runtime.id}-${target.arch}.zip`;
+}
+
+/**
+ * The manifest's `recipe`: name, version, license, and `osVersion` (the recipe's `osVersions`
+ * entry for the OS the layer is built on) when the recipe gives one for that OS.
+ */
+export function manifestRecipe(target: BuildTarget): NonNullable<LayerManifest['recipe']> {
+  const { recipe } = target.loaded;
+  const osVersion = recipe.osVersions?.[target.base.os.id as RecipeOsId];
+  return {
+    name: recipe.name,
+    version: recipe.version,
+    license: recipe.license,
+    ...(osVersion === undefined ? {} : { osVersion }),
+  };
 }

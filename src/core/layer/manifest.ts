@@ -19,7 +19,16 @@ const imageRecord = z.strictObject({
 export const manifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
   recipe: z
-    .strictObject({ name: z.string(), version: z.string(), license: z.string().optional() })
+    .strictObject({
+      name: z.string(),
+      version: z.string(),
+      license: z.string().optional(),
+      /**
+       * The version the build's OS gives (the recipe's `osVersions` entry for it), where it
+       * differs from `version`. Optional: manifests written before it existed still read.
+       */
+      osVersion: z.string().optional(),
+    })
     .nullable(),
   runtimes: z.array(z.string()),
   arch: z.enum(['x86_64', 'arm64']),

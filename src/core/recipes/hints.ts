@@ -94,6 +94,10 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
       return `did you mean ${coerced.version}?`;
     return undefined;
   }
+  if (parent === 'osVersions' && typeof value === 'number') {
+    // YAML reads 1.5 as a number and drops what made 1.10 differ from 1.1: the quotes keep it.
+    return `YAML read it as a number: quote it, e.g. ${String(key)}: '${String(value)}'`;
+  }
   if (key === 'sha256' && typeof value === 'number') {
     return "YAML read these digits as a number: quote it, e.g. sha256: '0123...'";
   }

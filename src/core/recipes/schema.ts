@@ -196,6 +196,14 @@ const installSchema = z
     error: 'expected at least one of python, packages, sources or script',
   });
 
+// What an OS's own packages give, which may differ from `version` (OpenSSL: 3.0 on Debian 12,
+// 3.2.2 on AL2023, 1.1.1 on AL2). Free-form past the first digit: "3.0.x" says "whatever patch
+// release Debian ships today" honestly, where semver would force a made-up patch number.
+const OS_VERSION_MESSAGE = 'expected the version this OS gets, e.g. "3.2.2" or "3.0.x"';
+const osVersion = z
+  .string({ error: OS_VERSION_MESSAGE })
+  .regex(/^[0-9][0-9A-Za-z.+~_-]{0,63}$/, { error: OS_VERSION_MESSAGE });
+
 const globs = (what: string) =>
   list(layerPath('a glob'), `expected a list of globs relative to /opt ${what}`).default([]);
 
@@ -211,6 +219,12 @@ export const recipeSchema = z.strictObject(
       .refine((v) => semver.valid(v) === v, { error: 'expected a semver version like 1.2.3' })
       .meta({
         description: 'The version of what the recipe installs (semver); `name@range` selects among versions.',
+      }),
+    osVersions: perOs(osVersion, 'expected versions per OS, e.g. { al2023: 3.2.2, debian12: 3.0.x }')
+      .optional()
+      .meta({
+        description:
+          "The version each OS actually gets where it differs from `version` (an OS package's own release); the build's manifest records the one for the OS it was built on.",
       }),
     summary: text('expected a one-line summary')
       .max(200, { error: 'expected a summary of at most 200 characters' })

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactName, resolveBuildTarget } from '../../../src/core/build/resolve-target.js';
+import { artifactName, manifestRecipe, resolveBuildTarget } from '../../../src/core/build/resolve-target.js';
 import type { BuildLayerOptions } from '../../../src/core/build/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
 
@@ -26,6 +26,24 @@ beforeAll(async () => {
       'install:',
       '  python:',
       '    requirements: [msgpack==1.1.0]',
+      '',
+    ].join('\n'),
+  );
+  // A recipe whose OS packages give a different version per OS (say, OpenSSL).
+  await mkdir(join(ownRecipes, 'per-os'));
+  await writeFile(
+    join(ownRecipes, 'per-os', 'recipe.yaml'),
+    [
+      'name: per-os',
+      'version: 3.0.0',
+      'summary: an OS package whose version differs per OS',
+      'license: Apache-2.0',
+      'homepage: https://example.com/per-os',
+      "osVersions: { al2: '1.1.1', al2023: 3.2.2 }",
+      'runtimes: [provided.al2023, provided.al2, python3.11]',
+      'architectures: [x86_64]',
+      'install:',
+      '  packages: { al2023: [openssl], al2: [openssl11], debian12: [openssl] }',
       '',
     ].join('\n'),
   );
@@ -142,5 +160,28 @@ describe('artifactName', () => {
     expect(artifactName(await resolve({ recipe: 'py-native', base: 'debian12' }))).toBe(
       'py-native-1.0.0-python3.11-x86_64.zip',
     );
+  });
+});
+
+describe('manifestRecipe', () => {
+  it('records the version the build OS gets, from osVersions', async () => {
+    expect(manifestRecipe(await resolve({ recipe: 'per-os', runtime: 'provided.al2023' }))).toEqual({
+      name: 'per-os',
+      version: '3.0.0',
+      license: 'Apache-2.0',
+      osVersion: '3.2.2',
+    });
+    expect(manifestRecipe(await resolve({ recipe: 'per-os', runtime: 'provided.al2' })).osVersion).toBe(
+      '1.1.1',
+    );
+  });
+
+  it('leaves osVersion out for an OS the recipe gives none for, and for a recipe without osVersions', async () => {
+    // debian12 stands in for python3.11 here; the recipe names no debian12 version.
+    const standIn = manifestRecipe(
+      await resolve({ recipe: 'per-os', runtime: 'python3.11', base: 'debian12' }),
+    );
+    expect(standIn).toEqual({ name: 'per-os', version: '3.0.0', license: 'Apache-2.0' });
+    expect('osVersion' in manifestRecipe(await resolve({ recipe: 'flaky' }))).toBe(false);
   });
 });

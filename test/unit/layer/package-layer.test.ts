@@ -57,6 +57,28 @@ describe('packageLayer', () => {
     expect(events.filter((e) => e.type === 'warning')).toEqual([]);
   });
 
+  it("carries the recipe's osVersion into the manifest, and reads manifests written without it", async () => {
+    const staging = join(tmp.dir, 'opt-os');
+    await makeTree(staging, { 'bin/tool': { file: '#!/bin/sh\n', mode: 0o755 } });
+    const withOs: ManifestFields = {
+      ...fields,
+      recipe: { name: 'demo', version: '3.0.0', license: 'MIT', osVersion: '3.2.2' },
+    };
+    const zipPath = join(tmp.dir, 'dist-os', 'demo-3.0.0-python3.12-x86_64.zip');
+    const result = await packageLayer({ stagingDir: staging, zipPath, manifest: withOs }, { sink: () => {} });
+    expect((await readManifest(result.manifestPath)).recipe).toEqual(withOs.recipe);
+
+    // A manifest from before osVersion existed: the same file without the field still reads.
+    const older = JSON.parse(await readFile(result.manifestPath, 'utf8')) as {
+      recipe: Record<string, unknown>;
+    };
+    delete older.recipe.osVersion;
+    const olderPath = join(tmp.dir, 'dist-os', 'older.manifest.json');
+    await writeFile(olderPath, JSON.stringify(older));
+    const read = await readManifest(olderPath);
+    expect(read.recipe).toEqual({ name: 'demo', version: '3.0.0', license: 'MIT' });
+  });
+
   it('refuses a layer over 250 MB before writing anything, with the breakdown', async () => {
     const staging = join(tmp.dir, 'opt');
     await makeTree(staging, {

@@ -197,7 +197,7 @@ install:
       column: 1,
       path: 'colour',
       message: 'unknown field "colour"',
-      hint: 'allowed here: $schema, name, version, summary, license, homepage, runtimes, architectures, install,',
+      hint: 'allowed here: $schema, name, version, osVersions, summary, license, homepage, runtimes, architectures, install,',
     });
   });
 
