@@ -16,7 +16,6 @@ const archSchema = z.strictObject({
   elfMachine: z.string(),
   pipPlatform: z.string(),
   dockerPlatform: z.string(),
-  imageTag: z.string(),
 });
 const family = z.enum(['python', 'nodejs', 'ruby', 'java', 'dotnet', 'provided']);
 const catalogSchema = z.strictObject({
@@ -35,7 +34,6 @@ const catalogSchema = z.strictObject({
     z.string(),
     z.strictObject({ family, version: z.string(), os: z.string(), runtimeImage: z.string() }),
   ),
-  buildImageTemplate: z.string(),
   lifecycle: lifecycleSchema,
 });
 type Catalog = z.infer<typeof catalogSchema>;
@@ -49,8 +47,8 @@ export interface LambdaRuntime {
   os: { id: string; name: string; glibc: string };
   /** Paths in the zip that this runtime searches, most specific first, plus bin/ and lib/. */
   layerPaths: string[];
+  /** AWS's multi-arch name; data/lambda-images.yaml gives the per-arch tags builds use. */
   runtimeImage: string;
-  buildImage(arch: Architecture): string;
 }
 
 let cached: Catalog | undefined;
@@ -125,10 +123,6 @@ export function getRuntime(id: string): LambdaRuntime {
     os: { id: entry.os, ...os },
     layerPaths: paths,
     runtimeImage: entry.runtimeImage,
-    buildImage: (arch) =>
-      data.buildImageTemplate
-        .replaceAll('{runtime}', id)
-        .replaceAll('{imageTag}', data.architectures[arch].imageTag),
   };
 }
 

@@ -1,5 +1,6 @@
 // The runtime catalog against the facts in LAMBDA.md (AWS's runtime docs): OS and glibc per
 // runtime, the paths each runtime searches in a layer, and the official image names.
+import { officialImages } from '../../../src/core/base-images/lambda-images.js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import {
@@ -128,10 +129,16 @@ describe('layer paths the runtime searches', () => {
 
 describe('official images', () => {
   // Compared by suffix: the registry host is configuration, not something tests should spell out.
-  it('names SAM build images per runtime and architecture', () => {
-    expect(getRuntime('python3.12').buildImage('x86_64')).toMatch(/\/sam\/build-python3\.12:latest-x86_64$/);
-    expect(getRuntime('provided.al2023').buildImage('arm64')).toMatch(
-      /\/sam\/build-provided\.al2023:latest-arm64$/,
+  it('names SAM build images and runtime images by AWS’s per-arch tags', () => {
+    expect(officialImages(getRuntime('python3.12'), 'x86_64').buildImage).toMatch(
+      /\/sam\/build-python3\.12:latest-x86_64$/,
+    );
+    expect(officialImages(getRuntime('provided.al2023'), 'arm64')).toEqual({
+      buildImage: expect.stringMatching(/\/sam\/build-provided\.al2023:latest-arm64$/),
+      runtimeImage: expect.stringMatching(/\/lambda\/provided:al2023-arm64$/),
+    });
+    expect(officialImages(getRuntime('java8.al2'), 'x86_64').runtimeImage).toMatch(
+      /\/lambda\/java:8\.al2-x86_64$/,
     );
   });
 
@@ -149,7 +156,7 @@ describe('official images', () => {
   it('uses one registry host for every image', () => {
     const hosts = new Set(
       runtimeIds().flatMap((id) =>
-        [getRuntime(id).runtimeImage, getRuntime(id).buildImage('x86_64')].map((i) => i.split('/')[0]),
+        Object.values(officialImages(getRuntime(id), 'x86_64')).map((i) => i.split('/')[0]),
       ),
     );
     expect(hosts.size).toBe(1);
