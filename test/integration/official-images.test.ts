@@ -92,7 +92,7 @@ describe('the default lambda base, on stand-ins tagged with the official names',
     expect(manifest.images?.runtime.digest).toBeUndefined();
     expect(manifest.images?.runtime.id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(zipEntries(join(out, 'hello-1.0.0-provided.al2023-x86_64.zip'))).toEqual(
-      expect.arrayContaining(['bin/hello', 'lib/libhello.so.1']),
+      expect.arrayContaining(['bin/hello', 'lib/libgreet.so.1']),
     );
     const tests = run.events.filter((e) => e.type === 'test.result');
     expect(tests.length).toBeGreaterThan(0);
@@ -137,7 +137,7 @@ describe('the default lambda base, on stand-ins tagged with the official names',
     const { run } = await build(['hello', '--runtime', 'provided.al2', '--pull', 'never']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'public.ecr.aws/lambda/provided:al2-x86_64 is a arm64 image, but the build is for x86_64 (amd64)',
+      'public.ecr.aws/lambda/provided:al2-x86_64 is an image for arm64, but the build is for x86_64 (amd64)',
     );
   }, 120_000);
 

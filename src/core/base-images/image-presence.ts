@@ -70,7 +70,7 @@ export async function verifiedImage(
   const expected = dockerArch(arch);
   if (info.architecture !== expected) {
     throw new JobFailedError(
-      `${reference} is a ${archName(info.architecture)} image, but the build is for ${arch} (${expected})`,
+      `${reference} is an image for ${archName(info.architecture)}, but the build is for ${arch} (${expected})`,
       {
         hint: `remove it (\`docker rmi ${reference}\`) so the ${arch} image is pulled, or pass --pull always`,
       },

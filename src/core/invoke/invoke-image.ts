@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBaseImages } from '../base-images/ensure.js';
-import { ensureRegistryImage } from '../base-images/image-presence.js';
+import { ensureRegistryImage, verifiedImage } from '../base-images/image-presence.js';
 import type { ResolvedBase } from '../base-images/resolve.js';
 import { caBundleForContainer } from '../build/ca-bundle.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
@@ -95,6 +95,7 @@ export async function ensureInvokeImage(
       hint: 'the build installs the runtime interface client from the package registry: check the engine has network access',
     });
   }
+  await verifiedImage(tag, base.arch, engine);
   return tag;
 }
 

@@ -61,7 +61,7 @@ describe('ensureRegistryImage', () => {
     );
     expect(error).toBeInstanceOf(JobFailedError);
     expect((error as JobFailedError).message).toBe(
-      `${PY312_ARM} is a x86_64 (amd64) image, but the build is for arm64 (arm64)`,
+      `${PY312_ARM} is an image for x86_64 (amd64), but the build is for arm64 (arm64)`,
     );
     expect((error as JobFailedError).hint).toMatch(/--pull always/);
   });
