@@ -100,11 +100,28 @@ export interface Refusal {
   line: string;
 }
 
+/** A script a run would read: `sh -c` for the command's own text, else its path in the container. */
+export interface ReplayedScript {
+  path: string;
+  text: string;
+}
+
 /** What one run's scripts were read as: every script followed, in order. */
 export interface ReplayedRun {
   spec: ContainerSpec;
-  scripts: string[];
+  scripts: ReplayedScript[];
   refused?: string;
+}
+
+/** What a replay knows while it reads a run's scripts. */
+interface ReplayContext {
+  shape: LambdaImageShape;
+  mounts: Mount[];
+  /** The container's environment: it decides which `case "$LAYERFORGE_OS"` arm runs. */
+  env: Record<string, string>;
+  /** Tools the packages installed so far added. */
+  provided: Set<string>;
+  scripts: ReplayedScript[];
 }
 
 export class OfficialImagesEngine extends FakeEngine {
@@ -113,7 +130,7 @@ export class OfficialImagesEngine extends FakeEngine {
   readonly refusals: Refusal[] = [];
   readonly replayed: ReplayedRun[] = [];
   /** What `copyFrom(…, '/opt')` of a build container streams: path under /opt → contents. */
-  optFiles: Record<string, string> = {};
+  optFiles: Record<string, string | Buffer> = {};
   private readonly runImages = new Map<string, string>();
 
   override async pullImage(
@@ -138,7 +155,7 @@ export class OfficialImagesEngine extends FakeEngine {
   override async runContainer(spec: ContainerSpec, onLine: (line: string) => void): Promise<ContainerRun> {
     const image = this.official.get(spec.image);
     if (!image) throw new Error(`No such image: ${spec.image}`);
-    const scripts: string[] = [];
+    const scripts: ReplayedScript[] = [];
     const refused = this.replay(spec, image.shape, scripts);
     this.replayed.push({ spec, scripts, ...(refused ? { refused } : {}) });
     let run: ContainerRun;
@@ -183,41 +200,44 @@ export class OfficialImagesEngine extends FakeEngine {
    * Reads what the container would run; returns the line a shell prints for the first program
    * the image lacks, or undefined. `scripts` collects the scripts followed.
    */
-  private replay(spec: ContainerSpec, shape: LambdaImageShape, scripts: string[]): string | undefined {
+  private replay(
+    spec: ContainerSpec,
+    shape: LambdaImageShape,
+    scripts: ReplayedScript[],
+  ): string | undefined {
     const argv = [...(spec.entrypoint ?? []), ...spec.command];
-    const mounts = spec.mounts ?? [];
-    const provided = new Set<string>();
+    const context: ReplayContext = {
+      shape,
+      mounts: spec.mounts ?? [],
+      env: spec.env,
+      provided: new Set<string>(),
+      scripts,
+    };
     const [program = '', ...args] = argv;
     const name = posix.basename(program);
     if (!SHELLS.has(name)) return imageLacks(shape, name) ? `sh: 1: ${name}: not found` : undefined;
     if (args[0] === '-c') {
-      scripts.push('sh -c');
-      return this.replayScript(args[1] ?? '', 'sh', { shape, mounts, provided, scripts });
+      scripts.push({ path: 'sh -c', text: args[1] ?? '' });
+      return this.replayScript(args[1] ?? '', 'sh', context);
     }
-    return this.replayFile(args[0] ?? '', { shape, mounts, provided, scripts });
+    return this.replayFile(args[0] ?? '', context);
   }
 
-  private replayFile(
-    path: string,
-    context: { shape: LambdaImageShape; mounts: Mount[]; provided: Set<string>; scripts: string[] },
-  ): string | undefined {
+  private replayFile(path: string, context: ReplayContext): string | undefined {
     // plan.sh runs the recipe's script with bash or, without bash, sh: one reading is enough.
-    if (context.scripts.includes(path)) return undefined;
+    if (context.scripts.some((s) => s.path === path)) return undefined;
     const host = hostPath(path, context.mounts);
     // A script that is not on a mount is in the image: the model does not know its text.
     if (host === undefined || !existsSync(host)) return undefined;
-    context.scripts.push(path);
-    return this.replayScript(readFileSync(host, 'utf8'), path, context);
+    const text = readFileSync(host, 'utf8');
+    context.scripts.push({ path, text });
+    return this.replayScript(text, path, context);
   }
 
-  private replayScript(
-    text: string,
-    origin: string,
-    context: { shape: LambdaImageShape; mounts: Mount[]; provided: Set<string>; scripts: string[] },
-  ): string | undefined {
+  private replayScript(text: string, origin: string, context: ReplayContext): string | undefined {
     const { shape, provided } = context;
     const packageTools = lambdaImages().packageTools;
-    for (const command of shellCommands(text)) {
+    for (const command of shellCommands(text, context.env)) {
       for (const run of programRuns(command)) {
         if (imageLacks(shape, run.program) && !provided.has(run.program))
           return `${origin}: ${run.line}: ${run.program}: not found`;

@@ -12,6 +12,8 @@ export interface ShellCommand {
   words: string[];
   /** 1-based line of the command's first word. */
   line: number;
+  /** What ended it: `;`, `;;`, `|`, `)`, a newline …; case arms are told apart by it. */
+  end: string;
 }
 
 /** A program a command starts, and the script it hands to a shell, if any. */
@@ -62,20 +64,21 @@ class Lexer {
       if (word !== undefined) words.push(word);
       word = undefined;
     };
-    const endCommand = () => {
+    const endCommand = (end: string) => {
       endWord();
-      if (words.length > 0) this.commands.push({ words, line: this.lineOf(first) });
+      // `;;` is kept even after no words: it ends a case arm.
+      if (words.length > 0 || end === ';;') this.commands.push({ words, line: this.lineOf(first), end });
       words = [];
     };
     while (pos < text.length) {
       const c = text[pos] ?? '';
       const next = text[pos + 1] ?? '';
       if (stop === '`' && c === '`') {
-        endCommand();
+        endCommand('`');
         return pos + 1;
       }
       if (stop === ')' && c === ')' && depth === 0) {
-        endCommand();
+        endCommand('$()');
         return pos + 1;
       }
       if (c === '\\') {
@@ -107,7 +110,7 @@ class Lexer {
         endWord();
         pos = this.heredocStart(pos + 2);
       } else if (c === '\n') {
-        endCommand();
+        endCommand('\n');
         pos = this.skipHeredocBodies(pos + 1);
       } else if (c === ' ' || c === '\t') {
         endWord();
@@ -117,22 +120,23 @@ class Lexer {
         append(c, pos);
         pos++;
       } else if (c === ';' || c === '|' || c === '&') {
-        endCommand();
-        pos++;
+        const end = next === c ? c + c : c;
+        endCommand(end);
+        pos += end.length;
       } else if (c === '(' || c === ')') {
-        endCommand();
+        endCommand(c);
         depth += c === '(' ? 1 : -1;
         pos++;
       } else if ((c === '{' || c === '}') && word === undefined && /^[\s;]?$/.test(next)) {
         // A command group's braces.
-        endCommand();
+        endCommand(c);
         pos++;
       } else {
         append(c, pos);
         pos++;
       }
     }
-    endCommand();
+    endCommand('');
     return pos;
   }
 
@@ -197,11 +201,79 @@ function closingBrace(text: string, pos: number): number {
   return pos;
 }
 
-/** Every simple command of a script in order; a substitution's commands come before the command holding it. */
-export function shellCommands(text: string): ShellCommand[] {
+/**
+ * Every simple command of a script in order; a substitution's commands come before the command
+ * holding it. With `env`, a `case` on a variable it sets keeps only the arm that would run:
+ * recipe scripts branch on $LAYERFORGE_OS, and Debian's arm never runs on Amazon Linux.
+ */
+export function shellCommands(text: string, env: Record<string, string> = {}): ShellCommand[] {
   const lexer = new Lexer(text);
   lexer.read(0);
-  return lexer.commands;
+  return selectCaseArms(lexer.commands, env);
+}
+
+/** `$VAR`, `${VAR}`, `${VAR:-default}` with `env`; undefined for anything else. */
+function expand(word: string, env: Record<string, string>): string | undefined {
+  const match = /^\$(?:(\w+)|\{(\w+)(?::-([^}]*))?\})$/.exec(word);
+  const name = match?.[1] ?? match?.[2];
+  if (name === undefined) return undefined;
+  return env[name] ?? match?.[3];
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${source}$`).test(value);
+}
+
+interface CaseState {
+  /** The subject's value, when known. */
+  value: string | undefined;
+  /** Reading patterns (after `in` or `;;`) or an arm's commands. */
+  mode: 'patterns' | 'body';
+  patterns: string[];
+  /** An earlier arm matched: later ones never run. */
+  matched: boolean;
+  /** This arm runs (or may: the subject is unknown). */
+  active: boolean;
+}
+
+/** Drops the commands of case arms that cannot run, as far as `env` tells. */
+function selectCaseArms(commands: ShellCommand[], env: Record<string, string>): ShellCommand[] {
+  const kept: ShellCommand[] = [];
+  const stack: CaseState[] = [];
+  const running = () => stack.every((s) => s.mode === 'body' && s.active);
+  // A pattern list ends at `)`: that arm runs if a pattern matches and no earlier arm did.
+  const readPatterns = (state: CaseState, command: ShellCommand) => {
+    state.patterns.push(...command.words);
+    if (command.end !== ')') return;
+    const hit = state.value === undefined || state.patterns.some((p) => globMatches(p, state.value ?? ''));
+    state.active = hit && !state.matched;
+    if (hit && state.value !== undefined) state.matched = true;
+    state.mode = 'body';
+    state.patterns = [];
+  };
+  for (const command of commands) {
+    const top = stack[stack.length - 1];
+    if (top && command.words[0] === 'esac') {
+      stack.pop();
+    } else if (top?.mode === 'patterns') {
+      readPatterns(top, command);
+    } else if (command.words[0] === 'case' && command.words[2] === 'in') {
+      const value = expand(command.words[1] ?? '', env);
+      const state: CaseState = { value, mode: 'patterns', patterns: [], matched: false, active: false };
+      stack.push(state);
+      // `case $x in pattern) …` on one line: the first pattern came with the command.
+      const rest = command.words.slice(3);
+      if (rest.length > 0) readPatterns(state, { ...command, words: rest });
+    } else {
+      if (command.words.length > 0 && running()) kept.push(command);
+      if (top && command.end === ';;') top.mode = 'patterns';
+    }
+  }
+  return kept;
 }
 
 /** Words before the program that start no program themselves. */
