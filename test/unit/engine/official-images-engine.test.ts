@@ -173,6 +173,34 @@ describe('shellCommands and programRuns', () => {
     ]);
   });
 
+  it('keeps only the case arm that runs when the environment sets the subject', () => {
+    const script = [
+      'case "$LAYERFORGE_OS" in',
+      'debian12)',
+      '  dpkg -L libssl3 | grep so',
+      '  ;;',
+      'al2023 | al2)',
+      '  case "${LAYERFORGE_ARCH:-x86_64}" in x86_64) uname ;; *) nproc ;; esac',
+      '  ls',
+      '  ;;',
+      '*) exit 3 ;;',
+      'esac',
+      'case "$item" in bin:*) cp ;; lib:*) ln ;; esac',
+    ].join('\n');
+    const programs = (env: Record<string, string>) =>
+      shellCommands(script, env).flatMap((c) => programRuns(c).map((r) => r.program));
+    expect(programs({ LAYERFORGE_OS: 'al2' })).toEqual(['uname', 'ls', 'cp', 'ln']);
+    expect(programs({ LAYERFORGE_OS: 'al2023', LAYERFORGE_ARCH: 'arm64' })).toEqual([
+      'nproc',
+      'ls',
+      'cp',
+      'ln',
+    ]);
+    expect(programs({ LAYERFORGE_OS: 'debian12' })).toEqual(['dpkg', 'grep', 'cp', 'ln']);
+    // Not set: any arm may run, unless the word gives a default.
+    expect(programs({})).toEqual(['dpkg', 'grep', 'uname', 'ls', 'exit', 'cp', 'ln']);
+  });
+
   it('does not take quoted text, comments or here-documents for programs', () => {
     expect(
       programs(
