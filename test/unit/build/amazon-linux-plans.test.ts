@@ -14,7 +14,6 @@ import { loadBaseImage } from '../../../src/core/base-images/definition.js';
 import { resolveBase } from '../../../src/core/base-images/resolve.js';
 import { buildLayer } from '../../../src/core/build/build-layer.js';
 import { runSmokeTests } from '../../../src/core/build/smoke-test.js';
-import type { ContainerSpec } from '../../../src/core/engine/container-engine.js';
 import { JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { findRecipeFolders } from '../../../src/core/recipes/catalog.js';
@@ -23,7 +22,8 @@ import type { RecipeOsId } from '../../../src/core/recipes/schema.js';
 import { bundledRecipesDir } from '../../../src/core/paths.js';
 import { getRuntime, type Architecture, type LambdaRuntime } from '../../../src/core/runtimes/catalog.js';
 import type * as Sources from '../../../src/core/build/sources.js';
-import { OfficialImagesEngine, type ReplayedRun } from '../../support/official-images-engine.js';
+import { OfficialImagesEngine } from '../../support/official-images-engine.js';
+import { describeReplay, purpose } from './amazon-linux-record.js';
 
 // Sources downloaded by URL are sha256-checked and cannot be faked; the plan does not depend on
 // their bytes. They are left out of the staging (and named in the record); files in the recipe
@@ -151,8 +151,6 @@ function elfHeader(arch: Architecture): Buffer {
   return header;
 }
 
-const purpose = (spec: ContainerSpec) => spec.labels?.['dev.layerforge.purpose'] ?? '';
-
 describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runtime, arch, buildShape }) => {
   const name = loaded.recipe.name;
   const os = runtime.os.id;
@@ -227,9 +225,16 @@ describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runt
       );
       expect(engine.refusals).toEqual([]);
     }
+    const notes = [
+      `outcome in the replay: ${outcome}`,
+      ...(notFetched.get(name)?.length
+        ? [`sources not fetched in the replay: ${notFetched.get(name)?.join(', ')}`]
+        : []),
+      ...(stop ? [`on a real image: ${stop.note}`] : []),
+    ];
     records.set(
       `${name} ${runtime.id} ${arch}`,
-      describeReplay({ name, runtime, arch, buildShape }, engine, outcome),
+      describeReplay({ name, runtime, arch, buildShape, notes }, engine),
     );
   });
 });
@@ -302,62 +307,3 @@ describe('the record', () => {
     await expect(text).toMatchFileSnapshot('./__snapshots__/amazon-linux-plans.md');
   });
 });
-
-function describeReplay(
-  c: { name: string; runtime: LambdaRuntime; arch: Architecture; buildShape: string },
-  engine: OfficialImagesEngine,
-  outcome: string,
-): string {
-  const key = `${c.name}/${c.runtime.os.id}`;
-  const buildImage = engine.official.get(expectedTags(c.runtime, c.arch).build);
-  const shape = buildImage?.shape;
-  const lines = [
-    `## ${c.name} · ${c.runtime.id} · ${c.arch}`,
-    '',
-    `- OS: ${c.runtime.os.name} (glibc ${c.runtime.os.glibc})`,
-    `- build image shape: ${c.buildShape} (${shape?.packageManager ?? '?'}; lacks ${shape?.tools.absent.join(', ') || 'nothing the model names'})`,
-    `- outcome in the replay: ${outcome}`,
-  ];
-  const skipped = notFetched.get(c.name) ?? [];
-  if (skipped.length > 0) lines.push(`- sources not fetched in the replay: ${skipped.join(', ')}`);
-  const stop = KNOWN_STOPS[key];
-  if (stop) lines.push(`- on a real image: ${stop.note}`);
-  lines.push('', 'Pulls:', '');
-  for (const pull of engine.pulls) lines.push(`- \`${pull.reference}\` (${pull.platform})`);
-  lines.push('', 'Containers:', '');
-  for (const created of engine.created)
-    lines.push(
-      `- ${purpose(created)}: created from \`${created.image}\`, never started; read ${engine.copies.join(' ')}`,
-    );
-  const smokeTests = engine.replayed.filter((r) => purpose(r.spec) === 'smoke-test');
-  for (const run of engine.replayed) if (!smokeTests.includes(run)) lines.push(...describeRun(run));
-  const first = smokeTests[0]?.spec;
-  if (first) {
-    lines.push(
-      `- smoke-test (\`--test\`, read, not run): ${smokeTests.length} × \`${first.image}\` (${first.platform ?? 'no platform'}): \`/bin/sh -c <test's run>\`, user ${first.user ?? 'root'}, network ${first.network ?? 'default'}, read-only root`,
-    );
-  }
-  const plan = engine.replayed.find((r) => purpose(r.spec) === 'build')?.scripts[0];
-  if (lines[lines.length - 1] !== '') lines.push('');
-  lines.push('plan.sh:', '', '```sh', (plan?.text ?? '').trimEnd(), '```', '');
-  return lines.join('\n');
-}
-
-function describeRun(run: ReplayedRun): string[] {
-  const { spec } = run;
-  const argv = [...(spec.entrypoint ?? []), ...spec.command];
-  const command = argv[1] === '-c' ? `${argv.slice(0, 2).join(' ')} <script>` : argv.join(' ');
-  const env = Object.entries(spec.env)
-    .map(([k, v]) => `${k}=${k === 'JOBS' ? '<cores>' : v}`)
-    .join(' ');
-  const lines = [
-    `- ${purpose(spec)}: ran \`${spec.image}\` (${spec.platform ?? 'no platform'}): \`${command}\``,
-    `  - mounts: ${(spec.mounts ?? []).map((m) => `${m.containerPath}${m.readOnly ? ' (ro)' : ''}`).join(', ') || 'none'}`,
-    `  - env: ${env || 'none'}`,
-    `  - scripts read: ${run.scripts.map((s) => s.path).join(' → ')}`,
-  ];
-  if (run.refused) lines.push(`  - refused: \`${run.refused}\``);
-  const inline = run.scripts.find((s) => s.path === 'sh -c');
-  if (inline) lines.push('', '  ```sh', ...inline.text.split('\n').map((l) => `  ${l}`), '  ```', '');
-  return lines;
-}
