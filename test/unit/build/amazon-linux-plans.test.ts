@@ -2,7 +2,7 @@
 // data/lambda-images.yaml models them (none can be pulled here). Each build runs the real
 // buildLayer on the default `lambda` base with a fake engine whose images have the modelled
 // shape: per-arch tags, microdnf in sam/build-provided.al2023, no find or xargs on AL2023,
-// Node's OpenSSL in /var/lang/lib. A container that would start a tool its image lacks exits 127,
+// the runtime's own libraries in /var/lang/lib. A container that would start a tool its image lacks exits 127,
 // so such a plan fails here as it would on AWS's image. The plans, pulls and containers are
 // written to __snapshots__/amazon-linux-plans.md for people to read.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -244,13 +244,14 @@ describe('the replay itself', () => {
   // would prove nothing about the recipes above.
   const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'recipes-official');
 
-  async function replay(runtime: string) {
+  async function replay(recipe: string, runtime: string, opt: Record<string, Buffer>) {
     const engine = new OfficialImagesEngine();
-    engine.optFiles = { 'lib/libreplay.so': elfHeader('x86_64') };
-    const dir = await mkdtemp(join(work, `needs-find-${runtime}-`));
+    engine.optFiles = opt;
+    const dir = await mkdtemp(join(work, `${recipe}-${runtime}-`));
+    const { sink, events } = recordEvents();
     const result = buildLayer(
       {
-        recipe: 'needs-find',
+        recipe,
         recipeDirs: [fixtures],
         runtime,
         arch: 'x86_64',
@@ -259,13 +260,15 @@ describe('the replay itself', () => {
         env: { LAYERFORGE_CACHE_DIR: join(dir, 'cache') },
         now: NOW,
       },
-      { sink: () => {}, signal: new AbortController().signal, engine },
+      { sink, signal: new AbortController().signal, engine },
     );
-    return { engine, result };
+    return { engine, result, events };
   }
+  const needsFind = (runtime: string) =>
+    replay('needs-find', runtime, { 'lib/libreplay.so': elfHeader('x86_64') });
 
   it('fails a build on AL2023 whose script runs find, with the line the image would print', async () => {
-    const { engine, result } = await replay('provided.al2023');
+    const { engine, result } = await needsFind('provided.al2023');
     const error = await result.then(
       () => undefined,
       (e: unknown) => e,
@@ -283,9 +286,27 @@ describe('the replay itself', () => {
   });
 
   it('builds the same recipe on AL2, whose build images have findutils', async () => {
-    const { engine, result } = await replay('provided.al2');
+    const { engine, result } = await needsFind('provided.al2');
     await expect(result).resolves.toMatchObject({ cached: false });
     expect(engine.refusals).toEqual([]);
+  });
+
+  it('warns when a layer for a nodejs runtime bundles the OpenSSL the image keeps in /var/lang/lib', async () => {
+    // ssl-linked copies the OS's libssl.so.3 into the layer; Node's own copy comes first on
+    // LD_LIBRARY_PATH, which only a runtime image with /var/lang/lib read shows.
+    const { engine, result, events } = await replay('ssl-linked', 'nodejs22.x', {
+      'lib/libssl.so.3': elfHeader('x86_64'),
+      'lib/libcrypto.so.3': elfHeader('x86_64'),
+    });
+    await expect(result).resolves.toMatchObject({ cached: false });
+    expect(engine.pulls.map((p) => p.reference)).toEqual([
+      'public.ecr.aws/sam/build-nodejs22.x:latest-x86_64',
+      'public.ecr.aws/lambda/nodejs:22-x86_64',
+    ]);
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [`${e.code}: ${e.message}`] : []));
+    expect(warnings.join('\n')).toMatch(
+      /shadowed-library: the layer bundles lib\/libcrypto\.so\.3, lib\/libssl\.so\.3, but nodejs22\.x keeps its own copies in \/var\/lang\/lib/,
+    );
   });
 });
 
