@@ -23,7 +23,12 @@ import {
   type LambdaImageShape,
 } from '../../src/core/base-images/lambda-images.js';
 import { parseSonameList } from '../../src/core/audit/system-libraries.js';
-import type { ContainerRun, ContainerSpec, Mount } from '../../src/core/engine/container-engine.js';
+import {
+  LABELS,
+  type ContainerRun,
+  type ContainerSpec,
+  type Mount,
+} from '../../src/core/engine/container-engine.js';
 import { dataDir } from '../../src/core/paths.js';
 import {
   ARCHITECTURES,
@@ -163,7 +168,7 @@ export class OfficialImagesEngine extends FakeEngine {
       this.runs.push(spec);
       this.refusals.push({
         image: spec.image,
-        purpose: spec.labels?.['dev.layerforge.purpose'] ?? '',
+        purpose: spec.labels?.[LABELS.purpose] ?? '',
         line: refused,
       });
       onLine(refused);
