@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type {
@@ -23,6 +24,19 @@ export interface FakeContainer {
 
 /** A file in a fake image: its contents, or the target of a symlink. */
 export type FakeFile = { contents: string } | { linkTo: string };
+
+/**
+ * Where a folder leads when it is a link (merged /usr: `/lib64` → `usr/lib64`): `dir/.` streams
+ * the target's contents, as the engine's archive API does.
+ */
+function followFolderLink(fileSystem: Record<string, FakeFile>, folder: string): string {
+  for (let hops = 0; hops < 8; hops++) {
+    const entry = fileSystem[folder];
+    if (!entry || !('linkTo' in entry)) return folder;
+    folder = posix.resolve(posix.dirname(folder), entry.linkTo);
+  }
+  return folder;
+}
 
 /**
  * An in-memory ContainerEngine for unit tests: images and containers are plain maps, every call
@@ -126,7 +140,7 @@ export class FakeEngine implements ContainerEngine {
     return { id, exitCode: result.exitCode ?? 0 };
   }
 
-  async copyFrom(): Promise<Readable> {
+  async copyFrom(_containerId: string, _path: string): Promise<Readable> {
     return Readable.from([]);
   }
 
@@ -142,8 +156,9 @@ export class FakeEngine implements ContainerEngine {
   async copyFromIfPresent(containerId: string, path: string): Promise<Readable | undefined> {
     this.copies.push(path);
     const image = this.containers.get(containerId)?.image;
-    const files = Object.entries(this.fileSystems.get(image ?? '') ?? {});
-    const folder = path.replace(/\/\.$/, '') + '/';
+    const fileSystem = this.fileSystems.get(image ?? '') ?? {};
+    const files = Object.entries(fileSystem);
+    const folder = followFolderLink(fileSystem, path.replace(/\/\.$/, '')) + '/';
     const inside = files.filter(([file]) => file.startsWith(folder));
     if (inside.length === 0) return undefined;
     const archive = pack();

@@ -85,10 +85,12 @@ function exportStep(recipe: Recipe): string[] {
     ...(e?.libraries ?? []).map((l) => `lib:${l}`),
     ...(e?.data ?? []).map((d) => `data:${d.from}:${d.to}`),
   ];
-  return [
-    'echo "layerforge: exporting the shared-library closure"',
-    `sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt ${items.map(shellQuote).join(' ')}`,
+  // No trailing space when the recipe names nothing: the plan is shown to people as is.
+  const command = [
+    'sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt',
+    ...items.map(shellQuote),
   ];
+  return ['echo "layerforge: exporting the shared-library closure"', command.join(' ')];
 }
 
 /** The shell script the build container runs: packages, Python wheels, the recipe's script, export. */

@@ -214,6 +214,11 @@ describe('buildPlan: script and export', () => {
     );
   });
 
+  it('ends the export line with its last argument when the recipe exports nothing by name', () => {
+    const plan = buildPlan(makeRecipe(), getRuntime('provided.al2023'), handBase('al2023'));
+    expect(plan.split('\n')).toContain('sh /layerforge/export-closure.sh /layerforge/runtime-libraries.txt');
+  });
+
   it('runs packages, then pip, then the script, then the export, in a strict shell', () => {
     const recipe = makeRecipe({
       runtimes: ['python3.12'],
