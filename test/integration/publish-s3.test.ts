@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetLayerVersionCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_LIMITS } from '../../src/core/layer/size-types.js';
+import { LAMBDA_LIMITS } from '../../src/core/lambda/quotas.js';
 import { useMotoProjects } from '../support/moto-project.js';
 import {
   TEST_CREDENTIALS,

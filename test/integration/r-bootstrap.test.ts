@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
-import { LAMBDA_ENVIRONMENT, LAMBDA_USER } from '../../src/core/build/smoke-test.js';
+import { LAMBDA_ENVIRONMENT } from '../../src/core/lambda/runtime-environment.js';
+import { LAMBDA_USER } from '../../src/core/lambda/sandbox.js';
 import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import {
   functionErrorOf,

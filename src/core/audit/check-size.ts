@@ -1,4 +1,4 @@
-import { LAMBDA_LIMITS } from '../layer/size-types.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import type { LayerTree } from './layer-tree.js';
 import type { AuditFinding } from './types.js';
 

@@ -5,7 +5,7 @@ import { dirname, join, posix } from 'node:path';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { UserError, throwIfAborted } from '../errors.js';
 import { isUnsafeEntryName } from '../layer/link.js';
-import { LAMBDA_LIMITS } from '../layer/size-types.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import { SafeZip } from '../zip/open-zip.js';
 import type { ZipRecord } from '../zip/open-zip.js';
 import { corruptZip } from '../zip/zip-errors.js';

@@ -1,24 +1,11 @@
 import { posix } from 'node:path';
 import { EM_AARCH64 } from './elf/constants.js';
 import type { ElfInfo } from './elf/read-elf.js';
+import { RUNTIME_LD_LIBRARY_PATH } from '../lambda/runtime-environment.js';
 import { resolveLayerPath } from './layer-tree.js';
 import type { LayerEntry } from './layer-tree.js';
 import type { SystemLibraries } from './types.js';
 
-/**
- * LD_LIBRARY_PATH of every Lambda runtime image (aws-lambda-base-images Dockerfiles; the same on
- * AL2 and AL2023). /opt/lib comes last: a library the image has wins over the layer's copy.
- */
-export const LAMBDA_LD_LIBRARY_PATH = [
-  '/var/lang/lib',
-  '/lib64',
-  '/usr/lib64',
-  '/var/runtime',
-  '/var/runtime/lib',
-  '/var/task',
-  '/var/task/lib',
-  '/opt/lib',
-];
 /** ld.so's trusted folders on a 64-bit Amazon Linux, searched after ld.so.cache. */
 const DEFAULT_DIRS = ['/lib64', '/usr/lib64'];
 
@@ -84,7 +71,7 @@ export class LibraryResolver {
       from.runpath.length === 0
         ? [...expand(from.rpath, fromPath), ...loaders.flatMap((l) => expand(l.elf.rpath, l.path))]
         : [];
-    return [...rpaths, ...LAMBDA_LD_LIBRARY_PATH, ...expand(from.runpath, fromPath), ...DEFAULT_DIRS];
+    return [...rpaths, ...RUNTIME_LD_LIBRARY_PATH, ...expand(from.runpath, fromPath), ...DEFAULT_DIRS];
   }
 
   resolve(fromPath: string, from: ElfInfo, soname: string, loaders: Loader[] = []): LibraryResolution {

@@ -7,35 +7,10 @@ import { LABELS } from '../engine/container-engine.js';
 import type { EventSink } from '../events.js';
 import { extractLayerZip } from '../layer/extract-zip.js';
 import type { Recipe } from '../recipes/schema.js';
+import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
+import { languagePathEnvironment } from '../lambda/language-paths.js';
+import { LAMBDA_SANDBOX } from '../lambda/sandbox.js';
 import type { LambdaRuntime } from '../runtimes/catalog.js';
-
-/** Lambda's environment for a function (LAMBDA.md: the official runtime images' ENV). */
-export const LAMBDA_ENVIRONMENT: Record<string, string> = {
-  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-  LD_LIBRARY_PATH:
-    '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
-  LAMBDA_TASK_ROOT: '/var/task',
-  LAMBDA_RUNTIME_DIR: '/var/runtime',
-  LANG: 'en_US.UTF-8',
-  TZ: ':/etc/localtime',
-  HOME: '/tmp',
-};
-
-/** A non-root uid and gid, as Lambda runs functions (the sandbox user's ids). */
-export const LAMBDA_USER = '993:990';
-
-/**
- * What Lambda's language runtime adds for a function: Python finds /opt/python and its
- * site-packages, Node finds /opt/nodejs/node_modules (the runtime's own bootstrap does this on Lambda).
- */
-export function languagePathEnvironment(runtime: LambdaRuntime): Record<string, string> {
-  const paths = runtime.layerPaths
-    .filter((p) => p.startsWith(`${runtime.family}/`) || p === runtime.family)
-    .map((p) => `/opt/${p}`);
-  if (runtime.family === 'python') return { PYTHONPATH: paths.join(':') };
-  if (runtime.family === 'nodejs') return { NODE_PATH: paths.join(':') };
-  return {};
-}
 
 export interface SmokeTestResult {
   name: string;
@@ -74,11 +49,8 @@ export async function runSmokeTests(
           env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
           mounts: [{ hostPath: join(layerDir, 'opt'), containerPath: '/opt', readOnly: true }],
           labels: { [LABELS.purpose]: 'smoke-test' },
-          user: LAMBDA_USER,
-          readOnlyRootFs: true,
-          tmpfs: { '/tmp': 'rw,exec,size=512m' },
+          ...LAMBDA_SANDBOX,
           network: 'none',
-          workingDir: '/var/task',
           platform: base.platform,
         },
         (line) => {

@@ -23,7 +23,7 @@ export interface ContainerSpec {
   env: Record<string, string>;
   mounts?: Mount[];
   labels?: Record<string, string>;
-  /** `993:990`: Lambda runs functions as a non-root user. */
+  /** `uid:gid`; LAMBDA_USER (src/core/lambda/sandbox.ts) runs a function as Lambda does. */
   user?: string;
   readOnlyRootFs?: boolean;
   tmpfs?: Record<string, string>;

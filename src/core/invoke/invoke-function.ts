@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_BASE, loadBaseImage } from '../base-images/definition.js';
 import { resolveBase } from '../base-images/resolve.js';
-import { LAMBDA_ENVIRONMENT, LAMBDA_USER, languagePathEnvironment } from '../build/smoke-test.js';
+import { languagePathEnvironment } from '../lambda/language-paths.js';
+import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
+import { LAMBDA_SANDBOX } from '../lambda/sandbox.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { DockerEngine } from '../engine/docker-engine.js';
@@ -200,11 +202,8 @@ async function runInvocations(
         { hostPath: prepared.driverDir, containerPath: DRIVER_DIR, readOnly: true },
       ],
       labels: { [LABELS.purpose]: 'invoke' },
-      user: LAMBDA_USER,
-      readOnlyRootFs: true,
-      tmpfs: { '/tmp': 'rw,exec,size=512m' },
+      ...LAMBDA_SANDBOX,
       network: options.network ? 'default' : 'none',
-      workingDir: '/var/task',
       platform: prepared.platform,
     },
     (line) => output.onLine(line),

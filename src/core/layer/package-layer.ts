@@ -7,7 +7,7 @@ import { layerforgeVersion } from '../version.js';
 import { manifestPathFor, manifestSchema } from './manifest.js';
 import type { LayerManifest } from './manifest.js';
 import { checkBudget, checkSizeLimits, measureLayerTree, MB } from './size.js';
-import { LAMBDA_LIMITS } from './size-types.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import type { SizeReport } from './size-types.js';
 import { writeLayerZip } from './zip-writer.js';
 import type { LayerZipInfo } from './zip-writer.js';

@@ -1,10 +1,6 @@
-/** Lambda's limits, in bytes; see LAMBDA.md for their sources. */
-export const LAMBDA_LIMITS = {
-  /** Function plus all its layers, unzipped: 250 MB as AWS counts it (1024² bytes). */
-  unzippedBytes: 262_144_000,
-  /** Zip sent inline in PublishLayerVersion; larger zips must go through S3. */
-  directUploadZippedBytes: 50 * 1024 * 1024,
-} as const;
+// extract-zip.ts still imports the limits from here; the layer-model refactor moves that import
+// to src/core/lambda/quotas.ts, after which this line goes.
+export { LAMBDA_LIMITS } from '../lambda/quotas.js';
 
 export interface SizeEntry {
   /** A top directory (`python`, `lib`, `bin`) or a package (`python/numpy`). */

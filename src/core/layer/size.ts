@@ -1,6 +1,6 @@
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import type { LayerEntryType } from './modes.js';
-import { LAMBDA_LIMITS } from './size-types.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import type { SizeEntry, SizeReport } from './size-types.js';
 import { walkLayerTree } from './tree.js';
 

@@ -1,6 +1,11 @@
 import { basename } from 'node:path';
 import type { Architecture as LambdaArchitecture, Runtime } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
+import {
+  COMPATIBLE_RUNTIMES_MAX,
+  DESCRIPTION_MAX,
+  LICENSE_INFO_MAX,
+} from '../lambda/layer-version-limits.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { layerforgeVersion } from '../version.js';
@@ -12,10 +17,6 @@ import { layerforgeVersion } from '../version.js';
  */
 export const LAYER_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const LAYER_NAME_MAX = 64;
-/** PublishLayerVersion limits, from the API reference. */
-export const DESCRIPTION_MAX = 256;
-export const COMPATIBLE_RUNTIMES_MAX = 15;
-export const LICENSE_INFO_MAX = 512;
 
 /** Throws a UserError (exit 2) for a name Lambda would reject. */
 export function validateLayerName(name: string): string {

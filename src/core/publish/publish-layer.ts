@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { InterruptedError, UserError, throwIfAborted } from '../errors.js';
 import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
-import { LAMBDA_LIMITS } from '../layer/size-types.js';
+import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import { parseBucketSpec, bucketForRegion, type BucketSpec } from './bucket-spec.js';
 import { defaultLayerName, layerMetadata, validateLayerName } from './layer-metadata.js';
 import { lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
@@ -73,7 +74,7 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
     sink({
       type: 'warning',
       code: 'publish.runtimes-truncated',
-      message: `Lambda accepts 15 compatible runtimes; left out: ${droppedRuntimes.join(', ')}`,
+      message: `Lambda accepts ${COMPATIBLE_RUNTIMES_MAX} compatible runtimes; left out: ${droppedRuntimes.join(', ')}`,
     });
   }
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));

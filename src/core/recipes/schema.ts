@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';
 import { httpUrl, plainName, requirement, sourceUrl } from './schema-values.js';
@@ -15,9 +16,6 @@ export type RecipeOsId = (typeof RECIPE_OS_IDS)[number];
 export const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const NAME_MESSAGE =
   'expected a recipe name of lowercase letters, digits and dashes (at most 63), e.g. "libvips-tools"';
-
-/** Lambda accepts at most 15 compatible runtimes per layer version (PublishLayerVersion). */
-export const MAX_COMPATIBLE_RUNTIMES = 15;
 
 const text = (message: string) => z.string({ error: message }).min(1, { error: message });
 const list = <T extends z.ZodType>(item: T, message: string) => z.array(item, { error: message });
@@ -236,8 +234,8 @@ export const recipeSchema = z.strictObject(
     runtimes: unique(
       list(runtimeId, 'expected a list of Lambda runtime ids, e.g. [python3.12]')
         .min(1, { error: 'expected at least one Lambda runtime id' })
-        .max(MAX_COMPATIBLE_RUNTIMES, {
-          error: `expected at most ${MAX_COMPATIBLE_RUNTIMES} runtimes, Lambda's limit per layer`,
+        .max(COMPATIBLE_RUNTIMES_MAX, {
+          error: `expected at most ${COMPATIBLE_RUNTIMES_MAX} runtimes, Lambda's limit per layer`,
         }),
       'runtime',
     ).meta({ description: 'Lambda runtime ids the layer is built and tested for.', uniqueItems: true }),

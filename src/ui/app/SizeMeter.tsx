@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SizeReport } from '../../core/layer/size-types.js';
-import { LAMBDA_LIMITS } from '../../core/layer/size-types.js';
+import { LAMBDA_LIMITS } from '../../core/lambda/quotas.js';
 import { formatBytes } from '../format.js';
 import { Styled } from './Styled.js';
 import type { Tone } from './use-theme.js';

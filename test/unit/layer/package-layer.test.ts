@@ -7,7 +7,7 @@ import { recordEvents } from '../../../src/core/events.js';
 import { readManifest } from '../../../src/core/layer/manifest.js';
 import { packageLayer } from '../../../src/core/layer/package-layer.js';
 import type { ManifestFields } from '../../../src/core/layer/package-layer.js';
-import { LAMBDA_LIMITS } from '../../../src/core/layer/size-types.js';
+import { LAMBDA_LIMITS } from '../../../src/core/lambda/quotas.js';
 import { layerforgeVersion } from '../../../src/core/version.js';
 import { makeTree, run, sha256File, useTempDir } from './helpers.js';
 

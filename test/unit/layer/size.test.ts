@@ -9,7 +9,7 @@ import {
   measureLayerTree,
   packageOf,
 } from '../../../src/core/layer/size.js';
-import { LAMBDA_LIMITS } from '../../../src/core/layer/size-types.js';
+import { LAMBDA_LIMITS } from '../../../src/core/lambda/quotas.js';
 import { makeTree, useTempDir } from './helpers.js';
 
 const MiB = 1024 * 1024;

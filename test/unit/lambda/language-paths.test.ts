@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LAMBDA_ENVIRONMENT,
-  LAMBDA_USER,
-  languagePathEnvironment,
-} from '../../../src/core/build/smoke-test.js';
+import { languagePathEnvironment } from '../../../src/core/lambda/language-paths.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 
 describe('languagePathEnvironment', () => {
@@ -27,13 +23,5 @@ describe('languagePathEnvironment', () => {
 
   it('adds nothing for provided.al2023, which has no language runtime', () => {
     expect(languagePathEnvironment(getRuntime('provided.al2023'))).toEqual({});
-  });
-});
-
-describe('the Lambda-like environment of a smoke test', () => {
-  it('has /opt/bin on PATH and /opt/lib on LD_LIBRARY_PATH, and a non-root user', () => {
-    expect(LAMBDA_ENVIRONMENT.PATH?.split(':')).toContain('/opt/bin');
-    expect(LAMBDA_ENVIRONMENT.LD_LIBRARY_PATH?.split(':').at(-1)).toBe('/opt/lib');
-    expect(LAMBDA_USER).toBe('993:990');
   });
 });
