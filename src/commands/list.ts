@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/errors.js';
 import { listRecipes } from '../core/recipes/catalog.js';
-import { InvalidFileError } from '../core/recipes/yaml-file.js';
+import { InvalidFileError } from '../core/yaml/invalid-file-error.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';

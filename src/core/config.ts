@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.js';
-import { InvalidFileError, parseYamlFile } from './recipes/yaml-file.js';
-import { formatPath, positionOf, type PositionedIssue } from './yaml-positions.js';
+import { InvalidFileError } from './yaml/invalid-file-error.js';
+import { parseYamlFile } from './yaml/read-yaml-file.js';
+import { formatPath, positionOf, type PositionedIssue } from './yaml/positions.js';
 
 export const CONFIG_FILE = 'layerforge.config.yaml';
 

@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, userRecipeDirs } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
-import { InvalidFileError } from '../../src/core/recipes/load.js';
+import { InvalidFileError } from '../../src/core/yaml/invalid-file-error.js';
 import { removeDir, tempDir, writeTree } from '../cli/cli-harness.js';
 
 let cwd = '';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { bundledBaseImagesDir } from '../paths.js';
-import { parseYamlFile } from '../recipes/load.js';
+import { parseYamlFile } from '../yaml/read-yaml-file.js';
 import { ARCHITECTURES } from '../runtimes/catalog.js';
 
 const packageManager = z.enum(['apt', 'dnf', 'yum']);

@@ -5,9 +5,9 @@ import semver from 'semver';
 import { isMap, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
-import { nestingIssue } from '../yaml-safety.js';
+import { nestingIssue } from '../yaml/safety.js';
 import { bundledRecipesDir } from '../paths.js';
-import { closeMatches } from './suggest.js';
+import { closeMatches } from '../yaml/close-matches.js';
 import { RECIPE_FILE, loadRecipe, type LoadRecipeOptions, type LoadedRecipe } from './load.js';
 
 /** A recipe folder found on disk, read loosely (before validation) for its name and version. */

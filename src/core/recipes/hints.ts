@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { ARCHITECTURES, closeRuntimeIds, runtimeIds } from '../runtimes/catalog.js';
 import { sourceUrlHint } from './url-checks.js';
-import type { IssueContext } from './zod-issues.js';
+import type { IssueContext } from '../yaml/zod-issues.js';
 import { RECIPE_NAME } from './schema.js';
 
 /** Names other tools give Lambda's two architectures. */

@@ -1,14 +1,12 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { getRuntime } from '../runtimes/catalog.js';
-import { formatPath, positionOf, type ParsedYaml, type PositionedIssue } from '../yaml-positions.js';
+import { formatPath, positionOf, type ParsedYaml, type PositionedIssue } from '../yaml/positions.js';
 import { recipeHint } from './hints.js';
 import { recipeSchema, type Recipe } from './schema.js';
 import { isLocalUrl } from './url-checks.js';
-import { InvalidFileError, parseYamlFile } from './yaml-file.js';
-
-// Base images and config read their YAML through the same positioned parser.
-export { InvalidFileError, objectKeysAt, parseYamlFile } from './yaml-file.js';
+import { InvalidFileError } from '../yaml/invalid-file-error.js';
+import { parseYamlFile } from '../yaml/read-yaml-file.js';
 
 /** A validated recipe and the folder its scripts live in. */
 export interface LoadedRecipe {

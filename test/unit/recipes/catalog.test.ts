@@ -9,7 +9,7 @@ import {
   parseRecipeSpec,
   resolveRecipe,
 } from '../../../src/core/recipes/catalog.js';
-import { InvalidFileError } from '../../../src/core/recipes/load.js';
+import { InvalidFileError } from '../../../src/core/yaml/invalid-file-error.js';
 import { removeDir, tempDir } from '../../cli/cli-harness.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'recipes');

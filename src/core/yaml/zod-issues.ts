@@ -8,8 +8,8 @@ import {
   type FieldPath,
   type ParsedYaml,
   type PositionedIssue,
-} from '../yaml-positions.js';
-import { closeMatches } from './suggest.js';
+} from './positions.js';
+import { closeMatches } from './close-matches.js';
 
 /** A zod issue with what the YAML says at its path: input for hints. */
 export interface IssueContext {

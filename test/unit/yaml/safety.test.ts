@@ -1,7 +1,7 @@
 // The nesting scan runs before the YAML parser on every recipe and config: it must not refuse
 // real files, whose brackets sit in quotes, comments and shallow flow lists.
 import { describe, expect, it } from 'vitest';
-import { MAX_YAML_NESTING, nestingIssue } from '../../src/core/yaml-safety.js';
+import { MAX_YAML_NESTING, nestingIssue } from '../../../src/core/yaml/safety.js';
 
 describe('nestingIssue', () => {
   it('passes 64 levels and refuses the 65th, at its column', () => {

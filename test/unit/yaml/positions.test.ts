@@ -5,7 +5,7 @@ import {
   nodeAt,
   parseYamlWithPositions,
   positionOf,
-} from '../../src/core/yaml-positions.js';
+} from '../../../src/core/yaml/positions.js';
 
 const TEXT = `# comment
 name: demo

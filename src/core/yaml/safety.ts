@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import { formatPath, lineColumn, type ParsedYaml, type PositionedIssue } from './yaml-positions.js';
+import { formatPath, lineColumn, type ParsedYaml, type PositionedIssue } from './positions.js';
 
 /**
  * How many alias expansions a file may cause. Recipes rarely use anchors at all; a "billion

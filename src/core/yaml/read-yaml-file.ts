@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { readUntrustedTextFile, UntrustedFileError } from '../fs/read-untrusted-file.js';
+import { InvalidFileError } from './invalid-file-error.js';
+import { parseYamlWithPositions, type ParsedYaml } from './positions.js';
+import { nestingIssue, rawControlIssue, toJsSafely, unsafeYamlIssues } from './safety.js';
+import { objectKeysAt } from './schema-keys.js';
+import { positionZodIssues, type IssueContext } from './zod-issues.js';
+
+export interface ParseYamlOptions {
+  /** A hint specific to this format (close runtime ids, sha256 casing ...). */
+  hint?(context: IssueContext): string | undefined;
+  /** What to tell someone whose file is empty. */
+  emptyHint?: string;
+  /** The committed JSON Schema that describes this file, named in hints. */
+  schemaFile?: string;
+  /** What the file is, in messages about its size or type: "recipe", "config file" ... */
+  what?: string;
+}
+
+/**
+ * Reads, parses and validates a YAML file against a zod schema. Every problem (syntax, unknown
+ * or missing field, wrong value) is thrown as one InvalidFileError positioned at `file:line:col`.
+ */
+export async function parseYamlFile<T extends z.ZodType>(
+  file: string,
+  schema: T,
+  displayName = file,
+  options: ParseYamlOptions = {},
+): Promise<{ value: z.infer<T>; parsed: ParsedYaml }> {
+  let text: string;
+  try {
+    text = await readUntrustedTextFile(file, { displayName, what: options.what });
+  } catch (error) {
+    if (error instanceof UntrustedFileError) throw new InvalidFileError([error.issue], options.schemaFile);
+    throw error;
+  }
+  const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
+  if (raw) throw new InvalidFileError([raw], options.schemaFile);
+  const parsed = parseYamlWithPositions(displayName, text);
+  if (parsed.syntaxIssues.length > 0) throw new InvalidFileError(parsed.syntaxIssues, options.schemaFile);
+  if (parsed.document.contents === null) {
+    const issue = { file: displayName, line: 1, column: 1, path: '', message: 'the file is empty' };
+    throw new InvalidFileError([
+      { ...issue, hint: options.emptyHint ?? 'see the JSON Schema for its fields' },
+    ]);
+  }
+  const unsafe = unsafeYamlIssues(parsed);
+  if (unsafe.length > 0) throw new InvalidFileError(unsafe, options.schemaFile);
+  const js = toJsSafely(parsed);
+  if ('issue' in js) throw new InvalidFileError([js.issue], options.schemaFile);
+  const result = schema.safeParse(js.value);
+  if (!result.success) {
+    const issues = positionZodIssues(parsed, result.error.issues, {
+      knownKeys: (path) => objectKeysAt(schema, path),
+      ...(options.hint ? { hint: options.hint } : {}),
+    });
+    throw new InvalidFileError(issues, options.schemaFile);
+  }
+  return { value: result.data, parsed };
+}
