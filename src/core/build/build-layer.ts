@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureBaseImages, type BaseImageRecords } from '../base-images/ensure.js';
@@ -10,7 +10,7 @@ import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
-import { syncFile, temporarySibling } from '../fs/atomic.js';
+import { copyFileAtomic } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
@@ -24,18 +24,6 @@ import { runSmokeTests } from './smoke-test.js';
 import { stageSources } from './sources.js';
 import { skipStep, step } from './steps.js';
 import type { BuildLayerOptions, BuildLayerResult } from './types.js';
-
-/** Copies a file into place atomically: the destination is whole or absent. */
-async function publishFile(from: string, to: string): Promise<void> {
-  const tmp = temporarySibling(to);
-  try {
-    await copyFile(from, tmp);
-    await syncFile(tmp);
-    await rename(tmp, to);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
 
 /**
  * Builds a recipe into `dist/<recipe>-<version>-<runtime>-<arch>.zip` plus its manifest:
@@ -110,8 +98,8 @@ export async function buildLayer(
   else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
   await mkdir(outDir, { recursive: true });
-  await publishFile(entry.zip, zipPath);
-  await publishFile(entry.manifest, manifestPathFor(zipPath));
+  await copyFileAtomic(entry.zip, zipPath);
+  await copyFileAtomic(entry.manifest, manifestPathFor(zipPath));
   const manifest = await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A sibling temporary name: same directory, so the final rename is atomic. */
@@ -51,4 +51,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw error;
   }
   await syncDir(dirname(path));
+}
+
+/** Copies a file into place the same way: the destination is whole or absent, never half written. */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const tmp = temporarySibling(to);
+  try {
+    await copyFile(from, tmp);
+    await syncFile(tmp);
+    await rename(tmp, to);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }

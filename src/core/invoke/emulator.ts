@@ -1,7 +1,8 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { isFile } from '../fs/is-file.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
 /** AWS's Lambda Runtime Interface Emulator, a Go module. */
@@ -49,14 +50,6 @@ export async function readElfInfo(path: string): Promise<ElfInfo | undefined> {
     return { arch: ELF_MACHINE[header.readUInt16LE(18)], dynamic };
   } finally {
     await file.close();
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
   }
 }
 

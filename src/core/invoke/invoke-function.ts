@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { DEFAULT_BASE, loadBaseImage } from '../base-images/definition.js';
 import { resolveBase } from '../base-images/resolve.js';
 import { languagePathEnvironment } from '../lambda/language-paths.js';
+import { LAYERS_PER_FUNCTION_MAX } from '../lambda/quotas.js';
 import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
 import { LAMBDA_SANDBOX } from '../lambda/sandbox.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
@@ -21,9 +22,6 @@ import { stageLayers } from './layers.js';
 import { outputReader } from './output-reader.js';
 import { checkHandler, runtimeCommand } from './runtime-command.js';
 import type { InvokeOptions, InvokeResult } from './types.js';
-
-/** Lambda allows this many layers per function. */
-const MAX_LAYERS = 5;
 
 function checkEvent(event: string): void {
   try {
@@ -70,11 +68,11 @@ export async function invokeFunction(
   checkEvent(options.event);
   const functionDir = resolve(cwd, options.functionDir);
   await checkFunctionDir(functionDir);
-  if (options.layers.length > MAX_LAYERS) {
+  if (options.layers.length > LAYERS_PER_FUNCTION_MAX) {
     sink({
       type: 'warning',
       code: 'too-many-layers',
-      message: `${options.layers.length} layers: Lambda allows at most ${MAX_LAYERS} per function`,
+      message: `${options.layers.length} layers: Lambda allows at most ${LAYERS_PER_FUNCTION_MAX} per function`,
     });
   }
   const emulator = await findEmulator({ rie: options.rie, env, cwd, arch });

@@ -1,19 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { buildLayer } from '../build/build-layer.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { UserError } from '../errors.js';
+import { isFile } from '../fs/is-file.js';
 import type { EventSink } from '../events.js';
 import { manifestPathFor, manifestSchema } from '../layer/manifest.js';
 import type { Architecture } from '../runtimes/catalog.js';
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** A `--layer` value is a zip when it names one (or any existing file); otherwise a recipe. */
 export async function layerKind(value: string, cwd: string): Promise<'zip' | 'recipe'> {

@@ -8,3 +8,6 @@ export const LAMBDA_LIMITS = {
   /** Zip sent inline in PublishLayerVersion (`Content.ZipFile`); larger zips must go through S3. */
   directUploadZippedBytes: 50 * 1024 * 1024,
 } as const;
+
+/** Layers one function can use (Lambda quotas page). */
+export const LAYERS_PER_FUNCTION_MAX = 5;

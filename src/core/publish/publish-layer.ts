@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { InterruptedError, UserError, throwIfAborted } from '../errors.js';
+import { isFileSync } from '../fs/is-file.js';
 import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { LAMBDA_LIMITS } from '../lambda/quotas.js';
@@ -20,8 +20,7 @@ const DEFAULT_CONCURRENCY = 4;
 /** A path to an existing file or anything ending in `.zip` is a zip; the rest is a recipe spec. */
 export function isZipTarget(target: string, cwd: string): boolean {
   if (/\.zip$/i.test(target)) return true;
-  const path = resolve(cwd, target);
-  return existsSync(path) && statSync(path).isFile();
+  return isFileSync(resolve(cwd, target));
 }
 
 /**

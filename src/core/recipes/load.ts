@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
+import { displayPath } from '../fs/display-path.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { formatPath, positionOf, type ParsedYaml, type PositionedIssue } from '../yaml/positions.js';
 import { recipeHint } from './hints.js';
@@ -129,12 +130,6 @@ function semanticIssues(
     );
   }
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** How a recipe file is named in messages: relative to the working directory when inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 /**

@@ -3,7 +3,8 @@ import { formatBytes } from '../format.js';
 import { terminalText } from '../terminal-text.js';
 import type { BuildState } from './build-state.js';
 import { NARROW } from './layout.js';
-import { displayPath, nextSteps } from './next-steps.js';
+import { displayPath } from '../../core/fs/display-path.js';
+import { nextSteps } from './next-steps.js';
 import { LabelledRow } from './LabelledRow.js';
 import { Styled } from './Styled.js';
 

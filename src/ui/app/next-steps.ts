@@ -1,10 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
-
-/** A path as the user would type it: relative to cwd when it is inside, absolute otherwise. */
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
+import { displayPath } from '../../core/fs/display-path.js';
 
 /** The commands to run after a build, with the zip's path filled in. */
 export function nextSteps(zipPath: string, cwd: string, region: string | undefined): string[] {
