@@ -147,7 +147,7 @@ async function benchOne(
   };
   for (const b of built) {
     measured.push(await measureOne(b));
-    // Stripping auditwheel's *.libs/ can break the layer (LAMBDA.md, item 6); then (b′) spares
+    // Stripping auditwheel's *.libs/ can break the layer (docs/lambda-facts.md, "What users keep hitting", item 6); then (b′) spares
     // them, so the cost of deleting the bytecode can still be measured.
     if (b.id === 'b' && measured.at(-1)?.smoke.failed.length)
       measured.push(await measureOne(await buildByHand('b2', recipe, paths)));

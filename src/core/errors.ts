@@ -1,4 +1,4 @@
-/** Exit codes shared by every command: see STYLE.md. */
+/** Exit codes shared by every command (docs/architecture.md, "Errors and exit codes"). */
 export const ExitCode = {
   ok: 0,
   failure: 1,

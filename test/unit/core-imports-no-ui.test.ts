@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// The core is a library: it never renders, prints or exits (STYLE.md). eslint.config.js says the
+// The core is a library: it never renders, prints or exits (docs/architecture.md). eslint.config.js says the
 // same for editors; this test is what `npm test` enforces, reading the code as TypeScript does.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,4 +1,4 @@
-// The runtime catalog against the facts in LAMBDA.md (AWS's runtime docs): OS and glibc per
+// The runtime catalog against the facts in docs/lambda-facts.md (AWS's runtime docs): OS and glibc per
 // runtime, the paths each runtime searches in a layer, and the official image names.
 import { officialImages } from '../../../src/core/base-images/lambda-images.js';
 import { describe, expect, it } from 'vitest';
