@@ -29,11 +29,11 @@ export function findProblems(
   const seen = new Set<string>();
   const inside: ZipEntryInfo[] = [];
   for (const entry of entries) {
-    if (isUnsafeEntryName(entry.path)) {
+    if (isUnsafeEntryName(entry.name)) {
       problems.push({
         severity: 'error',
         code: 'unsafe-entry-name',
-        file: entry.path,
+        file: entry.name.replace(/\/$/, ''),
         reason: 'the entry name is absolute or contains "..": it would be written outside /opt',
         hint: 'rebuild the zip from inside the layer folder (cd layer && zip -r -y ../layer.zip .)',
       });

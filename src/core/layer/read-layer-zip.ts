@@ -12,12 +12,8 @@ import { mayBeElf } from '../audit/scan-elf.js';
 import { addImplicitFolders } from './entry.js';
 import type { LayerEntry, LayerTree } from './entry.js';
 import { isUnsafeEntryName } from './link.js';
+import { describeZipEntry } from './read-zip.js';
 import { LAMBDA_LIMITS } from './size-types.js';
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const UNIX_HOST = 3;
 
 /** Files whose bytes the audit needs besides ELF files: wheel metadata. */
 function keepsContent(path: string): boolean {
@@ -103,23 +99,17 @@ async function readEntry(
       hint: 'entries must stay inside the layer: no absolute paths and no `..`',
     });
   }
-  const isDirName = record.name.endsWith('/');
-  const path = posix.normalize(record.name).replace(/^\.\/|\/$/g, '');
-  if (path === '' || path === '.') return undefined;
-  const unix = entry.versionMadeBy >> 8 === UNIX_HOST ? entry.externalFileAttributes >>> 16 : 0;
-  const type = unix & S_IFMT;
-  // Zips made without Unix modes (e.g. on Windows) carry none: assume what extraction gives.
-  const mode = unix !== 0 ? unix & 0o7777 : isDirName ? 0o755 : 0o644;
-  if (isDirName || type === S_IFDIR) {
-    entries.set(path, { path, type: 'dir', mode, size: 0 });
+  const { path, type, mode, size } = describeZipEntry(record);
+  if (path === '') return undefined;
+  if (type === 'dir') {
+    entries.set(path, { path, type, mode, size: 0 });
     return undefined;
   }
-  if (type === S_IFLNK) {
-    const linkTarget = await zip.readLink(record);
-    entries.set(path, { path, type: 'symlink', mode, size: entry.uncompressedSize, linkTarget });
+  if (type === 'symlink') {
+    entries.set(path, { path, type, mode, size, linkTarget: await zip.readLink(record) });
     return undefined;
   }
-  entries.set(path, { path, type: 'file', mode, size: entry.uncompressedSize });
+  entries.set(path, { path, type, mode, size });
   if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
     if (mayBeElf(path) || keepsContent(path)) {
       const how = entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`;
