@@ -182,7 +182,7 @@ describe('zips: entry names, link targets and findings', () => {
     expect(result.code).toBe(1);
     expectSafe(result);
     expect(result.stdout).toContain('  python/\\x1b]0;owned\\x07é.py [not-world-readable]');
-    expect(result.stdout).toContain('points to \\x1b[2J../../etc/\\x9bpasswd');
+    expect(result.stdout).toContain('-> \\x1b[2J../../etc/\\x9bpasswd points at nothing in the layer');
     const json = await run('audit', 'evil.zip', '--runtime', 'python3.12', '--json');
     expectSafe(json);
     const { findings } = JSON.parse(json.stdout) as { findings: { file: string; reason: string }[] };

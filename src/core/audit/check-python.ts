@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { LayerTree } from './layer-tree.js';
+import type { LayerTree } from '../layer/entry.js';
 import type { Owners } from './owners.js';
 import type { AuditFinding, AuditTarget } from './types.js';
 import { compareVersions } from './version-limits.js';
@@ -30,7 +30,7 @@ function extensionFindings(tree: LayerTree, target: AuditTarget, owners: Owners)
   // One finding per package and tag: a wrong numpy has dozens of modules with the same cause.
   const groups = new Map<string, { tag: string; files: string[]; owner: string | undefined }>();
   for (const entry of tree.entries.values()) {
-    if (entry.kind === 'dir' || !entry.path.startsWith('python/')) continue;
+    if (entry.type === 'dir' || !entry.path.startsWith('python/')) continue;
     const tag = extensionTag(posix.basename(entry.path));
     if (!tag || tag === `cpython-${runtimeTag}-${platform}`) continue;
     // Right Python, other platform: the ELF arch check reports it, with the arch in its words.
@@ -133,7 +133,7 @@ async function wheelFindings(tree: LayerTree, target: AuditTarget): Promise<Audi
   const glibc = target.os.glibc;
   for (const entry of tree.entries.values()) {
     if (
-      entry.kind !== 'file' ||
+      entry.type !== 'file' ||
       !entry.path.startsWith('python/') ||
       !entry.path.endsWith('.dist-info/WHEEL')
     )

@@ -1,5 +1,5 @@
 import { LAMBDA_LIMITS } from '../lambda/quotas.js';
-import type { LayerTree } from './layer-tree.js';
+import type { LayerTree } from '../layer/entry.js';
 import type { AuditFinding } from './types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { AuditFinding } from './types.js';
  */
 export function checkSize(tree: LayerTree): AuditFinding[] {
   let bytes = 0;
-  for (const entry of tree.entries.values()) if (entry.kind !== 'dir') bytes += entry.size;
+  for (const entry of tree.entries.values()) if (entry.type !== 'dir') bytes += entry.size;
   const findings: AuditFinding[] = [];
   if (bytes > LAMBDA_LIMITS.unzippedBytes) {
     findings.push({

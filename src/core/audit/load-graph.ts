@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ElfInfo } from './elf/read-elf.js';
-import { resolveLayerPath } from './layer-tree.js';
-import type { LayerEntry } from './layer-tree.js';
+import { resolveLayerPath } from '../layer/resolve-path.js';
+import type { LayerEntry } from '../layer/entry.js';
 import type { LibraryResolution, LibraryResolver, Loader } from './resolve-library.js';
 
 export interface LoadAnalysis {
@@ -42,7 +42,7 @@ export function analyseLoads(
       neededByName.add(path);
   }
   for (const entry of entries.values()) {
-    if (entry.kind !== 'symlink' || !neededNames.has(posix.basename(entry.path))) continue;
+    if (entry.type !== 'symlink' || !neededNames.has(posix.basename(entry.path))) continue;
     const target = resolveLayerPath(entries, entry.path);
     if (target.kind === 'file') neededByName.add(target.path);
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { LayerTree } from './layer-tree.js';
+import type { LayerTree } from '../layer/entry.js';
 
 /** The package a file came from, so hints can say "pin numpy" rather than "pin something". */
 export interface Owner {
@@ -21,7 +21,7 @@ export class Owners {
     const owners = new Owners();
     for (const entry of tree.entries.values()) {
       const match = /^(.*?)([^/]+)\.dist-info\/RECORD$/.exec(entry.path);
-      if (entry.kind !== 'file' || !match) continue;
+      if (entry.type !== 'file' || !match) continue;
       const file = tree.contentPath(entry.path);
       if (!file) continue;
       const root = (match[1] ?? '').replace(/\/$/, '');

@@ -2,8 +2,8 @@ import { posix } from 'node:path';
 import { EM_AARCH64 } from './elf/constants.js';
 import type { ElfInfo } from './elf/read-elf.js';
 import { RUNTIME_LD_LIBRARY_PATH } from '../lambda/runtime-environment.js';
-import { resolveLayerPath } from './layer-tree.js';
-import type { LayerEntry } from './layer-tree.js';
+import { resolveLayerPath } from '../layer/resolve-path.js';
+import type { LayerEntry } from '../layer/entry.js';
 import type { SystemLibraries } from './types.js';
 
 /** ld.so's trusted folders on a 64-bit Amazon Linux, searched after ld.so.cache. */
@@ -132,7 +132,7 @@ export class LibraryResolver {
   copiesInLayer(soname: string): string[] {
     const copies: string[] = [];
     for (const entry of this.entries.values()) {
-      if (entry.kind !== 'dir' && posix.basename(entry.path) === soname) copies.push(entry.path);
+      if (entry.type !== 'dir' && posix.basename(entry.path) === soname) copies.push(entry.path);
     }
     return copies.sort();
   }

@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../errors.js';
 import { ElfFormatError, readElf } from './elf/read-elf.js';
 import type { ElfInfo } from './elf/read-elf.js';
-import type { LayerTree } from './layer-tree.js';
+import type { LayerTree } from '../layer/entry.js';
 
 export interface ElfScan {
   /** Every ELF file in the layer by path, parsed. */
@@ -43,7 +43,7 @@ export async function scanElfFiles(
   const unreadable: ElfScan['unreadable'] = [];
   const work: { path: string; file: string }[] = [];
   for (const entry of tree.entries.values()) {
-    if (entry.kind !== 'file' || entry.size < 4 || !mayBeElf(entry.path)) continue;
+    if (entry.type !== 'file' || entry.size < 4 || !mayBeElf(entry.path)) continue;
     const file = tree.contentPath(entry.path);
     if (file) work.push({ path: entry.path, file });
   }

@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { EM_AARCH64, EM_X86_64, PT_INTERP } from '../audit/elf/constants.js';
+import { readElfHeader } from '../audit/elf/header.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
 import type { Architecture } from '../runtimes/catalog.js';
@@ -15,7 +16,7 @@ export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/
 export const RIE_VERSION = 'v0.0.0-20261030222936-bef5c4ba774d';
 
 const GOARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm64' };
-const ELF_MACHINE: Record<number, Architecture> = { 0x3e: 'x86_64', 0xb7: 'arm64' };
+const ELF_MACHINE: Record<number, Architecture> = { [EM_X86_64]: 'x86_64', [EM_AARCH64]: 'arm64' };
 
 /**
  * The exact command that installs the emulator for `arch`: static (the runtime images have
@@ -34,23 +35,12 @@ export interface ElfInfo {
 
 /** Reads an ELF header: the machine and whether it is dynamically linked. Undefined when not ELF. */
 export async function readElfInfo(path: string): Promise<ElfInfo | undefined> {
-  const file = await open(path, 'r');
-  try {
-    const header = Buffer.alloc(64);
-    const { bytesRead } = await file.read(header, 0, 64, 0);
-    if (bytesRead < 64 || header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1)
-      return undefined;
-    const phoff = Number(header.readBigUInt64LE(32));
-    const phentsize = header.readUInt16LE(54);
-    const phnum = header.readUInt16LE(56);
-    const table = Buffer.alloc(phentsize * phnum);
-    await file.read(table, 0, table.length, phoff);
-    let dynamic = false;
-    for (let i = 0; i < phnum; i++) if (table.readUInt32LE(i * phentsize) === 3) dynamic = true;
-    return { arch: ELF_MACHINE[header.readUInt16LE(18)], dynamic };
-  } finally {
-    await file.close();
-  }
+  const header = await readElfHeader(path);
+  if (!header) return undefined;
+  return {
+    arch: ELF_MACHINE[header.machine],
+    dynamic: header.segments.some((segment) => segment.type === PT_INTERP),
+  };
 }
 
 /** Where to look, in order: PATH, then where `go install` and AWS's README put it. */

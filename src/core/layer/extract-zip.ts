@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { SafeZip } from '../zip/open-zip.js';
 import { isUnsafeEntryName } from './link.js';
-import { LAMBDA_LIMITS } from './size-types.js';
+import { describeZipEntry } from './read-zip.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 
 /**
  * Extracts a layer zip the way Lambda does into `destination` (which plays /opt): unix modes
@@ -31,26 +32,26 @@ export async function extractLayerZip(
     const links = new Set<string>();
     for (const record of zip.entries) {
       throwIfAborted(signal);
-      const name = posix.normalize(record.name);
-      if (isUnsafeEntryName(name) || underLink(name, links)) {
+      const { path, type, mode } = describeZipEntry(record);
+      if (isUnsafeEntryName(path) || underLink(path, links)) {
         throw new JobFailedError(`zip entry ${record.name} would land outside /opt`);
       }
-      const target = join(destination, name);
-      const unixMode = (record.entry.externalFileAttributes >>> 16) & 0xffff;
-      const type = unixMode & 0o170000;
-      if (name.endsWith('/') || type === 0o040000) {
+      const target = join(destination, path);
+      // An entry whose permission bits are all zero gets what extraction gives a new file.
+      const permissions = mode || (type === 'dir' ? 0o755 : 0o644);
+      if (type === 'dir') {
         await mkdir(target, { recursive: true });
-        await chmod(target, unixMode & 0o7777 || 0o755);
+        await chmod(target, permissions);
         continue;
       }
       await mkdir(dirname(target), { recursive: true });
-      if (type === 0o120000) {
+      if (type === 'symlink') {
         await symlink(await zip.readLink(record), target);
-        links.add(name);
+        links.add(path);
         continue;
       }
       await zip.pipeEntry(record, createWriteStream(target), { signal });
-      await chmod(target, unixMode & 0o7777 || 0o644);
+      await chmod(target, permissions);
     }
   } finally {
     await zip.close();

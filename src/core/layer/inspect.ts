@@ -64,7 +64,7 @@ export async function inspectLayerZip(
   throwIfAborted(options.signal);
   const { size: zippedBytes } = await stat(zipPath);
   const symlinks = checkSymlinks(entries);
-  const problems = findProblems(entries, symlinks, { runtime: options.runtime, searched: searchedPaths });
+  const problems = findProblems(entries, { runtime: options.runtime });
   const size = sizeReportFrom(tally, { zippedBytes });
   if (size.overLimit) problems.unshift(tooLargeProblem(size.unzippedBytes, size.limitBytes));
   const inspection: LayerInspection = {

@@ -1,23 +1,22 @@
+import { posix } from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import { SafeZip } from '../zip/open-zip.js';
 import type { ZipRecord } from '../zip/open-zip.js';
+import type { LayerEntry } from './entry.js';
 import { S_IFDIR, S_IFLNK, S_IFMT } from './modes.js';
 import type { LayerEntryType } from './modes.js';
 
-/** One entry of a layer zip, from its central directory. */
-export interface ZipEntryInfo {
-  /** The entry name without a directory's trailing slash; unsafe names (`/x`, `../x`) are kept as is. */
-  path: string;
-  type: LayerEntryType;
-  /** Permission bits (`& 0o7777`): from the unix external attributes, or inferred (0755 dirs, 0644 files). */
-  mode: number;
+/**
+ * One entry of a layer zip, from its central directory. `path` is the name as it lands under
+ * /opt (`./python/x/` is `python/x`, the root is ''). `mode` is from the unix external
+ * attributes, or inferred (0755 folders, 0644 files) as extraction would give them.
+ */
+export interface ZipEntryInfo extends LayerEntry {
+  /** The name exactly as stored, unsafe ones (`/x`, `../x`) included: the caller flags those. */
+  name: string;
   /** False when the zip carries no unix mode for the entry (made on Windows, or attributes left 0). */
   modeKnown: boolean;
-  /** Uncompressed bytes: what Lambda counts. */
-  size: number;
   compressedSize: number;
-  /** Present for symlinks: the target stored as the entry's body. */
-  linkTarget?: string;
 }
 
 /** Host systems in "version made by" whose external attributes carry a unix st_mode. */
@@ -37,7 +36,7 @@ export async function* readZipEntries(
   try {
     for (const record of zip.entries) {
       throwIfAborted(options.signal);
-      const info = describe(record);
+      const info = describeZipEntry(record);
       if (info.type === 'symlink') info.linkTarget = await zip.readLink(record);
       yield info;
     }
@@ -46,7 +45,8 @@ export async function* readZipEntries(
   }
 }
 
-function describe({ name, entry }: ZipRecord): ZipEntryInfo {
+/** What one central directory record says about its entry: the one reading of zip modes. */
+export function describeZipEntry({ name, entry }: ZipRecord): ZipEntryInfo {
   const host = entry.versionMadeBy >> 8;
   const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const modeKnown = UNIX_HOSTS.has(host) && unixMode !== 0;
@@ -61,11 +61,17 @@ function describe({ name, entry }: ZipRecord): ZipEntryInfo {
     type = 'dir';
   } else type = 'file';
   return {
-    path: name.endsWith('/') ? name.slice(0, -1) : name,
+    name,
+    path: layerPath(name),
     type,
     mode: modeKnown ? unixMode & 0o7777 : type === 'dir' ? 0o755 : 0o644,
     modeKnown,
     size: entry.uncompressedSize,
     compressedSize: entry.compressedSize,
   };
+}
+
+function layerPath(name: string): string {
+  const path = posix.normalize(name).replace(/^\.\/|\/$/g, '');
+  return path === '.' ? '' : path;
 }

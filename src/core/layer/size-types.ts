@@ -1,7 +1,3 @@
-// extract-zip.ts still imports the limits from here; the layer-model refactor moves that import
-// to src/core/lambda/quotas.ts, after which this line goes.
-export { LAMBDA_LIMITS } from '../lambda/quotas.js';
-
 export interface SizeEntry {
   /** A top directory (`python`, `lib`, `bin`) or a package (`python/numpy`). */
   path: string;

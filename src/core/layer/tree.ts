@@ -2,21 +2,13 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobFailedError, throwIfAborted } from '../errors.js';
+import type { LayerEntry } from './entry.js';
 import { resolveLayerLink } from './link.js';
 import type { LayerEntryType } from './modes.js';
 
 /** One entry of a staged layer tree, as lstat sees it (symlinks are never followed). */
-export interface LayerTreeEntry {
-  /** POSIX path relative to the layer root, no leading or trailing slash: `python/numpy/__init__.py`. */
-  path: string;
+export interface LayerTreeEntry extends LayerEntry {
   absolutePath: string;
-  type: LayerEntryType;
-  /** Permission bits as found on disk (`st_mode & 0o7777`), before normalisation. */
-  mode: number;
-  /** Bytes the entry takes unzipped: the file size, the link target's length, 0 for a directory. */
-  size: number;
-  /** Present for symlinks: the target exactly as stored. */
-  linkTarget?: string;
 }
 
 interface Child {
@@ -34,14 +26,17 @@ const STAT_BATCH = 64;
  * `name/`), so the listing is the same on every machine. Memory grows with the depth and the
  * widest directory, not with the tree.
  *
- * Throws JobFailedError for a symlink that is absolute or climbs out of the layer, and for
- * anything that is not a file, directory or symlink. Dangling links that stay inside are
- * allowed: the audit reports them.
+ * The build walks strictly: it throws JobFailedError for a symlink that is absolute or climbs
+ * out of the layer, and for anything that is not a file, directory or symlink. With `strict:
+ * false` (the audit of a folder) such links are kept for the layout rules to report, and
+ * devices, sockets and pipes are skipped: a zip cannot carry them. Dangling links that stay
+ * inside are allowed either way: the layout rules report them.
  */
 export async function* walkLayerTree(
   root: string,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; strict?: boolean } = {},
 ): AsyncGenerator<LayerTreeEntry, void, undefined> {
+  const strict = options.strict ?? true;
   const rootStats = await lstat(root).catch((cause: unknown) => {
     throw new JobFailedError(`no staged layer at ${root}`, {
       cause,
@@ -51,7 +46,9 @@ export async function* walkLayerTree(
   if (!rootStats.isDirectory()) {
     throw new JobFailedError(`the staged layer ${root} is not a directory`);
   }
-  const stack: { children: Child[]; next: number }[] = [{ children: await listChildren(root, ''), next: 0 }];
+  const stack: { children: Child[]; next: number }[] = [
+    { children: await listChildren(root, '', strict), next: 0 },
+  ];
   while (stack.length > 0) {
     throwIfAborted(options.signal);
     const top = stack[stack.length - 1];
@@ -63,42 +60,54 @@ export async function* walkLayerTree(
     top.next += 1;
     yield child.entry;
     if (child.entry.type === 'dir') {
-      stack.push({ children: await listChildren(child.entry.absolutePath, child.entry.path), next: 0 });
+      stack.push({
+        children: await listChildren(child.entry.absolutePath, child.entry.path, strict),
+        next: 0,
+      });
     }
   }
 }
 
-async function listChildren(dir: string, relativeDir: string): Promise<Child[]> {
+async function listChildren(dir: string, relativeDir: string, strict: boolean): Promise<Child[]> {
   const names = await readdir(dir);
   const children: Child[] = [];
   for (let i = 0; i < names.length; i += STAT_BATCH) {
     const batch = names.slice(i, i + STAT_BATCH);
-    children.push(...(await Promise.all(batch.map((name) => describe(dir, relativeDir, name)))));
+    for (const child of await Promise.all(batch.map((name) => describe(dir, relativeDir, name, strict)))) {
+      if (child) children.push(child);
+    }
   }
   return children.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
 }
 
-async function describe(dir: string, relativeDir: string, name: string): Promise<Child> {
+async function describe(
+  dir: string,
+  relativeDir: string,
+  name: string,
+  strict: boolean,
+): Promise<Child | undefined> {
   const absolutePath = join(dir, name);
   const path = relativeDir === '' ? name : `${relativeDir}/${name}`;
   const stats = await lstat(absolutePath);
-  const type = entryType(stats, path);
+  const type = entryType(stats, path, strict);
+  if (type === undefined) return undefined;
   const entry: LayerTreeEntry = { path, absolutePath, type, mode: stats.mode & 0o7777, size: 0 };
   if (type === 'file') {
     entry.size = stats.size;
   } else if (type === 'symlink') {
     const target = await readlink(absolutePath);
-    assertLinkInside(path, target);
+    if (strict) assertLinkInside(path, target);
     entry.linkTarget = target;
     entry.size = Buffer.byteLength(target);
   }
   return { entry, sortKey: Buffer.from(type === 'dir' ? `${name}/` : name) };
 }
 
-function entryType(stats: Stats, path: string): LayerEntryType {
+function entryType(stats: Stats, path: string, strict: boolean): LayerEntryType | undefined {
   if (stats.isFile()) return 'file';
   if (stats.isDirectory()) return 'dir';
   if (stats.isSymbolicLink()) return 'symlink';
+  if (!strict) return undefined;
   throw new JobFailedError(
     `${path} is a device, socket or pipe: a layer can only hold files, directories and symlinks`,
     {

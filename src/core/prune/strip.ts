@@ -1,27 +1,17 @@
-import { chmod, copyFile, lstat, open, rename, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ET_DYN, ET_EXEC } from '../audit/elf/constants.js';
+import { readElfHeader } from '../audit/elf/header.js';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { globMatcher, type LayerIndex } from './match.js';
 import type { BuildImageRunner } from './build-image-run.js';
 import { NEVER_STRIP, NEVER_TOUCH } from './rules.js';
 import { moveTo } from './side-store.js';
 
-const ET_EXEC = 2;
-const ET_DYN = 3;
-
 /** True for an ELF executable or shared object (not a relocatable .o, not a core file). */
 export async function isStrippableElf(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const header = Buffer.alloc(18);
-    const { bytesRead } = await handle.read(header, 0, 18, 0);
-    if (bytesRead < 18 || header.readUInt32BE(0) !== 0x7f454c46) return false;
-    // EI_DATA: 1 little-endian, 2 big-endian; e_type follows the 16-byte ident.
-    const type = header[5] === 2 ? header.readUInt16BE(16) : header.readUInt16LE(16);
-    return type === ET_EXEC || type === ET_DYN;
-  } finally {
-    await handle.close();
-  }
+  const header = await readElfHeader(path);
+  return header?.type === ET_EXEC || header?.type === ET_DYN;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extensionTag } from '../../../src/core/audit/check-python.js';
 import { glibcVersionOf } from '../../../src/core/audit/check-elf.js';
-import { resolveLayerPath } from '../../../src/core/audit/layer-tree.js';
-import type { LayerEntry } from '../../../src/core/audit/layer-tree.js';
+import { resolveLayerPath } from '../../../src/core/layer/resolve-path.js';
+import type { LayerEntry } from '../../../src/core/layer/entry.js';
 import {
   loadBundledSystemLibraries,
   parseSonameList,
@@ -107,8 +107,8 @@ describe('versions and tags', () => {
 
 describe('resolving paths inside a layer', () => {
   const entries = new Map<string, LayerEntry>();
-  const add = (path: string, kind: LayerEntry['kind'], linkTarget?: string) =>
-    entries.set(path, { path, kind, mode: 0o755, size: 0, linkTarget });
+  const add = (path: string, type: LayerEntry['type'], linkTarget?: string) =>
+    entries.set(path, { path, type, mode: 0o755, size: 0, linkTarget });
   add('lib', 'dir');
   add('lib/libz.so.1.3', 'file');
   add('lib/libz.so.1', 'symlink', 'libz.so.1.3');

@@ -84,15 +84,15 @@ describe('inspectLayerZip', () => {
     expect(codes(report)).toEqual([
       'error escaping-symlink lib/libssl.so',
       'error escaping-symlink python/escape',
+      'error not-executable bin/tool',
       'error not-world-readable python/private',
       'error not-world-readable python/secret.py',
       'error outside-runtime-paths numpy',
       'error unsafe-entry-name ../evil.sh',
       'warning dangling-symlink lib/libgone.so',
-      'warning not-executable bin/tool',
     ]);
-    expect(report.errors).toBe(6);
-    expect(report.warnings).toBe(2);
+    expect(report.errors).toBe(7);
+    expect(report.warnings).toBe(1);
     const numpy = report.problems.find((p) => p.file === 'numpy');
     expect(numpy?.reason).toContain('a Python package at the root of the zip: it lands in /opt/numpy');
     expect(numpy?.hint).toContain('python/');

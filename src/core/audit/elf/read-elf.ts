@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import {
   DF_1_PIE,
   DT_FLAGS_1,
@@ -13,22 +12,22 @@ import {
   DT_VERDEFNUM,
   DT_VERNEED,
   DT_VERNEEDNUM,
-  ELFCLASS32,
-  ELFCLASS64,
-  ELFDATA2LSB,
-  ELFDATA2MSB,
-  PN_XNUM,
   PT_DYNAMIC,
   PT_INTERP,
   PT_LOAD,
   SHT_DYNAMIC,
 } from './constants.js';
-import { ElfFormatError, PositionedReader } from './positioned-reader.js';
+import { parseElfHeader, readElfFile } from './header.js';
+import type { Fields } from './header.js';
+import { ElfFormatError } from './positioned-reader.js';
+import type { PositionedReader } from './positioned-reader.js';
 import { readVersionDefs, readVersionNeeds } from './versions.js';
 import type { ElfVersionNeed } from './versions.js';
 
 export type { ElfVersionNeed } from './versions.js';
 export { ElfFormatError } from './positioned-reader.js';
+export { hasElfMagic } from './header.js';
+export type { Fields } from './header.js';
 
 /** What the audit needs from one ELF file: its identity and what the dynamic loader will ask for. */
 export interface ElfInfo {
@@ -53,51 +52,15 @@ export interface ElfInfo {
   versionDefs: string[];
 }
 
-const HEADER_BYTES = 64;
 const MAX_DYNAMIC_BYTES = 256 * 1024;
 const MAX_STRING = 4096;
-
-/** True when the buffer starts with the ELF magic `\x7fELF`. */
-export function hasElfMagic(head: Buffer): boolean {
-  return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
-}
 
 /**
  * Reads an ELF file's headers with positioned reads (never the whole file). Returns undefined
  * when the file is not ELF at all; throws ElfFormatError when it is ELF but damaged.
  */
 export async function readElf(path: string): Promise<ElfInfo | undefined> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(HEADER_BYTES, size));
-    await handle.read(head, 0, head.length, 0);
-    if (!hasElfMagic(head)) return undefined;
-    return await parseElf(new PositionedReader(handle, size));
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Field access for one ELF class and byte order. */
-export interface Fields {
-  bits: 32 | 64;
-  little: boolean;
-  u16(buf: Buffer, at: number): number;
-  u32(buf: Buffer, at: number): number;
-  /** An address/offset/size field: 4 bytes in ELF32, 8 in ELF64. */
-  word(buf: Buffer, at: number): number;
-}
-
-function fieldsFor(bits: 32 | 64, little: boolean): Fields {
-  const u16 = (b: Buffer, at: number) => (little ? b.readUInt16LE(at) : b.readUInt16BE(at));
-  const u32 = (b: Buffer, at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
-  const u64 = (b: Buffer, at: number) => {
-    const value = little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at);
-    // Offsets past 2^53 cannot be in a real file: map them to a value every bounds check rejects.
-    return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
-  };
-  return { bits, little, u16, u32, word: bits === 64 ? u64 : u32 };
+  return readElfFile(path, parseElf);
 }
 
 interface Region {
@@ -108,50 +71,19 @@ interface Region {
 
 /** Parses an ELF file through `reader`, which must start with the ELF magic. */
 export async function parseElf(reader: PositionedReader): Promise<ElfInfo> {
-  const ident = await reader.read(0, 16);
-  const klass = ident[4];
-  const data = ident[5];
-  if (klass !== ELFCLASS32 && klass !== ELFCLASS64) throw new ElfFormatError(`unknown ELF class ${klass}`);
-  if (data !== ELFDATA2LSB && data !== ELFDATA2MSB)
-    throw new ElfFormatError(`unknown ELF byte order ${data}`);
-  const f = fieldsFor(klass === ELFCLASS64 ? 64 : 32, data === ELFDATA2LSB);
+  const { fields: f, type, machine, segments, sections } = await parseElfHeader(reader);
+  const { offset: shoff, entsize: shentsize, count: shnum } = sections;
   const is64 = f.bits === 64;
-  const h = await reader.read(0, is64 ? 64 : 52);
-
-  const type = f.u16(h, 16);
-  const machine = f.u16(h, 18);
-  const phoff = f.word(h, is64 ? 32 : 28);
-  const shoff = f.word(h, is64 ? 40 : 32);
-  const phentsize = f.u16(h, is64 ? 54 : 42);
-  let phnum = f.u16(h, is64 ? 56 : 44);
-  const shentsize = f.u16(h, is64 ? 58 : 46);
-  let shnum = f.u16(h, is64 ? 60 : 48);
-
-  // Extended numbering: the real counts live in section header 0.
-  if ((phnum === PN_XNUM || (shnum === 0 && shoff !== 0)) && shoff !== 0 && shentsize >= (is64 ? 64 : 40)) {
-    const s0 = await reader.read(shoff, shentsize);
-    if (phnum === PN_XNUM) phnum = f.u32(s0, is64 ? 44 : 28);
-    if (shnum === 0) shnum = f.word(s0, is64 ? 32 : 20);
-  }
 
   const loads: Region[] = [];
   let dynamic: { offset: number; size: number } | undefined;
   let interpreter: string | undefined;
-  if (phoff !== 0 && phnum > 0) {
-    if (phentsize < (is64 ? 56 : 32))
-      throw new ElfFormatError(`program header entries of ${phentsize} bytes`);
-    const table = await reader.read(phoff, phnum * phentsize);
-    for (let i = 0; i < phnum; i++) {
-      const at = i * phentsize;
-      const pType = f.u32(table, at);
-      const offset = f.word(table, at + (is64 ? 8 : 4));
-      const vaddr = f.word(table, at + (is64 ? 16 : 8));
-      const filesz = f.word(table, at + (is64 ? 32 : 16));
-      if (pType === PT_LOAD) loads.push({ addr: vaddr, offset, size: filesz });
-      else if (pType === PT_DYNAMIC) dynamic = { offset, size: filesz };
-      else if (pType === PT_INTERP && filesz > 0)
-        interpreter = await reader.cString(offset, Math.min(filesz, MAX_STRING));
-    }
+  for (const segment of segments) {
+    const { type: pType, offset, vaddr, filesz } = segment;
+    if (pType === PT_LOAD) loads.push({ addr: vaddr, offset, size: filesz });
+    else if (pType === PT_DYNAMIC) dynamic = { offset, size: filesz };
+    else if (pType === PT_INTERP && filesz > 0)
+      interpreter = await reader.cString(offset, Math.min(filesz, MAX_STRING));
   }
 
   // Without PT_DYNAMIC (unusual, or program headers stripped), fall back to the section headers.
@@ -173,7 +105,7 @@ export async function parseElf(reader: PositionedReader): Promise<ElfInfo> {
 
   const info: ElfInfo = {
     bits: f.bits,
-    endian: data === ELFDATA2LSB ? 'little' : 'big',
+    endian: f.little ? 'little' : 'big',
     type,
     machine,
     interpreter,

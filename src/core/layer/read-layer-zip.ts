@@ -4,19 +4,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { UserError, throwIfAborted } from '../errors.js';
-import { isUnsafeEntryName } from '../layer/link.js';
-import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import { SafeZip } from '../zip/open-zip.js';
 import type { ZipRecord } from '../zip/open-zip.js';
 import { corruptZip } from '../zip/zip-errors.js';
-import { hasElfMagic } from './elf/read-elf.js';
-import type { LayerEntry, LayerTree } from './layer-tree.js';
-import { mayBeElf } from './scan-elf.js';
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const UNIX_HOST = 3;
+import { hasElfMagic } from '../audit/elf/read-elf.js';
+import { mayBeElf } from '../audit/scan-elf.js';
+import { addImplicitFolders } from './entry.js';
+import type { LayerEntry, LayerTree } from './entry.js';
+import { isUnsafeEntryName } from './link.js';
+import { describeZipEntry } from './read-zip.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 
 /** Files whose bytes the audit needs besides ELF files: wheel metadata. */
 function keepsContent(path: string): boolean {
@@ -102,23 +99,17 @@ async function readEntry(
       hint: 'entries must stay inside the layer: no absolute paths and no `..`',
     });
   }
-  const isDirName = record.name.endsWith('/');
-  const path = posix.normalize(record.name).replace(/^\.\/|\/$/g, '');
-  if (path === '' || path === '.') return undefined;
-  const unix = entry.versionMadeBy >> 8 === UNIX_HOST ? entry.externalFileAttributes >>> 16 : 0;
-  const type = unix & S_IFMT;
-  // Zips made without Unix modes (e.g. on Windows) carry none: assume what extraction gives.
-  const mode = unix !== 0 ? unix & 0o7777 : isDirName ? 0o755 : 0o644;
-  if (isDirName || type === S_IFDIR) {
-    entries.set(path, { path, kind: 'dir', mode, size: 0 });
+  const { path, type, mode, size } = describeZipEntry(record);
+  if (path === '') return undefined;
+  if (type === 'dir') {
+    entries.set(path, { path, type, mode, size: 0 });
     return undefined;
   }
-  if (type === S_IFLNK) {
-    const linkTarget = await zip.readLink(record);
-    entries.set(path, { path, kind: 'symlink', mode, size: entry.uncompressedSize, linkTarget });
+  if (type === 'symlink') {
+    entries.set(path, { path, type, mode, size, linkTarget: await zip.readLink(record) });
     return undefined;
   }
-  entries.set(path, { path, kind: 'file', mode, size: entry.uncompressedSize });
+  entries.set(path, { path, type, mode, size });
   if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
     if (mayBeElf(path) || keepsContent(path)) {
       const how = entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`;
@@ -158,15 +149,4 @@ async function entryHead(zip: SafeZip, record: ZipRecord): Promise<Buffer> {
 async function extract(zip: SafeZip, record: ZipRecord, dest: string, signal?: AbortSignal): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   await zip.pipeEntry(record, createWriteStream(dest, { mode: 0o600 }), { signal });
-}
-
-/** Zips may omit folder entries; Lambda's extraction creates them, readable by everyone. */
-function addImplicitFolders(entries: Map<string, LayerEntry>): void {
-  for (const path of [...entries.keys()]) {
-    let parent = posix.dirname(path);
-    while (parent !== '.' && !entries.has(parent)) {
-      entries.set(parent, { path: parent, kind: 'dir', mode: 0o755, size: 0 });
-      parent = posix.dirname(parent);
-    }
-  }
 }
