@@ -5,7 +5,6 @@ import { UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatBytes, formatTable } from '../ui/format.js';
-import { terminalJson } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
 import { boolOption, defineCommand, listOption, stringOption } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
@@ -78,7 +77,7 @@ async function runMatrix(
   const cells = expandMatrix(recipes, runtimes, archs);
   const engines = (hosts.length > 0 ? hosts : [ctx.env.DOCKER_HOST]).map((h) => new DockerEngine(h));
   const results = await buildMatrix(cells, base, { jobs, engines }, { sink: ctx.sink, signal: ctx.signal });
-  if (ctx.json) ctx.print(terminalJson({ type: 'matrix.summary', cells: results }));
+  if (ctx.json) ctx.sink({ type: 'matrix.summary', cells: results });
   else {
     ctx.print(
       formatTable([

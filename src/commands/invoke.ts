@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.js';
 import { invokeFunction } from '../core/invoke/invoke-function.js';
 import type { InvokeOptions } from '../core/invoke/types.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
-import { jsonSafe, terminalJson } from '../ui/terminal-text.js';
+import { jsonSafe } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
 import { boolOption, defineCommand, listOption, stringOption } from './command.js';
 import { recipeDirsFrom, recipesOption } from './shared-options.js';
@@ -145,7 +145,7 @@ export const command = defineCommand({
     });
     const failed = result.invocations.some((i) => i.functionError !== undefined);
     if (ctx.json) {
-      ctx.print(terminalJson({ type: 'invoke.result', ok: !failed, ...result }));
+      ctx.sink({ type: 'invoke.result', ok: !failed, ...result });
     } else {
       // The response is the function's to choose; a JSON one still parses the same once escaped.
       for (const invocation of result.invocations) ctx.print(jsonSafe(invocation.payload));

@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
-import { terminalJson, terminalText } from '../ui/terminal-text.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 import {
   boolOption,
@@ -136,11 +136,7 @@ export const command = defineCommand({
 });
 
 function render(summary: PublishSummary, ctx: CommandContext): void {
-  if (ctx.json) {
-    // One line, like the events before it: the output stays JSON lines.
-    ctx.stdout.write(terminalJson({ type: 'publish.summary', ...summary }) + '\n');
-    return;
-  }
+  if (ctx.json) return ctx.sink({ type: 'publish.summary', ...summary });
   const rows = summary.regions.map((r) =>
     r.ok
       ? [r.region, r.reused ? 'reused' : 'published', String(r.version), r.layerVersionArn]
