@@ -1,10 +1,9 @@
 import { buildDebootstrapImages } from '../core/base-images/ensure.js';
 import { listBaseImages, loadBaseImage, type DebootstrapBase } from '../core/base-images/definition.js';
-import { DockerEngine } from '../core/engine/docker-engine.js';
 import { UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
-import { defineCommand, listOption, stringOption } from './command.js';
+import { defineCommand, listOption } from './command.js';
 
 const list = defineCommand({
   name: 'list',
@@ -58,7 +57,7 @@ const build = defineCommand({
         hint: 'they are pulled on first use; `layerforge base build debian12` builds the offline stand-in',
       });
     }
-    const engine = new DockerEngine(stringOption(options, 'dockerHost'));
+    const engine = await ctx.job.engine();
     await engine.ping();
     const archs = listOption(options, 'arch');
     for (const arch of (archs.length > 0 ? archs : ['x86_64']).map(parseArchitecture)) {

@@ -118,8 +118,6 @@ export async function buildOptionsFrom(
     sourcesDir: stringOption(options, 'sources'),
     allowLocalSources: boolOption(options, 'allowLocalSources'),
     reservedBytes: reserveMB === undefined ? undefined : Math.round(reserveMB * 1024 * 1024),
-    cwd: ctx.cwd,
-    env: ctx.env,
     test: boolOption(options, 'test'),
     prune: choice('--prune', stringOption(options, 'prune'), PRUNE_PROFILES),
     bytecode: choice('--bytecode', stringOption(options, 'bytecode'), BYTECODE_MODES),

@@ -1,6 +1,5 @@
 import { buildLayer } from '../core/build/build-layer.js';
 import { buildMatrix, cellLabel, expandMatrix } from '../core/build/matrix.js';
-import { DockerEngine } from '../core/engine/docker-engine.js';
 import { UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
@@ -47,11 +46,7 @@ export const command = defineCommand({
     const base = await buildOptionsFrom(spec ?? '', options, ctx);
     const hosts = listOption(options, 'dockerHost');
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
-      await buildLayer(base, {
-        sink: ctx.sink,
-        signal: ctx.signal,
-        engine: hosts[0] ? new DockerEngine(hosts[0]) : undefined,
-      });
+      await buildLayer(base, ctx.job);
       return;
     }
     return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
@@ -75,8 +70,10 @@ async function runMatrix(
     ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
     : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));
   const cells = expandMatrix(recipes, runtimes, archs);
-  const engines = (hosts.length > 0 ? hosts : [ctx.env.DOCKER_HOST]).map((h) => new DockerEngine(h));
-  const results = await buildMatrix(cells, base, { jobs, engines }, { sink: ctx.sink, signal: ctx.signal });
+  const engines = await Promise.all(
+    (hosts.length > 0 ? hosts : [undefined]).map((host) => ctx.job.engine(host)),
+  );
+  const results = await buildMatrix(cells, base, { jobs, engines }, ctx.job);
   if (ctx.json) ctx.sink({ type: 'matrix.summary', cells: results });
   else {
     ctx.print(

@@ -1,4 +1,5 @@
 import type { EventSink } from '../core/events.js';
+import type { JobContext } from '../core/job-context.js';
 
 /** Where a command writes: injected so tests can run commands in-process. */
 export interface CliIO {
@@ -14,6 +15,8 @@ export interface CliIO {
 export interface CommandContext extends CliIO {
   /** Renders core events: JSON lines under --json, plain lines otherwise. */
   sink: EventSink;
+  /** The job the core runs with: this command's folder, environment, sink, signal, engine and AWS. */
+  job: JobContext;
   /** --json was given: print data, not prose. */
   json: boolean;
   /** Writes one line to stdout. */

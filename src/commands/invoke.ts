@@ -81,8 +81,6 @@ export async function invokeOptionsFrom(
     timeoutSeconds: positiveInteger(options, 'timeout', '--timeout'),
     recipeDirs: await recipeDirsFrom(options, ctx),
     outDir: stringOption(options, 'out') ?? config.outDir,
-    cwd: ctx.cwd,
-    env: ctx.env,
   };
 }
 
@@ -139,10 +137,7 @@ export const command = defineCommand({
     recipesOption,
   ],
   async run([functionDir = ''], options, ctx) {
-    const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), {
-      sink: ctx.sink,
-      signal: ctx.signal,
-    });
+    const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), ctx.job);
     const failed = result.invocations.some((i) => i.functionError !== undefined);
     if (ctx.json) {
       ctx.sink({ type: 'invoke.result', ok: !failed, ...result });

@@ -8,9 +8,6 @@ export const command = defineCommand({
   help: "The tests run in the runtime image with the zip mounted read-only at /opt, a read-only root file system,\na tmpfs /tmp, a non-root user, Lambda's PATH and LD_LIBRARY_PATH, and no network.",
   options: buildOptionSpecs,
   async run([spec = ''], options, ctx) {
-    await buildLayer(
-      { ...(await buildOptionsFrom(spec, options, ctx)), test: true },
-      { sink: ctx.sink, signal: ctx.signal },
-    );
+    await buildLayer({ ...(await buildOptionsFrom(spec, options, ctx)), test: true }, ctx.job);
   },
 });

@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import { listRemoteVersions } from '../core/publish/list-versions.js';
 import { formatTable } from '../ui/format.js';
 import { boolOption, defineCommand, listOption, stringOption } from './command.js';
-import { awsClientsFrom, awsOptionSpecs } from './publish.js';
+import { awsClientsFrom, awsOptionSpecs } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'versions <layer-name>',
@@ -20,7 +20,7 @@ export const command = defineCommand({
     const limit = Number(stringOption(options, 'limit') ?? '50');
     if (!Number.isInteger(limit) || limit < 1)
       throw new UserError('--limit must be a whole number of at least 1');
-    const clients = awsClientsFrom(options, ctx);
+    const clients = await awsClientsFrom(options, ctx);
     try {
       const withCodeSha256 = boolOption(options, 'codeSha256');
       const rows = await listRemoteVersions(

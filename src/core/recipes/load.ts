@@ -134,7 +134,9 @@ function semanticIssues(
 }
 
 /** How a recipe file is named in messages: relative to the working directory when inside it. */
-export function displayPath(file: string, cwd: string): string {
+export function displayPath(file: string, cwd: string | undefined): string {
+  // Without a working folder (a library caller), the absolute path is the unambiguous name.
+  if (cwd === undefined) return file;
   const rel = relative(cwd, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
@@ -145,7 +147,7 @@ export function displayPath(file: string, cwd: string): string {
  */
 export async function loadRecipe(
   dir: string,
-  cwd = process.cwd(),
+  cwd?: string,
   options: LoadRecipeOptions = {},
 ): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);
