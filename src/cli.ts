@@ -122,7 +122,7 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
       printJson: (value) => io.stdout.write(terminalJson(value, 2) + '\n'),
     };
     const code = await definition.run(positionals, options, ctx);
-    exitCodes.set(root, code ?? ExitCode.ok);
+    exitCodes.set(root, code);
   });
 }
 

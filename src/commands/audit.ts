@@ -5,7 +5,7 @@ import { loadSystemLibrariesFile } from '../core/audit/system-libraries.js';
 import { auditOsIds, resolveAuditTarget } from '../core/audit/target.js';
 import type { AuditFinding, AuditSeverity, SystemLibraries } from '../core/audit/types.js';
 import { standInSystemLibraries } from '../core/base-images/stand-in-libraries.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
 import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
 import type { Architecture } from '../core/runtimes/catalog.js';
@@ -97,7 +97,7 @@ export const command = defineCommand({
           ` (${result.elfFiles} ELF), ${result.ms} ms`,
       );
     }
-    return counts.error > 0 ? 1 : 0;
+    return counts.error > 0 ? ExitCode.failure : ExitCode.ok;
   },
 });
 

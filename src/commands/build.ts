@@ -1,12 +1,13 @@
 import { buildLayer } from '../core/build/build-layer.js';
 import { buildMatrix, cellLabel, expandMatrix } from '../core/build/matrix.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatBytes, formatTable } from '../ui/format.js';
 import type { CommandContext } from './command.js';
-import { boolOption, defineCommand, listOption, stringOption } from './command.js';
+import { boolOption, defineCommand, listOption } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
+import { positiveInteger } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'build [recipes...]',
@@ -47,7 +48,7 @@ export const command = defineCommand({
     const hosts = listOption(options, 'dockerHost');
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
       await buildLayer(base, ctx.job);
-      return;
+      return ExitCode.ok;
     }
     return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
   },
@@ -62,10 +63,8 @@ async function runMatrix(
   base: Awaited<ReturnType<typeof buildOptionsFrom>>,
   options: Record<string, unknown>,
   ctx: CommandContext,
-): Promise<number> {
-  const jobs = Number(stringOption(options, 'jobs') ?? '1');
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
+): Promise<ExitCode> {
+  const jobs = positiveInteger(options, 'jobs', '--jobs') ?? 1;
   const recipes = all
     ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
     : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));
@@ -90,6 +89,8 @@ async function runMatrix(
       ]),
     );
   }
-  if (ctx.signal.aborted) return 130;
-  return results.some((r) => r.status === 'failed' || r.status === 'interrupted') ? 1 : 0;
+  if (ctx.signal.aborted) return ExitCode.interrupted;
+  return results.some((r) => r.status === 'failed' || r.status === 'interrupted')
+    ? ExitCode.failure
+    : ExitCode.ok;
 }

@@ -1,3 +1,4 @@
+import type { ExitCode } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { JobContext } from '../core/job-context.js';
 
@@ -47,8 +48,8 @@ export interface CommandDefinition {
   options?: OptionSpec[];
   /** Most commands take --json; set false for those that don't. */
   json?: boolean;
-  /** Positional arguments in order, then the parsed options. Returns the exit code (default 0). */
-  run(args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number | void>;
+  /** Positional arguments in order, then the parsed options. Returns the exit code. */
+  run(args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<ExitCode>;
   /** Sub-commands, e.g. `base list` and `base build`. */
   subcommands?: CommandDefinition[];
 }

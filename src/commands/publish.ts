@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
 import type { BuildLayer } from '../core/build/types.js';
 import type { PublishSummary } from '../core/publish/types.js';
@@ -6,7 +6,7 @@ import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 import { boolOption, defineCommand, listOption, stringOption, type CommandContext } from './command.js';
-import { awsClientsFrom, awsOptionSpecs } from './shared-options.js';
+import { awsClientsFrom, awsOptionSpecs, positiveInteger } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'publish <target>',
@@ -53,10 +53,7 @@ export const command = defineCommand({
     ...buildOptionSpecs,
   ],
   async run([target = ''], options, ctx) {
-    const concurrency = Number(stringOption(options, 'concurrency') ?? '4');
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new UserError('--concurrency must be a whole number of at least 1');
-    }
+    const concurrency = positiveInteger(options, 'concurrency', '--concurrency') ?? 4;
     const clients = await awsClientsFrom(options, ctx);
     try {
       const zip = isZipTarget(target, ctx.cwd);
@@ -91,7 +88,7 @@ export const command = defineCommand({
         { clients, sink: ctx.sink, signal: ctx.signal, ...(buildLayer ? { buildLayer } : {}) },
       );
       render(summary, ctx);
-      return summary.regions.every((r) => r.ok) ? 0 : 1;
+      return summary.regions.every((r) => r.ok) ? ExitCode.ok : ExitCode.failure;
     } finally {
       clients.destroy();
     }

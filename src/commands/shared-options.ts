@@ -1,5 +1,5 @@
 import type { AwsClients } from '../core/aws/clients.js';
-import { loadConfig, userRecipeDirs } from '../core/config.js';
+import { loadConfig, userRecipeDirs, type LayerforgeConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { CommandContext, OptionSpec } from './command.js';
 import { listOption, stringOption } from './command.js';
@@ -54,4 +54,33 @@ export async function awsClientsFrom(
     });
   }
   return ctx.job.aws({ ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) });
+}
+
+export const baseOption: OptionSpec = {
+  flags: '--base <name>',
+  description:
+    'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
+};
+
+/** The base image pair: --base, then $LAYERFORGE_BASE, then `base` in layerforge.config.yaml. */
+export function baseFrom(
+  options: Record<string, unknown>,
+  ctx: CommandContext,
+  config: LayerforgeConfig,
+): string | undefined {
+  return stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base;
+}
+
+/** A count given as a flag (--jobs, --repeat, --limit …): a whole number ≥ 1, or a UserError. */
+export function positiveInteger(
+  options: Record<string, unknown>,
+  key: string,
+  flag: string,
+): number | undefined {
+  const raw = stringOption(options, key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UserError(`${flag} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
 }

@@ -1,3 +1,4 @@
+import { ExitCode } from '../core/errors.js';
 import { buildLayer } from '../core/build/build-layer.js';
 import { defineCommand } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
@@ -9,5 +10,6 @@ export const command = defineCommand({
   options: buildOptionSpecs,
   async run([spec = ''], options, ctx) {
     await buildLayer({ ...(await buildOptionsFrom(spec, options, ctx)), test: true }, ctx.job);
+    return ExitCode.ok;
   },
 });
