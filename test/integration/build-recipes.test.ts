@@ -12,7 +12,7 @@ import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import type { ContainerSpec } from '../../src/core/engine/container-engine.js';
 import { recordEvents } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 import { testJob } from '../support/job-context.js';
 
 const repo = join(import.meta.dirname, '..', '..');
