@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
+import { createJobContext } from './core/job-context.js';
 import { layerforgeVersion } from './core/version.js';
 import type { CliIO, CommandContext, CommandDefinition } from './commands/command.js';
 import { commandLoaders } from './commands/registry.js';
@@ -101,16 +102,27 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
     // Commands print data (recipe strings, zip names, logs): every line they print is made
     // safe here, so a print site that forgets to escape a field still cannot drive the terminal.
     const stderr = { write: (s: string) => io.stderr.write(terminalLines(s)) };
+    const sink = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
+    // `build` takes several --docker-host for a matrix: the first is the job's default engine.
+    const dockerHosts: unknown = options.dockerHost;
+    const dockerHost = Array.isArray(dockerHosts) ? dockerHosts[0] : dockerHosts;
     const ctx: CommandContext = {
       ...io,
       stderr,
       json,
-      sink: json ? jsonReporter(write) : plainReporter((s) => stderr.write(s)),
+      sink,
+      job: createJobContext({
+        cwd: io.cwd,
+        env: io.env,
+        sink,
+        signal: io.signal,
+        ...(typeof dockerHost === 'string' ? { dockerHost } : {}),
+      }),
       print: (line) => io.stdout.write(terminalLines(line) + '\n'),
       printJson: (value) => io.stdout.write(terminalJson(value, 2) + '\n'),
     };
     const code = await definition.run(positionals, options, ctx);
-    exitCodes.set(root, code ?? ExitCode.ok);
+    exitCodes.set(root, code);
   });
 }
 

@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { formatArns, parseArnFormat, ARN_FORMATS } from '../core/publish/arns-format.js';
 import { currentEntries, lockFilePath, readLockFile } from '../core/publish/lock-file.js';
 import { defineCommand, listOption, stringOption } from './command.js';
@@ -47,5 +47,6 @@ export const command = defineCommand({
       );
     }
     ctx.print(formatArns(entries, format));
+    return ExitCode.ok;
   },
 });

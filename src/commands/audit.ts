@@ -5,8 +5,7 @@ import { loadSystemLibrariesFile } from '../core/audit/system-libraries.js';
 import { auditOsIds, resolveAuditTarget } from '../core/audit/target.js';
 import type { AuditFinding, AuditSeverity, SystemLibraries } from '../core/audit/types.js';
 import { standInSystemLibraries } from '../core/base-images/stand-in-libraries.js';
-import { DockerEngine } from '../core/engine/docker-engine.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
 import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
 import type { Architecture } from '../core/runtimes/catalog.js';
@@ -60,7 +59,7 @@ export const command = defineCommand({
     const systemLibraries: SystemLibraries | undefined = listFile
       ? await loadSystemLibrariesFile(listFile.startsWith('/') ? listFile : `${ctx.cwd}/${listFile}`, arch)
       : os
-        ? await standInSystemLibraries(os, arch, new DockerEngine(ctx.env.DOCKER_HOST), {
+        ? await standInSystemLibraries(os, arch, await ctx.job.engine(), {
             env: ctx.env,
             signal: ctx.signal,
           })
@@ -98,7 +97,7 @@ export const command = defineCommand({
           ` (${result.elfFiles} ELF), ${result.ms} ms`,
       );
     }
-    return counts.error > 0 ? 1 : 0;
+    return counts.error > 0 ? ExitCode.failure : ExitCode.ok;
   },
 });
 

@@ -1,10 +1,9 @@
 import { buildDebootstrapImages } from '../core/base-images/ensure.js';
 import { listBaseImages, loadBaseImage, type DebootstrapBase } from '../core/base-images/definition.js';
-import { DockerEngine } from '../core/engine/docker-engine.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
-import { defineCommand, listOption, stringOption } from './command.js';
+import { defineCommand, listOption } from './command.js';
 
 const list = defineCommand({
   name: 'list',
@@ -22,7 +21,10 @@ const list = defineCommand({
       architectures: d.architectures,
       summary: d.summary,
     }));
-    if (ctx.json) return void ctx.printJson({ bases: rows });
+    if (ctx.json) {
+      ctx.printJson({ bases: rows });
+      return ExitCode.ok;
+    }
     ctx.print(
       formatTable([
         ['NAME', 'OS', 'RUNTIMES', 'ARCH'],
@@ -34,6 +36,7 @@ const list = defineCommand({
         ]),
       ]),
     );
+    return ExitCode.ok;
   },
 });
 
@@ -58,7 +61,7 @@ const build = defineCommand({
         hint: 'they are pulled on first use; `layerforge base build debian12` builds the offline stand-in',
       });
     }
-    const engine = new DockerEngine(stringOption(options, 'dockerHost'));
+    const engine = await ctx.job.engine();
     await engine.ping();
     const archs = listOption(options, 'arch');
     for (const arch of (archs.length > 0 ? archs : ['x86_64']).map(parseArchitecture)) {
@@ -70,6 +73,7 @@ const build = defineCommand({
       if (ctx.json) ctx.printJson({ base: name, arch, ...tags });
       else ctx.print(`${name} ${arch}: ${tags.buildImage}, ${tags.runtimeImage}`);
     }
+    return ExitCode.ok;
   },
 });
 
@@ -77,6 +81,7 @@ export const command = defineCommand({
   name: 'base',
   summary: 'manage base image pairs: `base list`, `base build <name>`',
   json: false,
-  run: async () => {},
+  // Never run: a group without its sub-command prints its help (see src/cli.ts).
+  run: () => Promise.resolve(ExitCode.badInput),
   subcommands: [list, build],
 });

@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import type { CommandContext, OptionSpec } from './command.js';
 import { boolOption, listOption, stringOption } from './command.js';
-import { recipeDirsFrom, recipesOption } from './shared-options.js';
+import { baseFrom, baseOption, recipeDirsFrom, recipesOption } from './shared-options.js';
 
 /** Flags shared by `build`, `test`, `publish <recipe>` and the picker. */
 export const buildOptionSpecs: OptionSpec[] = [
@@ -23,11 +23,7 @@ export const buildOptionSpecs: OptionSpec[] = [
     repeatable: true,
     description: 'x86_64 or arm64 (default: x86_64); both make a matrix',
   },
-  {
-    flags: '--base <name>',
-    description:
-      'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
-  },
+  baseOption,
   {
     flags: '--pull <when>',
     description:
@@ -109,7 +105,7 @@ export async function buildOptionsFrom(
     recipe: spec,
     runtime: listOption(options, 'runtime')[0],
     arch: arch === undefined ? undefined : parseArchitecture(arch),
-    base: stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base,
+    base: baseFrom(options, ctx, config),
     outDir: checkOutDir(stringOption(options, 'out') ?? config.outDir, ctx.cwd),
     recipeDirs: await recipeDirsFrom(options, ctx),
     // commander turns --no-cache into cache: false.
@@ -118,8 +114,6 @@ export async function buildOptionsFrom(
     sourcesDir: stringOption(options, 'sources'),
     allowLocalSources: boolOption(options, 'allowLocalSources'),
     reservedBytes: reserveMB === undefined ? undefined : Math.round(reserveMB * 1024 * 1024),
-    cwd: ctx.cwd,
-    env: ctx.env,
     test: boolOption(options, 'test'),
     prune: choice('--prune', stringOption(options, 'prune'), PRUNE_PROFILES),
     bytecode: choice('--bytecode', stringOption(options, 'bytecode'), BYTECODE_MODES),

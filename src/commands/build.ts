@@ -1,14 +1,13 @@
 import { buildLayer } from '../core/build/build-layer.js';
 import { buildMatrix, cellLabel, expandMatrix } from '../core/build/matrix.js';
-import { DockerEngine } from '../core/engine/docker-engine.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatBytes, formatTable } from '../ui/format.js';
-import { terminalJson } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
-import { boolOption, defineCommand, listOption, stringOption } from './command.js';
+import { boolOption, defineCommand, listOption } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
+import { positiveInteger } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'build [recipes...]',
@@ -48,12 +47,8 @@ export const command = defineCommand({
     const base = await buildOptionsFrom(spec ?? '', options, ctx);
     const hosts = listOption(options, 'dockerHost');
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
-      await buildLayer(base, {
-        sink: ctx.sink,
-        signal: ctx.signal,
-        engine: hosts[0] ? new DockerEngine(hosts[0]) : undefined,
-      });
-      return;
+      await buildLayer(base, ctx.job);
+      return ExitCode.ok;
     }
     return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
   },
@@ -68,17 +63,17 @@ async function runMatrix(
   base: Awaited<ReturnType<typeof buildOptionsFrom>>,
   options: Record<string, unknown>,
   ctx: CommandContext,
-): Promise<number> {
-  const jobs = Number(stringOption(options, 'jobs') ?? '1');
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw new UserError(`--jobs must be a whole number ≥ 1, got ${String(options.jobs)}`);
+): Promise<ExitCode> {
+  const jobs = positiveInteger(options, 'jobs', '--jobs') ?? 1;
   const recipes = all
     ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
     : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));
   const cells = expandMatrix(recipes, runtimes, archs);
-  const engines = (hosts.length > 0 ? hosts : [ctx.env.DOCKER_HOST]).map((h) => new DockerEngine(h));
-  const results = await buildMatrix(cells, base, { jobs, engines }, { sink: ctx.sink, signal: ctx.signal });
-  if (ctx.json) ctx.print(terminalJson({ type: 'matrix.summary', cells: results }));
+  const engines = await Promise.all(
+    (hosts.length > 0 ? hosts : [undefined]).map((host) => ctx.job.engine(host)),
+  );
+  const results = await buildMatrix(cells, base, { jobs, engines }, ctx.job);
+  if (ctx.json) ctx.sink({ type: 'matrix.summary', cells: results });
   else {
     ctx.print(
       formatTable([
@@ -94,6 +89,8 @@ async function runMatrix(
       ]),
     );
   }
-  if (ctx.signal.aborted) return 130;
-  return results.some((r) => r.status === 'failed' || r.status === 'interrupted') ? 1 : 0;
+  if (ctx.signal.aborted) return ExitCode.interrupted;
+  return results.some((r) => r.status === 'failed' || r.status === 'interrupted')
+    ? ExitCode.failure
+    : ExitCode.ok;
 }

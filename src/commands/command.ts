@@ -1,4 +1,6 @@
+import type { ExitCode } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
+import type { JobContext } from '../core/job-context.js';
 
 /** Where a command writes: injected so tests can run commands in-process. */
 export interface CliIO {
@@ -14,6 +16,8 @@ export interface CliIO {
 export interface CommandContext extends CliIO {
   /** Renders core events: JSON lines under --json, plain lines otherwise. */
   sink: EventSink;
+  /** The job the core runs with: this command's folder, environment, sink, signal, engine and AWS. */
+  job: JobContext;
   /** --json was given: print data, not prose. */
   json: boolean;
   /** Writes one line to stdout. */
@@ -44,8 +48,8 @@ export interface CommandDefinition {
   options?: OptionSpec[];
   /** Most commands take --json; set false for those that don't. */
   json?: boolean;
-  /** Positional arguments in order, then the parsed options. Returns the exit code (default 0). */
-  run(args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number | void>;
+  /** Positional arguments in order, then the parsed options. Returns the exit code. */
+  run(args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<ExitCode>;
   /** Sub-commands, e.g. `base list` and `base build`. */
   subcommands?: CommandDefinition[];
 }

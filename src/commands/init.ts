@@ -1,3 +1,4 @@
+import { ExitCode } from '../core/errors.js';
 import { join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import { RECIPE_FILE } from '../core/recipes/load.js';
@@ -23,10 +24,11 @@ export const command = defineCommand({
     const file = join(dir, RECIPE_FILE);
     if (ctx.json) {
       ctx.printJson({ dir, file });
-      return;
+      return ExitCode.ok;
     }
     const shown = (path: string) => relative(ctx.cwd, path) || '.';
     ctx.print(`created ${shown(file)}`);
     ctx.print(`next: edit it, then \`layerforge show ${name} --recipes ${shown(parent)}\``);
+    return ExitCode.ok;
   },
 });

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { invokeFunction } from '../core/invoke/invoke-function.js';
 import type { InvokeOptions } from '../core/invoke/types.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
-import { jsonSafe, terminalJson } from '../ui/terminal-text.js';
+import { jsonSafe } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
 import { boolOption, defineCommand, listOption, stringOption } from './command.js';
-import { recipeDirsFrom, recipesOption } from './shared-options.js';
+import { baseFrom, baseOption, positiveInteger, recipeDirsFrom, recipesOption } from './shared-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -35,15 +35,6 @@ export async function readEvent(
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function positiveInteger(options: Record<string, unknown>, key: string, flag: string): number | undefined {
-  const raw = stringOption(options, key);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UserError(`${flag} must be a whole number ≥ 1, got "${raw}"`);
-  return value;
 }
 
 /** Turns the command line into core options; `stdin` is read only for `--event -`. */
@@ -74,15 +65,13 @@ export async function invokeOptionsFrom(
     layers,
     event: await readEvent(stringOption(options, 'event'), ctx.cwd, stdin),
     arch: arch === undefined ? undefined : parseArchitecture(arch),
-    base: stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base,
+    base: baseFrom(options, ctx, config),
     rie: stringOption(options, 'rie'),
     network: boolOption(options, 'network'),
     repeat: positiveInteger(options, 'repeat', '--repeat'),
     timeoutSeconds: positiveInteger(options, 'timeout', '--timeout'),
     recipeDirs: await recipeDirsFrom(options, ctx),
     outDir: stringOption(options, 'out') ?? config.outDir,
-    cwd: ctx.cwd,
-    env: ctx.env,
   };
 }
 
@@ -116,11 +105,7 @@ export const command = defineCommand({
     },
     { flags: '--event <file|->', description: 'the JSON event, from a file or - for standard input' },
     { flags: '--arch <arch>', description: 'x86_64 or arm64 (default: x86_64)' },
-    {
-      flags: '--base <name>',
-      description:
-        'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
-    },
+    baseOption,
     { flags: '--rie <path>', description: "AWS's emulator binary (aws-lambda-rie); also $LAYERFORGE_RIE" },
     {
       flags: '--network',
@@ -139,18 +124,15 @@ export const command = defineCommand({
     recipesOption,
   ],
   async run([functionDir = ''], options, ctx) {
-    const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), {
-      sink: ctx.sink,
-      signal: ctx.signal,
-    });
+    const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), ctx.job);
     const failed = result.invocations.some((i) => i.functionError !== undefined);
     if (ctx.json) {
-      ctx.print(terminalJson({ type: 'invoke.result', ok: !failed, ...result }));
+      ctx.sink({ type: 'invoke.result', ok: !failed, ...result });
     } else {
       // The response is the function's to choose; a JSON one still parses the same once escaped.
       for (const invocation of result.invocations) ctx.print(jsonSafe(invocation.payload));
     }
     // A handler error is the job failing (exit 1), as `aws lambda invoke` reports FunctionError.
-    return failed ? 1 : 0;
+    return failed ? ExitCode.failure : ExitCode.ok;
   },
 });

@@ -8,6 +8,7 @@ import { noColorFrom } from '../ui/app/use-theme.js';
 import { defineCommand, listOption, stringOption } from './command.js';
 import type { CommandContext } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
+import { awsClientsFrom } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'pick',
@@ -68,7 +69,7 @@ export const command = defineCommand({
       });
     }
     const buildLayer: BuildLayer = async (input, io) =>
-      (await import('../core/build/build-layer.js')).buildLayer(input, io);
+      (await import('../core/build/build-layer.js')).buildLayer(input, { ...ctx.job, ...io });
     const { recipe: _recipe, runtime: _runtime, arch, base, test: _test, ...rest } = buildOptions;
     return runPicker(
       {
@@ -93,11 +94,8 @@ export const command = defineCommand({
 function publishWith(options: Record<string, unknown>, ctx: CommandContext): PublishZip {
   return async (zipPath, regions, io) => {
     // Loaded on demand: the AWS SDK is not needed to pick and build.
-    const [{ publishLayer }, { awsClientsFrom }] = await Promise.all([
-      import('../core/publish/publish-layer.js'),
-      import('./publish.js'),
-    ]);
-    const clients = awsClientsFrom(options, ctx);
+    const { publishLayer } = await import('../core/publish/publish-layer.js');
+    const clients = await awsClientsFrom(options, ctx);
     try {
       return await publishLayer(
         { target: zipPath, regions, cwd: ctx.cwd, env: ctx.env },

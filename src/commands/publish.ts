@@ -1,51 +1,12 @@
-import { createAwsClients, type AwsClients } from '../core/aws/clients.js';
-import { UserError } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
+import type { BuildLayer } from '../core/build/types.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
-import { terminalJson, terminalText } from '../ui/terminal-text.js';
+import { terminalText } from '../ui/terminal-text.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
-import {
-  boolOption,
-  defineCommand,
-  listOption,
-  stringOption,
-  type CommandContext,
-  type OptionSpec,
-} from './command.js';
-
-/** --region, --profile, --endpoint-url: shared by `publish` and `versions`. */
-export const awsOptionSpecs: OptionSpec[] = [
-  {
-    flags: '--region <region>',
-    repeatable: true,
-    description: 'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
-  },
-  {
-    flags: '--profile <name>',
-    description: 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the standard credential chain)',
-  },
-  {
-    flags: '--endpoint-url <url>',
-    description:
-      'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3)',
-  },
-];
-
-export function awsClientsFrom(options: Record<string, unknown>, ctx: CommandContext): AwsClients {
-  const profile = stringOption(options, 'profile');
-  const endpointUrl = stringOption(options, 'endpointUrl');
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(endpointUrl)) {
-    throw new UserError(`--endpoint-url "${endpointUrl}" is not an http(s) URL`, {
-      hint: 'e.g. --endpoint-url http://127.0.0.1:5000',
-    });
-  }
-  return createAwsClients({
-    env: ctx.env,
-    ...(profile ? { profile } : {}),
-    ...(endpointUrl ? { endpointUrl } : {}),
-  });
-}
+import { boolOption, defineCommand, listOption, stringOption, type CommandContext } from './command.js';
+import { awsClientsFrom, awsOptionSpecs, positiveInteger } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'publish <target>',
@@ -92,15 +53,14 @@ export const command = defineCommand({
     ...buildOptionSpecs,
   ],
   async run([target = ''], options, ctx) {
-    const concurrency = Number(stringOption(options, 'concurrency') ?? '4');
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new UserError('--concurrency must be a whole number of at least 1');
-    }
-    const clients = awsClientsFrom(options, ctx);
+    const concurrency = positiveInteger(options, 'concurrency', '--concurrency') ?? 4;
+    const clients = await awsClientsFrom(options, ctx);
     try {
       const zip = isZipTarget(target, ctx.cwd);
       // Publishing a zip never loads the build code (dockerode and friends).
-      const buildLayer = zip ? undefined : (await import('../core/build/build-layer.js')).buildLayer;
+      const buildCore = zip ? undefined : (await import('../core/build/build-layer.js')).buildLayer;
+      const buildLayer: BuildLayer | undefined =
+        buildCore && ((input, io) => buildCore(input, { ...ctx.job, ...io }));
       const build = zip ? undefined : await buildOptionsFrom(target, options, ctx);
       const summary = await publishLayer(
         {
@@ -128,7 +88,7 @@ export const command = defineCommand({
         { clients, sink: ctx.sink, signal: ctx.signal, ...(buildLayer ? { buildLayer } : {}) },
       );
       render(summary, ctx);
-      return summary.regions.every((r) => r.ok) ? 0 : 1;
+      return summary.regions.every((r) => r.ok) ? ExitCode.ok : ExitCode.failure;
     } finally {
       clients.destroy();
     }
@@ -136,11 +96,7 @@ export const command = defineCommand({
 });
 
 function render(summary: PublishSummary, ctx: CommandContext): void {
-  if (ctx.json) {
-    // One line, like the events before it: the output stays JSON lines.
-    ctx.stdout.write(terminalJson({ type: 'publish.summary', ...summary }) + '\n');
-    return;
-  }
+  if (ctx.json) return ctx.sink({ type: 'publish.summary', ...summary });
   const rows = summary.regions.map((r) =>
     r.ok
       ? [r.region, r.reused ? 'reused' : 'published', String(r.version), r.layerVersionArn]

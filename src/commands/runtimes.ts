@@ -1,3 +1,4 @@
+import { ExitCode } from '../core/errors.js';
 import { getRuntime, lifecycleData, runtimeIds } from '../core/runtimes/catalog.js';
 import { newestInFamily, runtimeLifecycle, utcDay } from '../core/runtimes/lifecycle.js';
 import { formatTable } from '../ui/format.js';
@@ -34,7 +35,7 @@ export const command = defineCommand({
     });
     if (ctx.json) {
       ctx.printJson({ today: utcDay(now), checked: lifecycleData().checked, runtimes: rows });
-      return;
+      return ExitCode.ok;
     }
     ctx.print(
       formatTable([
@@ -51,5 +52,6 @@ export const command = defineCommand({
         ]),
       ]),
     );
+    return ExitCode.ok;
   },
 });

@@ -1,3 +1,4 @@
+import { ExitCode } from '../core/errors.js';
 import { resolveRecipe } from '../core/recipes/catalog.js';
 import type { Recipe } from '../core/recipes/schema.js';
 import { terminalText } from '../ui/terminal-text.js';
@@ -55,9 +56,10 @@ export const command = defineCommand({
     const { recipe, dir, file } = await resolveRecipe(spec, await recipeDirsFrom(options, ctx), ctx.cwd);
     if (ctx.json) {
       ctx.printJson({ ...recipe, dir, file });
-      return;
+      return ExitCode.ok;
     }
     // Each line is one line by construction: a line break in a value is escaped, not printed.
     for (const line of describe(recipe, dir)) ctx.print(terminalText(line));
+    return ExitCode.ok;
   },
 });

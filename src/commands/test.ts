@@ -1,3 +1,4 @@
+import { ExitCode } from '../core/errors.js';
 import { buildLayer } from '../core/build/build-layer.js';
 import { defineCommand } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
@@ -8,9 +9,7 @@ export const command = defineCommand({
   help: "The tests run in the runtime image with the zip mounted read-only at /opt, a read-only root file system,\na tmpfs /tmp, a non-root user, Lambda's PATH and LD_LIBRARY_PATH, and no network.",
   options: buildOptionSpecs,
   async run([spec = ''], options, ctx) {
-    await buildLayer(
-      { ...(await buildOptionsFrom(spec, options, ctx)), test: true },
-      { sink: ctx.sink, signal: ctx.signal },
-    );
+    await buildLayer({ ...(await buildOptionsFrom(spec, options, ctx)), test: true }, ctx.job);
+    return ExitCode.ok;
   },
 });

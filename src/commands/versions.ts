@@ -1,8 +1,8 @@
-import { UserError } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { listRemoteVersions } from '../core/publish/list-versions.js';
 import { formatTable } from '../ui/format.js';
-import { boolOption, defineCommand, listOption, stringOption } from './command.js';
-import { awsClientsFrom, awsOptionSpecs } from './publish.js';
+import { boolOption, defineCommand, listOption } from './command.js';
+import { awsClientsFrom, awsOptionSpecs, positiveInteger } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'versions <layer-name>',
@@ -17,10 +17,8 @@ export const command = defineCommand({
     },
   ],
   async run([layerName = ''], options, ctx) {
-    const limit = Number(stringOption(options, 'limit') ?? '50');
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new UserError('--limit must be a whole number of at least 1');
-    const clients = awsClientsFrom(options, ctx);
+    const limit = positiveInteger(options, 'limit', '--limit') ?? 50;
+    const clients = await awsClientsFrom(options, ctx);
     try {
       const withCodeSha256 = boolOption(options, 'codeSha256');
       const rows = await listRemoteVersions(
@@ -29,11 +27,11 @@ export const command = defineCommand({
       );
       if (ctx.json) {
         ctx.printJson({ layerName, versions: rows });
-        return;
+        return ExitCode.ok;
       }
       if (rows.length === 0) {
         ctx.print(`no versions of ${layerName}`);
-        return;
+        return ExitCode.ok;
       }
       const header = [
         'REGION',
@@ -55,5 +53,6 @@ export const command = defineCommand({
     } finally {
       clients.destroy();
     }
+    return ExitCode.ok;
   },
 });

@@ -62,3 +62,11 @@ export function isAbortError(error: unknown): boolean {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError();
 }
+
+/**
+ * The end of a `switch` over a closed union: a new member fails to compile where it is not
+ * handled, and a value the types ruled out (a hand-built object, a stale JSON line) throws.
+ */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,6 +1,8 @@
 import type { AuditFinding } from './audit/types.js';
-import type { FunctionError, InvocationReport } from './invoke/types.js';
+import type { MatrixCellResult } from './build/matrix.js';
+import type { FunctionError, InvocationReport, InvokeResult } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
+import type { PublishSummary } from './publish/types.js';
 import type { RuntimeStatus } from './runtimes/lifecycle.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
@@ -31,8 +33,9 @@ export interface DeprecatedRuntimeWarning {
 }
 
 /**
- * Everything the core reports while it works. Stable `type` codes: the JSON reporter writes
- * these objects as lines, the plain reporter prints them, the ink UI renders them.
+ * Everything the core reports while it works, and the summary a command ends with. Stable
+ * `type` codes: `--json` writes these objects as lines and nothing else, the plain reporter
+ * prints them, the ink UI renders them.
  */
 export type LayerforgeEvent =
   | { type: 'build.step.start'; step: BuildStep; detail?: string }
@@ -82,6 +85,12 @@ export type LayerforgeEvent =
       zipPath?: string;
       error?: string;
     }
+  /** Every cell's outcome, after the last one ends: the table `build` prints for a matrix. */
+  | { type: 'matrix.summary'; cells: MatrixCellResult[] }
+  /** The outcome of a whole `publish`, in the order the regions were given. */
+  | ({ type: 'publish.summary' } & PublishSummary)
+  /** Every invocation of an `invoke`; `ok` is false when any of them returned a function error. */
+  | ({ type: 'invoke.result'; ok: boolean } & InvokeResult)
   /** A line the invoked function (`function`) or the emulator (`emulator`) wrote. */
   | { type: 'invoke.log'; source: 'function' | 'emulator'; line: string }
   /** The REPORT figures of one invocation (1-based); a cold start has `initDurationMs`. */
@@ -97,6 +106,8 @@ export type LayerforgeEvent =
   | DeprecatedRuntimeWarning
   | { type: 'warning'; code: string; message: string }
   | { type: 'info'; message: string };
+
+export type EventType = LayerforgeEvent['type'];
 
 export type EventSink = (event: LayerforgeEvent) => void;
 

@@ -13,7 +13,7 @@ export const bundledBaseImagesDir: string = join(packageRoot, 'base-images');
 export const dataDir: string = join(packageRoot, 'data');
 
 /** ~/.cache/layerforge, or $LAYERFORGE_CACHE_DIR, or $XDG_CACHE_HOME/layerforge. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function cacheDir(env: NodeJS.ProcessEnv): string {
   if (env.LAYERFORGE_CACHE_DIR) return env.LAYERFORGE_CACHE_DIR;
   const xdg = env.XDG_CACHE_HOME;
   return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'layerforge');

@@ -25,7 +25,8 @@ export function runProcess(
       options.onLine?.(line);
     };
     const child = spawn(command, args, {
-      env: options.env ?? process.env,
+      // Without one, the child inherits the environment, as spawn does by default.
+      env: options.env,
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,3 +1,4 @@
+import { assertNever } from '../core/errors.js';
 import type { EventSink, LayerforgeEvent } from '../core/events.js';
 import { formatReportLine } from '../core/invoke/emulator-output.js';
 import { formatBytes } from './format.js';
@@ -58,10 +59,17 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
       return event.functionError
         ? `function error (invocation ${event.invocation}): ${event.functionError.errorType}: ${event.functionError.errorMessage}`
         : undefined;
+    case 'matrix.summary':
+    case 'publish.summary':
+    case 'invoke.result':
+      // Without --json the command prints these as a table or the response, on stdout.
+      return undefined;
     case 'warning':
       return `warning: ${event.message}`;
     case 'info':
       return event.message;
+    default:
+      return assertNever(event);
   }
 }
 

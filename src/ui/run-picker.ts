@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import { createElement } from 'react';
+import { ExitCode } from '../core/errors.js';
 import { PickerApp, type PickerAppProps } from './app/PickerApp.js';
 
 export interface PickerStreams {
@@ -16,12 +17,12 @@ export interface PickerStreams {
 export async function runPicker(
   props: Omit<PickerAppProps, 'onExit'>,
   streams: PickerStreams,
-): Promise<number> {
-  let code = 0;
+): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.ok;
   const app = render(
     createElement(PickerApp, {
       ...props,
-      onExit: (c: number) => {
+      onExit: (c: ExitCode) => {
         code = c;
       },
     }),

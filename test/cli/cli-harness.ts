@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, readdir, lstat, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { runCli } from '../../src/cli.js';
 
 /** A valid user recipe, for tests that need one beside a broken one. */
 export const GOOD = `name: good
@@ -19,31 +18,9 @@ install:
     requirements: [six]
 `;
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  cwd: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** Runs `layerforge <argv>` in-process: no terminal, no inherited LAYERFORGE_* variables. */
-export async function runLayerforge(argv: string[], { cwd, env = {} }: RunOptions): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-    cwd,
-    isTTY: false,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+// The one CLI harness, re-exported here for the CLI and malformed-recipe tests: the command
+// sees only the `env` given (default none), so no LAYERFORGE_* variable of this machine leaks in.
+export { runLayerforge, type CliRun, type RunOptions } from '../support/run-cli.js';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export async function tempDir(prefix = 'layerforge-test-'): Promise<string> {

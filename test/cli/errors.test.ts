@@ -12,7 +12,11 @@ beforeEach(async () => {
 });
 afterEach(async () => removeDir(cwd));
 
-const run = (...argv: string[]) => runLayerforge(argv, { cwd });
+// Only what a user sees: the exit code and the two streams.
+const run = async (...argv: string[]) => {
+  const { code, stdout, stderr } = await runLayerforge(argv, { cwd });
+  return { code, stdout, stderr };
+};
 
 describe('bad usage exits 2 with an error line and a hint line', () => {
   it('unknown command', async () => {

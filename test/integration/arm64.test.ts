@@ -8,7 +8,7 @@ import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { testCacheDir } from '../support/fetch-real-binaries.js';
 import { testEmulator } from '../support/rie.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 let work: string;
 // One build cache for the file: the invoke at the end finds the pandas layer built before it

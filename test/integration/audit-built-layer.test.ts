@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditFinding } from '../../src/core/audit/types.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 let work: string;
 let zip: string;

@@ -12,7 +12,8 @@ import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import type { ContainerSpec } from '../../src/core/engine/container-engine.js';
 import { recordEvents } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { testJob } from '../support/job-context.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(repo, 'test', 'fixtures', 'recipes-build');
@@ -121,22 +122,13 @@ describe('layerforge build on a real engine', () => {
 
   it('(f) a second build is a cache hit and starts no container', async () => {
     const engine = new CountingEngine();
-    const options = {
-      recipe: 'hello',
-      base: 'debian12',
-      cwd: work,
-      env: { ...process.env, ...env },
-      outDir: join(work, 'f'),
-    };
-    const first = await buildLayer(options, {
-      ...recordEvents(),
-      signal: new AbortController().signal,
-      engine,
-    });
+    const options = { recipe: 'hello', base: 'debian12', outDir: join(work, 'f') };
+    const job = { cwd: work, env: { ...process.env, ...env }, engine };
+    const first = await buildLayer(options, testJob({ ...job, sink: recordEvents().sink }));
     expect(engine.started.length).toBeGreaterThan(0);
     engine.started = [];
     const events = recordEvents();
-    const second = await buildLayer(options, { ...events, signal: new AbortController().signal, engine });
+    const second = await buildLayer(options, testJob({ ...job, sink: events.sink }));
     expect(second.cached).toBe(true);
     expect(engine.started).toEqual([]);
     expect(events.events).toContainEqual(expect.objectContaining({ type: 'build.cache', hit: true }));

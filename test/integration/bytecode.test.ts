@@ -10,7 +10,7 @@ import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 const recipes = join(import.meta.dirname, '..', 'fixtures', 'recipes-prune');
 const ZIP = 'py-bytecode-1.0.0-python3.11-x86_64.zip';

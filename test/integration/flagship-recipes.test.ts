@@ -20,7 +20,7 @@ import { bundledRecipesDir, packageRoot } from '../../src/core/paths.js';
 import { loadRecipe } from '../../src/core/recipes/load.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 const MB = 1024 * 1024;
 

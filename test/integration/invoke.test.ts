@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 const functions = join(import.meta.dirname, '..', 'fixtures', 'functions');
 let work = '';

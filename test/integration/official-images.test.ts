@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerManifest } from '../../src/core/layer/manifest.js';
 import { requireDocker } from '../support/docker.js';
 import { removeStandIns, tagStandIns, type StandInSpec } from '../support/official-stand-ins.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'recipes-official');
 

@@ -21,7 +21,7 @@ import { extractLayerZip } from '../../src/core/layer/extract-zip.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
-import { runLayerforge } from '../support/run-cli.js';
+import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const example = join(repo, 'examples', 'r-handler');

@@ -4,10 +4,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli.js';
+import type { CliRun } from './run-cli.js';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { manifestPathFor, manifestSchema, type LayerManifest } from '../../src/core/layer/manifest.js';
-import type { PublishSummary } from '../../src/core/publish/types.js';
 
 const exec = promisify(execFile);
 
@@ -106,44 +105,17 @@ export async function makeLayerZip(dir: string, name: string, spec: LayerZipSpec
   };
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Parsed JSON lines from stdout (under --json). */
-  events: (LayerforgeEvent | SummaryLine)[];
-}
+// The publish tests give the whole environment (dummy credentials, loopback endpoints).
+export { runLayerforge, type CliRun } from './run-cli.js';
 
 /** The last line `publish --json` prints. */
-export type SummaryLine = { type: 'publish.summary' } & PublishSummary;
+export type SummaryLine = Extract<LayerforgeEvent, { type: 'publish.summary' }>;
 
 /** The summary line of a `publish --json` run; fails the test when there is none. */
 export function summaryOf(run: CliRun): SummaryLine {
   const summary = run.events.find((e): e is SummaryLine => e.type === 'publish.summary');
   if (!summary) throw new Error(`no publish.summary line in:\n${run.stdout}\n${run.stderr}`);
   return summary;
-}
-
-/** Runs layerforge in-process, capturing its output. */
-export async function runLayerforge(
-  argv: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: options.env,
-    cwd: options.cwd,
-    isTTY: false,
-    signal: new AbortController().signal,
-  });
-  const events = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{"type"'))
-    .map((line) => JSON.parse(line) as CliRun['events'][number]);
-  return { code, stdout, stderr, events };
 }
 
 /** Every file under `dir`, recursively. */

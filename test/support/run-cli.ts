@@ -9,17 +9,30 @@ export interface CliRun {
   events: LayerforgeEvent[];
 }
 
-/** Runs layerforge in-process, as a user would from `cwd`, capturing everything it writes. */
-export async function runLayerforge(
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
-): Promise<CliRun> {
+export interface RunOptions {
+  cwd: string;
+  /** The environment the command sees. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Put `env` over this process's environment (PATH, DOCKER_HOST …), as the Docker tests need;
+   * otherwise the command sees `env` alone, so no LAYERFORGE_* or AWS_* variable leaks in.
+   */
+  inheritEnv?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs layerforge in-process, as a user would from `cwd`, capturing everything it writes: the
+ * one harness for every test that drives the CLI. Without a terminal, so no picker.
+ */
+export async function runLayerforge(args: string[], options: RunOptions): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const env = options.env ?? {};
   const code = await runCli(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { ...process.env, ...options.env },
+    env: options.inheritEnv ? { ...process.env, ...env } : env,
     cwd: options.cwd,
     isTTY: false,
     signal: options.signal ?? new AbortController().signal,
@@ -29,4 +42,12 @@ export async function runLayerforge(
     .filter((line) => line.startsWith('{"type":'))
     .map((line) => JSON.parse(line) as LayerforgeEvent);
   return { code, stdout, stderr, events };
+}
+
+/** The Docker-backed tests' form: the machine's environment with `env` over it. */
+export function runLayerforgeInheritingEnv(
+  args: string[],
+  options: Omit<RunOptions, 'inheritEnv'>,
+): Promise<CliRun> {
+  return runLayerforge(args, { ...options, inheritEnv: true });
 }

@@ -55,7 +55,6 @@ describe('picker choose view', () => {
       base: 'debian12',
       test: true,
       outDir: 'dist',
-      cwd: '/work/project',
     });
   });
 

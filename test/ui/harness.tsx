@@ -37,7 +37,7 @@ export function renderPicker(buildLayer: BuildLayer, props: Partial<PickerAppPro
     <PickerApp
       data={DATA}
       defaults={{ base: 'lambda' }}
-      buildOptions={{ outDir: 'dist', cwd: '/work/project', recipeDirs: [] }}
+      buildOptions={{ outDir: 'dist', recipeDirs: [] }}
       buildLayer={buildLayer}
       cwd="/work/project"
       noColor={false}

@@ -13,7 +13,7 @@ const DEBIAN_ARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm
  * The Debian mirror this machine already uses, so nothing is hard-coded: $LAYERFORGE_DEBIAN_MIRROR,
  * else the first URI in apt's configuration.
  */
-export function debianMirror(env: NodeJS.ProcessEnv = process.env): string {
+export function debianMirror(env: NodeJS.ProcessEnv): string {
   if (env.LAYERFORGE_DEBIAN_MIRROR) return env.LAYERFORGE_DEBIAN_MIRROR;
   for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
     if (!existsSync(file)) continue;
@@ -34,7 +34,7 @@ export async function buildRootfsTarball(
   source: DebootstrapBase['source'],
   arch: Architecture,
   tarball: string,
-  io: { onLine: (line: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv },
+  io: { onLine: (line: string) => void; signal?: AbortSignal; env: NodeJS.ProcessEnv },
 ): Promise<void> {
   if (existsSync(tarball)) return;
   if (!existsSync('/usr/sbin/debootstrap') && !existsSync('/usr/bin/debootstrap')) {

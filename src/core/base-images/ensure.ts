@@ -16,7 +16,7 @@ import { baseDigest, rootfsDigest, type ResolvedBase } from './resolve.js';
 interface EnsureIO {
   sink: EventSink;
   signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
   /** For registry images; images a stand-in base builds are never pulled. Default `missing`. */
   pull?: PullPolicy;
 }

@@ -16,7 +16,7 @@ export async function standInSystemLibraries(
   osId: string,
   arch: Architecture,
   engine: ContainerEngine,
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+  options: { env: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<SystemLibraries | undefined> {
   const base = (await listBaseImages()).find((b) => 'os' in b.definition && b.definition.os.id === osId);
   if (!base) return undefined;

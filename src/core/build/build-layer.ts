@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureBaseImages, type BaseImageRecords } from '../base-images/ensure.js';
-import { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { runtimeProvidedLibraries } from '../audit/target.js';
@@ -10,6 +9,7 @@ import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
+import type { JobContext } from '../job-context.js';
 import { copyFileAtomic } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
@@ -31,16 +31,12 @@ import type { BuildLayerOptions, BuildLayerResult } from './types.js';
  * A cache hit returns the earlier artifact without starting a container. Nothing partial is
  * ever left in dist/ or the cache, also when the signal aborts.
  */
-export async function buildLayer(
-  options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal; engine?: ContainerEngine },
-): Promise<BuildLayerResult> {
-  const { sink } = io;
-  const env = options.env ?? process.env;
+export async function buildLayer(options: BuildLayerOptions, job: JobContext): Promise<BuildLayerResult> {
+  const { sink, signal, env } = job;
   const target = await step(
     sink,
     'resolve',
-    () => resolveBuildTarget(options),
+    () => resolveBuildTarget(options, job),
     (t) =>
       `${t.loaded.recipe.name}@${t.loaded.recipe.version} for ${t.runtime.id} ${t.arch} on ${t.base.name}`,
   );
@@ -54,20 +50,20 @@ export async function buildLayer(
   // A warning, never a refusal: a layer for a deprecated runtime still serves the functions on it.
   const deprecated = deprecatedRuntimeWarning(target.runtime.id, options.now ?? new Date());
   if (deprecated) sink(deprecated);
-  const engine = io.engine ?? new DockerEngine(env.DOCKER_HOST);
+  const engine = await job.engine();
   const root = cacheDir(env);
-  const outDir = resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist');
+  const outDir = resolve(job.cwd, options.outDir ?? 'dist');
   const zipPath = join(outDir, artifactName(target));
 
   const { digest, images } = await step(
     sink,
     'base-image',
     async () => {
-      await engine.ping(io.signal);
+      await engine.ping(signal);
       await removeLeftoverContainers(engine);
       const images = await ensureBaseImages(target.base, engine, {
         sink,
-        signal: io.signal,
+        signal,
         env,
         pull: options.pull,
       });
@@ -93,8 +89,7 @@ export async function buildLayer(
   const entry = cacheEntry(root, digest, artifactName(target));
   const cached = !options.noCache && (await isReusable(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
-  if (!cached)
-    await buildIntoCache(target, engine, { digest, images }, options, { sink, signal: io.signal, root });
+  if (!cached) await buildIntoCache(target, engine, { digest, images }, options, { sink, signal, env, root });
   else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
   await mkdir(outDir, { recursive: true });
@@ -106,7 +101,7 @@ export async function buildLayer(
     const results = await step(
       sink,
       'test',
-      () => runSmokeTests(zipPath, target.loaded.recipe, target.runtime, target.base, engine, io),
+      () => runSmokeTests(zipPath, target.loaded.recipe, target.runtime, target.base, engine, job),
       (r) => `${r.filter((t) => t.ok).length}/${r.length} passed`,
     );
     const failed = results.filter((r) => !r.ok);
@@ -136,7 +131,7 @@ async function buildIntoCache(
   engine: ContainerEngine,
   inputs: { digest: string; images: BaseImageRecords },
   options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal; root: string },
+  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv; root: string },
 ): Promise<void> {
   const { sink } = io;
   const { digest } = inputs;
@@ -166,16 +161,10 @@ async function buildIntoCache(
         signal,
       });
       const dirs = { job: join(work, 'job'), sources: join(work, 'sources'), logPath };
-      await runBuildContainer(
-        target,
-        engine,
-        dirs,
-        libraries,
-        { sink, signal, env: options.env ?? process.env },
-        (containerId) =>
-          step(sink, 'extract', async () =>
-            extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
-          ),
+      await runBuildContainer(target, engine, dirs, libraries, { sink, signal, env: io.env }, (containerId) =>
+        step(sink, 'extract', async () =>
+          extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
+        ),
       );
       await warnShadowedLibraries(staging, target, engine, { sink, signal, cacheDir: io.root });
     });

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { isAbortError, UserError } from '../errors.js';
 import type { EventSink, LayerforgeEvent } from '../events.js';
+import type { JobContext } from '../job-context.js';
 import type { LoadedRecipe } from '../recipes/load.js';
 import type { Architecture } from '../runtimes/catalog.js';
 import { buildLayer } from './build-layer.js';
@@ -87,8 +88,9 @@ export async function buildMatrix(
   cells: MatrixCell[],
   base: Omit<BuildLayerOptions, 'recipe' | 'runtime' | 'arch'>,
   options: { jobs: number; engines: ContainerEngine[] },
-  io: { sink: EventSink; signal: AbortSignal },
+  job: JobContext,
 ): Promise<MatrixCellResult[]> {
+  const io = job;
   const limit = pLimit(Math.max(1, options.jobs));
   return Promise.all(
     cells.map((cell, index) =>
@@ -103,7 +105,11 @@ export async function buildMatrix(
         try {
           const built = await buildLayer(
             { ...base, recipe: cell.recipe, runtime: cell.runtime, arch: cell.arch },
-            { sink: cellSink(io.sink, label), signal: io.signal, engine },
+            {
+              ...job,
+              sink: cellSink(job.sink, label),
+              ...(engine ? { engine: () => Promise.resolve(engine) } : {}),
+            },
           );
           const result: MatrixCellResult = {
             ...cell,

@@ -35,8 +35,6 @@ export interface BuildLayerOptions {
   allowLocalSources?: boolean;
   /** Bytes of the 250 MB already used by the function and other layers. */
   reservedBytes?: number;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
   /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
   now?: Date;
 }
@@ -49,7 +47,10 @@ export interface BuildLayerResult {
   cached: boolean;
 }
 
-/** The signature of the core build: the TUI, `publish <recipe>` and the matrix all call this. */
+/**
+ * The core build as the TUI and `publish <recipe>` receive it: the caller has bound it to its
+ * job's folder, environment and engine, and passes only where events go and when to stop.
+ */
 export type BuildLayer = (
   options: BuildLayerOptions,
   io: { sink: EventSink; signal: AbortSignal },

@@ -17,8 +17,9 @@ interface DockerError {
   message?: string;
 }
 
+/** `host` is resolved by the job context (--docker-host, then DOCKER_HOST); without one, dockerode's default. */
 function describeEndpoint(host: string | undefined): string {
-  return host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  return host ?? 'unix:///var/run/docker.sock';
 }
 
 /** Options for dockerode from a `--docker-host` value (unix path, tcp://, ssh://). */

@@ -9,10 +9,9 @@ import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
 import { LAMBDA_SANDBOX } from '../lambda/sandbox.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import { DockerEngine } from '../engine/docker-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { InterruptedError, JobFailedError, UserError, throwIfAborted } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { JobContext } from '../job-context.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { DRIVER_DIR, DRIVER_PATH, DRIVER_SCRIPT } from './driver.js';
 import { findEmulator } from './emulator.js';
@@ -52,13 +51,8 @@ async function checkFunctionDir(dir: string): Promise<void> {
  * then warm ones). Handler errors are results, not exceptions; an emulator or container that
  * fails is a JobFailedError.
  */
-export async function invokeFunction(
-  options: InvokeOptions,
-  io: { sink: EventSink; signal: AbortSignal; engine?: ContainerEngine },
-): Promise<InvokeResult> {
-  const { sink, signal } = io;
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
+export async function invokeFunction(options: InvokeOptions, job: JobContext): Promise<InvokeResult> {
+  const { sink, signal, env, cwd } = job;
   const runtime = getRuntime(options.runtime);
   const arch = options.arch ?? 'x86_64';
   const repeat = options.repeat ?? 1;
@@ -92,7 +86,7 @@ export async function invokeFunction(
       message: `invoking on the ${base.name} stand-in (${base.os.name}), not ${runtime.os.name}`,
     });
   }
-  const engine = io.engine ?? new DockerEngine(env.DOCKER_HOST);
+  const engine = await job.engine();
   await engine.ping(signal);
   await removeLeftoverContainers(engine);
   const zips = await resolveLayerZips(
@@ -103,10 +97,9 @@ export async function invokeFunction(
       base: baseName,
       recipeDirs: options.recipeDirs,
       outDir: options.outDir,
-      cwd,
-      env,
     },
-    { sink, signal, engine },
+    // The engine already answered the ping: the builds use the same one.
+    { ...job, engine: () => Promise.resolve(engine) },
   );
   const image = await ensureInvokeImage(base, runtime, engine, { sink, signal, env });
 
@@ -148,7 +141,7 @@ export async function invokeFunction(
       },
       options,
       engine,
-      io,
+      job,
     );
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -171,11 +164,10 @@ async function runInvocations(
   prepared: Prepared,
   options: InvokeOptions,
   engine: ContainerEngine,
-  io: { sink: EventSink; signal: AbortSignal },
+  job: Pick<JobContext, 'sink' | 'signal' | 'env'>,
 ): Promise<InvokeResult> {
-  const { sink, signal } = io;
+  const { sink, signal, env } = job;
   const runtime = getRuntime(options.runtime);
-  const env = options.env ?? process.env;
   const output = outputReader(sink);
   const timeoutEnv: Record<string, string> =
     options.timeoutSeconds === undefined

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { buildLayer } from '../build/build-layer.js';
-import type { ContainerEngine } from '../engine/container-engine.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
-import type { EventSink } from '../events.js';
+import type { JobContext } from '../job-context.js';
 import { manifestPathFor, manifestSchema } from '../layer/manifest.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
@@ -34,8 +33,6 @@ export interface LayerInputOptions {
   base?: string;
   recipeDirs?: string[];
   outDir?: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -45,12 +42,13 @@ export interface LayerInputOptions {
 export async function resolveLayerZips(
   values: string[],
   options: LayerInputOptions,
-  io: { sink: EventSink; signal: AbortSignal; engine: ContainerEngine },
+  job: JobContext,
 ): Promise<string[]> {
+  const io = job;
   const zips: string[] = [];
   for (const value of values) {
-    if ((await layerKind(value, options.cwd)) === 'zip') {
-      const path = resolve(options.cwd, value);
+    if ((await layerKind(value, job.cwd)) === 'zip') {
+      const path = resolve(job.cwd, value);
       if (!(await isFile(path)))
         throw new UserError(`layer zip ${path} does not exist`, {
           hint: 'give a zip built by `layerforge build`, or a recipe name',
@@ -77,10 +75,8 @@ export async function resolveLayerZips(
         base: options.base,
         recipeDirs: options.recipeDirs,
         outDir: options.outDir,
-        cwd: options.cwd,
-        env: options.env,
       },
-      io,
+      job,
     );
     zips.push(built.zipPath);
   }

@@ -25,8 +25,6 @@ export interface InvokeOptions {
   recipeDirs?: string[];
   /** Where recipe layers are written (as `layerforge build` does); default `dist`. */
   outDir?: string;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
   /** Folder of base-image definitions; default the bundled one. */
   baseImagesDir?: string;
 }

@@ -138,8 +138,6 @@ async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promis
     {
       ...options.build,
       recipe: options.target,
-      cwd: options.cwd,
-      env: options.env,
       ...(deps.now ? { now: deps.now() } : {}),
     },
     { sink: deps.sink, signal: deps.signal },

@@ -15,7 +15,7 @@ export interface SharingOptions {
 export interface PublishOptions {
   /** A zip path (its manifest beside it), or `recipe[@range]` to build first. */
   target: string;
-  /** For a recipe target: passed to the build (its recipe, cwd and env are replaced by these options'). */
+  /** For a recipe target: passed to the build (its recipe is replaced by the target). */
   build?: Partial<BuildLayerOptions>;
   /** Regions to publish to; empty means the SDK's default region. */
   regions?: string[];

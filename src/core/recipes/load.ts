@@ -138,7 +138,7 @@ function semanticIssues(
  */
 export async function loadRecipe(
   dir: string,
-  cwd = process.cwd(),
+  cwd?: string,
   options: LoadRecipeOptions = {},
 ): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);

@@ -36,7 +36,7 @@ export interface PickerAppProps {
   /** A fixed terminal size instead of the real one (tests). */
   size?: { columns: number; rows: number };
   /** Called once with the exit code, just before the app unmounts. */
-  onExit(code: number): void;
+  onExit(code: ExitCode): void;
 }
 
 type View =
@@ -62,7 +62,7 @@ function Picker(props: PickerAppProps) {
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState(0);
   // Set by Ctrl-C (or a signal) during a job: the app exits with it once the job has stopped.
-  const [exitWhenSettled, setExitWhenSettled] = useState<number | undefined>(undefined);
+  const [exitWhenSettled, setExitWhenSettled] = useState<ExitCode | undefined>(undefined);
   const build = useBuildEvents(props.buildLayer, props.signal);
   const publish = usePublishEvents(props.publish, props.signal);
   const filtered = useMemo(() => filterRecipes(data.recipes, filter), [data.recipes, filter]);
@@ -71,7 +71,7 @@ function Picker(props: PickerAppProps) {
   const publishBusy = publish.state.phase === 'running';
 
   const exited = useRef(false);
-  const quit = (code: number) => {
+  const quit = (code: ExitCode) => {
     if (exited.current) return;
     exited.current = true;
     props.onExit(code);

@@ -1,5 +1,6 @@
 import type { AuditFinding } from '../../core/audit/types.js';
 import type { BuildLayerResult } from '../../core/build/types.js';
+import type { ExitCode } from '../../core/errors.js';
 import { BUILD_STEPS, type BuildStep, type LayerforgeEvent } from '../../core/events.js';
 import type { SizeReport } from '../../core/layer/size-types.js';
 
@@ -21,7 +22,7 @@ export type BuildPhase = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' |
 export interface BuildFailure {
   message: string;
   /** The CLI's exit code for this failure: 1 the job failed, 2 bad input. */
-  exitCode: number;
+  exitCode: ExitCode;
   hint?: string;
   details: string[];
 }

@@ -99,12 +99,11 @@ describe('ensureBaseImages on the official images', () => {
     const x86 = await ensureBaseImages(
       await resolveBase(lambda, getRuntime('python3.12'), 'x86_64'),
       engine,
-      {
-        sink,
-      },
+      { sink, env: {} },
     );
     const arm = await ensureBaseImages(await resolveBase(lambda, getRuntime('python3.12'), 'arm64'), engine, {
       sink,
+      env: {},
     });
     expect(engine.pulls).toEqual([
       { reference: 'public.ecr.aws/sam/build-python3.12:latest-x86_64', platform: 'linux/amd64' },

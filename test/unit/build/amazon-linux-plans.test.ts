@@ -24,6 +24,7 @@ import { getRuntime, type Architecture, type LambdaRuntime } from '../../../src/
 import type * as Sources from '../../../src/core/build/sources.js';
 import { OfficialImagesEngine } from '../../support/official-images-engine.js';
 import { describeReplay, purpose } from './amazon-linux-record.js';
+import { testJob } from '../../support/job-context.js';
 
 // Sources downloaded by URL are sha256-checked and cannot be faked; the plan does not depend on
 // their bytes. They are left out of the staging (and named in the record); files in the recipe
@@ -168,11 +169,9 @@ describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runt
         arch,
         base: 'lambda',
         outDir: join(dir, 'dist'),
-        cwd: dir,
-        env: { LAYERFORGE_CACHE_DIR: join(dir, 'cache') },
         now: NOW,
       },
-      { sink, signal: new AbortController().signal, engine },
+      testJob({ cwd: dir, env: { LAYERFORGE_CACHE_DIR: join(dir, 'cache') }, sink, engine }),
     ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     const outcome = built instanceof Error ? `failed: ${built.message}` : 'built';
 
@@ -256,11 +255,9 @@ describe('the replay itself', () => {
         runtime,
         arch: 'x86_64',
         outDir: join(dir, 'dist'),
-        cwd: dir,
-        env: { LAYERFORGE_CACHE_DIR: join(dir, 'cache') },
         now: NOW,
       },
-      { sink, signal: new AbortController().signal, engine },
+      testJob({ cwd: dir, env: { LAYERFORGE_CACHE_DIR: join(dir, 'cache') }, sink, engine }),
     );
     return { engine, result, events };
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLayer } from '../../../src/core/build/build-layer.js';
 import type { ContainerEngine } from '../../../src/core/engine/container-engine.js';
 import { recordEvents } from '../../../src/core/events.js';
+import { testJob } from '../../support/job-context.js';
 
 /** Stops the build at its first engine call: the warning comes before any container work. */
 const noEngine = {
@@ -13,8 +14,8 @@ async function warningsFor(runtime: string, now: string) {
   const { sink, events } = recordEvents();
   await expect(
     buildLayer(
-      { recipe: 'hello', runtime, base: 'lambda', env: {}, now: new Date(now) },
-      { sink, signal: new AbortController().signal, engine: noEngine },
+      { recipe: 'hello', runtime, base: 'lambda', now: new Date(now) },
+      testJob({ sink, engine: noEngine }),
     ),
   ).rejects.toThrow('no engine in this test');
   return events.filter((e) => e.type === 'warning');

@@ -5,10 +5,11 @@ import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents, type EventSink } from '../../../src/core/events.js';
 import type { LayerManifest } from '../../../src/core/layer/manifest.js';
 import { FakeEngine } from '../../support/fake-engine.js';
+import { testJob } from '../../support/job-context.js';
 
 // buildLayer needs a real engine; the matrix only orchestrates it, so it is replaced here by a
 // stand-in whose behaviour each test sets. Everything else in matrix.ts runs for real.
-type BuildIO = { sink: EventSink; signal: AbortSignal; engine?: ContainerEngine };
+type BuildIO = { sink: EventSink; signal: AbortSignal; engine(): Promise<ContainerEngine> };
 const fakeBuild = vi.hoisted(() => ({
   impl: undefined as undefined | ((options: BuildLayerOptions, io: BuildIO) => Promise<BuildLayerResult>),
 }));
@@ -56,7 +57,7 @@ describe('buildMatrix', () => {
       CELLS,
       { outDir: '/dist', noAudit: true },
       { jobs: 2, engines: [new FakeEngine()] },
-      { sink: () => {}, signal: signal() },
+      testJob({ signal: signal() }),
     );
     expect(seen.map((o) => `${o.recipe}/${o.runtime}/${o.arch}`).sort()).toEqual(
       CELLS.map((c) => `${c.recipe}/${c.runtime}/${c.arch}`).sort(),
@@ -88,21 +89,21 @@ describe('buildMatrix', () => {
       return built(options);
     };
     const engines = [new FakeEngine()];
-    await buildMatrix(CELLS, {}, { jobs: 2, engines }, { sink: () => {}, signal: signal() });
+    await buildMatrix(CELLS, {}, { jobs: 2, engines }, testJob({ signal: signal() }));
     expect(most).toBe(2);
     most = 0;
-    await buildMatrix(CELLS, {}, { jobs: 0, engines }, { sink: () => {}, signal: signal() });
+    await buildMatrix(CELLS, {}, { jobs: 0, engines }, testJob({ signal: signal() }));
     expect(most).toBe(1);
   });
 
   it('spreads cells round-robin over the engines', async () => {
     const used = new Map<string, string | undefined>();
     fakeBuild.impl = async (options, io) => {
-      used.set(`${options.recipe}/${options.runtime}/${options.arch}`, io.engine?.endpoint);
+      used.set(`${options.recipe}/${options.runtime}/${options.arch}`, (await io.engine()).endpoint);
       return built(options);
     };
     const engines = [new FakeEngine('tcp://one:2375'), new FakeEngine('ssh://two')];
-    const results = await buildMatrix(CELLS, {}, { jobs: 5, engines }, { sink: () => {}, signal: signal() });
+    const results = await buildMatrix(CELLS, {}, { jobs: 5, engines }, testJob({ signal: signal() }));
     expect(results.map((r) => r.engine)).toEqual([
       'tcp://one:2375',
       'ssh://two',
@@ -125,7 +126,7 @@ describe('buildMatrix', () => {
       CELLS,
       {},
       { jobs: 2, engines: [new FakeEngine()] },
-      { ...recorded, signal: signal() },
+      testJob({ sink: recorded.sink, signal: signal() }),
     );
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'failed', 'ok']);
     expect(results[3]).toMatchObject({ error: 'the build script exited with code 2' });
@@ -149,7 +150,7 @@ describe('buildMatrix', () => {
       CELLS,
       {},
       { jobs: 1, engines: [new FakeEngine()] },
-      { sink: () => {}, signal: signal() },
+      testJob({ signal: signal() }),
     );
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'interrupted']);
   });
@@ -165,7 +166,7 @@ describe('buildMatrix', () => {
       CELLS,
       {},
       { jobs: 2, engines: [new FakeEngine()] },
-      { ...recorded, signal: controller.signal },
+      testJob({ sink: recorded.sink, signal: controller.signal }),
     );
     expect(results.map((r) => r.status)).toEqual(Array(CELLS.length).fill('interrupted'));
     expect(recorded.events).toEqual([]);
@@ -185,7 +186,7 @@ describe('buildMatrix', () => {
       CELLS.slice(0, 1),
       {},
       { jobs: 1, engines: [new FakeEngine()] },
-      { ...recorded, signal: signal() },
+      testJob({ sink: recorded.sink, signal: signal() }),
     );
     const label = 'a@1.0.0/python3.12/x86_64';
     expect(recorded.events.map((e) => ({ ...e, ...('ms' in e ? { ms: 0 } : {}) }))).toEqual([

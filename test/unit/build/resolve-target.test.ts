@@ -52,8 +52,8 @@ afterAll(async () => {
   await rm(ownRecipes, { recursive: true, force: true });
 });
 
-function resolve(options: Partial<BuildLayerOptions> & { recipe: string }) {
-  return resolveBuildTarget({ recipeDirs: [FIXTURES, ownRecipes], env: {}, ...options });
+function resolve(options: Partial<BuildLayerOptions> & { recipe: string }, env: NodeJS.ProcessEnv = {}) {
+  return resolveBuildTarget({ recipeDirs: [FIXTURES, ownRecipes], ...options }, { cwd: process.cwd(), env });
 }
 
 /** The UserError a promise rejects with; fails the test when it resolves or throws anything else. */
@@ -99,13 +99,9 @@ describe('resolveBuildTarget', () => {
   });
 
   it('reads the base from LAYERFORGE_BASE, and --base wins over it', async () => {
-    const fromEnv = await resolve({ recipe: 'flaky', env: { LAYERFORGE_BASE: 'debian12' } });
+    const fromEnv = await resolve({ recipe: 'flaky' }, { LAYERFORGE_BASE: 'debian12' });
     expect(fromEnv.base).toMatchObject({ name: 'debian12', standIn: true, os: { id: 'debian12' } });
-    const fromOption = await resolve({
-      recipe: 'flaky',
-      base: 'lambda',
-      env: { LAYERFORGE_BASE: 'debian12' },
-    });
+    const fromOption = await resolve({ recipe: 'flaky', base: 'lambda' }, { LAYERFORGE_BASE: 'debian12' });
     expect(fromOption.base.name).toBe('lambda');
   });
 

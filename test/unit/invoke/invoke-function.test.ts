@@ -15,6 +15,7 @@ import type {
 import { JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { invokeFunction } from '../../../src/core/invoke/invoke-function.js';
+import { testJob } from '../../support/job-context.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'functions');
 let work = '';
@@ -117,10 +118,8 @@ describe('invokeFunction', () => {
         rie: emulator,
         repeat: 2,
         timeoutSeconds: 30,
-        env: { PATH: '/usr/bin:/bin', HOME: work },
-        cwd: work,
       },
-      { sink, signal: new AbortController().signal, engine },
+      testJob({ cwd: work, env: { PATH: '/usr/bin:/bin', HOME: work }, sink, engine }),
     );
 
     const spec = specs[0];
@@ -219,10 +218,8 @@ describe('invokeFunction', () => {
         base: 'debian12',
         rie: emulator,
         network: true,
-        env: {},
-        cwd: work,
       },
-      { sink: () => {}, signal: new AbortController().signal, engine },
+      testJob({ cwd: work, engine }),
     );
     expect(specs[0]?.network).toBe('default');
     expect(specs[0]?.command).toEqual(['1', '/var/task/bootstrap']);
@@ -247,10 +244,8 @@ describe('invokeFunction', () => {
         event: '{}',
         base: 'lambda',
         rie: emulator,
-        env: {},
-        cwd: work,
       },
-      { sink: () => {}, signal: new AbortController().signal, engine },
+      testJob({ cwd: work, engine }),
     );
     expect(pulls).toEqual(['public.ecr.aws/lambda/python:3.12-x86_64 linux/amd64']);
     expect(specs[0]).toMatchObject({
@@ -276,10 +271,8 @@ describe('invokeFunction', () => {
         event: '{}',
         base: 'lambda',
         rie: emulator,
-        env: {},
-        cwd: work,
       },
-      { sink: () => {}, signal: new AbortController().signal, engine },
+      testJob({ cwd: work, engine }),
     ).catch((e: unknown) => e)) as JobFailedError;
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error.message).toBe('cannot pull public.ecr.aws/lambda/python:3.11-x86_64: registry unreachable');
@@ -303,10 +296,8 @@ describe('invokeFunction', () => {
         event: '{}',
         base: 'debian12',
         rie: emulator,
-        env: {},
-        cwd: work,
       },
-      { sink: () => {}, signal: new AbortController().signal, engine },
+      testJob({ cwd: work, engine }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
     expect((error as JobFailedError).message).toBe(
@@ -328,10 +319,8 @@ describe('invokeFunction', () => {
       event: '{}',
       base: 'debian12',
       rie: emulator,
-      env: {},
-      cwd: work,
     };
-    const io = { sink: () => {}, signal: new AbortController().signal, engine };
+    const io = testJob({ cwd: work, engine });
     await expect(invokeFunction({ ...base, event: '{not json' }, io)).rejects.toThrow(
       /the event is not valid JSON/,
     );

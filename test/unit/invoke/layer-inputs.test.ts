@@ -6,6 +6,7 @@ import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { resolveLayerZips } from '../../../src/core/invoke/layer-inputs.js';
 import type { Architecture } from '../../../src/core/runtimes/catalog.js';
 import { FakeEngine } from '../../support/fake-engine.js';
+import { testJob } from '../../support/job-context.js';
 
 let work = '';
 beforeEach(async () => {
@@ -44,8 +45,8 @@ async function resolveFor(arch: Architecture, values: string[]) {
   const events: LayerforgeEvent[] = [];
   const zips = await resolveLayerZips(
     values,
-    { runtime: 'python3.11', arch, cwd: work, env: {} },
-    { sink: (e) => events.push(e), signal: new AbortController().signal, engine: new FakeEngine() },
+    { runtime: 'python3.11', arch },
+    testJob({ cwd: work, sink: (e) => events.push(e), engine: new FakeEngine() }),
   );
   return { zips, warnings: events.filter((e) => e.type === 'warning') };
 }

@@ -1,0 +1,58 @@
+import type { AwsClientOptions, AwsClients } from './aws/clients.js';
+import type { ContainerEngine } from './engine/container-engine.js';
+import { ignoreEvents, type EventSink } from './events.js';
+
+/**
+ * What one job runs with: where it runs, where it reports, when it stops, and the ports to
+ * Docker and AWS. The CLI builds one per command and hands it to every core entry point, so
+ * the core never reads `process.env` or `process.cwd()` and makes no engine of its own.
+ */
+export interface JobContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly sink: EventSink;
+  readonly signal: AbortSignal;
+  /**
+   * The container engine at `host` (default: `--docker-host`, else DOCKER_HOST, else the local
+   * socket), made on first use: a job that never builds never loads dockerode.
+   */
+  engine(host?: string): Promise<ContainerEngine>;
+  /** AWS clients for this job's environment; the caller destroys them. The SDK loads on first call. */
+  aws(options?: Omit<AwsClientOptions, 'env'>): Promise<AwsClients>;
+}
+
+export interface JobContextInit {
+  /** Default: the process's working folder. */
+  cwd?: string;
+  /** Default: the process's environment. */
+  env?: NodeJS.ProcessEnv;
+  sink?: EventSink;
+  signal?: AbortSignal;
+  /** `--docker-host`: wins over DOCKER_HOST. */
+  dockerHost?: string;
+}
+
+/** The one place that reads the process's globals and knows how to reach Docker. */
+export function createJobContext(init: JobContextInit = {}): JobContext {
+  const env = init.env ?? process.env;
+  const engines = new Map<string, Promise<ContainerEngine>>();
+  return {
+    cwd: init.cwd ?? process.cwd(),
+    env,
+    sink: init.sink ?? ignoreEvents,
+    signal: init.signal ?? new AbortController().signal,
+    engine(host = init.dockerHost ?? env.DOCKER_HOST) {
+      const key = host ?? '';
+      let engine = engines.get(key);
+      if (!engine) {
+        engine = import('./engine/docker-engine.js').then(({ DockerEngine }) => new DockerEngine(host));
+        engines.set(key, engine);
+      }
+      return engine;
+    },
+    async aws(options = {}) {
+      const { createAwsClients } = await import('./aws/clients.js');
+      return createAwsClients({ ...options, env });
+    },
+  };
+}
