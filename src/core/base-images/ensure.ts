@@ -41,11 +41,11 @@ export async function ensureBaseImages(
 ): Promise<BaseImageRecords> {
   const definition = base.loaded.definition;
   if (definition.source.kind === 'registry') {
-    const io2 = { sink: io.sink, signal: io.signal, pullHint: PULL_HINT };
+    const pullIO = { sink: io.sink, signal: io.signal, pullHint: PULL_HINT };
     const policy = io.pull ?? 'missing';
     return {
-      build: await ensureRegistryImage(base.buildImage, base.arch, policy, engine, io2),
-      runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, io2),
+      build: await ensureRegistryImage(base.buildImage, base.arch, policy, engine, pullIO),
+      runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, pullIO),
     };
   }
   if (!(await engine.imageId(base.buildImage)) || !(await engine.imageId(base.runtimeImage))) {
