@@ -5,9 +5,34 @@ export const DRIVER_DIR = '/var/layerforge';
 export const EMULATOR_PATH = `${DRIVER_DIR}/aws-lambda-rie`;
 export const EVENT_PATH = `${DRIVER_DIR}/event.json`;
 export const DRIVER_PATH = `${DRIVER_DIR}/invoke.sh`;
+export const FUNCTION_RELAY_PATH = `${DRIVER_DIR}/function.sh`;
 
 /** The emulator's invoke endpoint, as AWS documents it. */
 const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
+
+/**
+ * What the emulator starts instead of the runtime command: the command itself, with its stdout and
+ * stderr relayed one whole line per write. The function and the emulator share the container's
+ * output, and a runtime may write a line in pieces (Python's print writes the text, then the
+ * newline): the emulator's own lines (START, REPORT, its log) would land inside the function's.
+ * A line written at once is never split by another writer's (up to the pipe's 4 KiB). The
+ * runtime's exit status is kept (pipefail), so the emulator still sees a crash.
+ *
+ * The emulator takes its last argument for the handler when it has more than one, so a custom
+ * runtime's command gets the handler appended, and `drop` tells the relay to leave it out of the
+ * command: Lambda starts a custom runtime's bootstrap with no arguments.
+ */
+export const FUNCTION_RELAY_SCRIPT = `#!/bin/bash
+set -o pipefail
+mode="$1"; shift
+if [ "$mode" = drop ]; then set -- "\${@:1:$#-1}"; fi
+"$@" 2>&1 | while IFS= read -r line || [ -n "$line" ]; do printf '%s\\n' "$line"; done
+`;
+
+/** The emulator's arguments after the relay: the command, and the handler where it is not in it. */
+export function relayedCommand(command: string[], handler: string, customRuntime: boolean): string[] {
+  return customRuntime ? ['drop', ...command, handler] : ['keep', ...command];
+}
 
 /**
  * The script that runs as the container's command. It starts the emulator with the runtime's
@@ -20,7 +45,7 @@ const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 export const DRIVER_SCRIPT = `#!/bin/bash
 set -u
 count="$1"; shift
-${EMULATOR_PATH} "$@" &
+${EMULATOR_PATH} ${FUNCTION_RELAY_PATH} "$@" &
 emulator=$!
 ready=
 for _ in $(seq 1 1200); do

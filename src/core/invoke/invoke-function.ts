@@ -13,7 +13,7 @@ import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { InterruptedError, JobFailedError, UserError, throwIfAborted } from '../errors.js';
 import type { JobContext } from '../job-context.js';
 import { getRuntime } from '../runtimes/catalog.js';
-import { DRIVER_DIR, DRIVER_PATH, DRIVER_SCRIPT } from './driver.js';
+import { DRIVER_DIR, DRIVER_PATH, DRIVER_SCRIPT, FUNCTION_RELAY_SCRIPT, relayedCommand } from './driver.js';
 import { findEmulator } from './emulator.js';
 import { ensureInvokeImage } from './invoke-image.js';
 import { resolveLayerZips } from './layer-inputs.js';
@@ -122,10 +122,15 @@ export async function invokeFunction(options: InvokeOptions, job: JobContext): P
     await mkdir(driverDir, { mode: 0o755 });
     await chmod(driverDir, 0o755);
     await writeFile(join(driverDir, 'invoke.sh'), DRIVER_SCRIPT, { mode: 0o755 });
+    await writeFile(join(driverDir, 'function.sh'), FUNCTION_RELAY_SCRIPT, { mode: 0o755 });
     await writeFile(join(driverDir, 'event.json'), options.event, { mode: 0o644 });
     await copyFile(emulator.path, join(driverDir, 'aws-lambda-rie'));
     await chmod(join(driverDir, 'aws-lambda-rie'), 0o755);
-    const command = await runtimeCommand(runtime, options.handler, functionDir, optDir);
+    const command = relayedCommand(
+      await runtimeCommand(runtime, options.handler, functionDir, optDir),
+      options.handler,
+      runtime.family === 'provided',
+    );
     throwIfAborted(signal);
     return await runInvocations(
       {

@@ -126,7 +126,7 @@ describe('invokeFunction', () => {
     expect(spec).toMatchObject({
       image: expect.stringMatching(/^layerforge\/debian12-invoke-python:[0-9a-f]{16}-x86_64$/),
       entrypoint: ['/var/layerforge/invoke.sh'],
-      command: ['2', '/var/runtime/bootstrap', 'app.handler'],
+      command: ['2', 'keep', '/var/runtime/bootstrap', 'app.handler'],
       user: '993:990',
       readOnlyRootFs: true,
       tmpfs: { '/tmp': 'rw,exec,size=512m' },
@@ -222,7 +222,8 @@ describe('invokeFunction', () => {
       testJob({ cwd: work, engine }),
     );
     expect(specs[0]?.network).toBe('default');
-    expect(specs[0]?.command).toEqual(['1', '/var/task/bootstrap']);
+    // The handler follows for the emulator, which takes its last argument for it; the relay drops it.
+    expect(specs[0]?.command).toEqual(['1', 'drop', '/var/task/bootstrap', 'fn']);
     expect(specs[0]?.image).toMatch(/^layerforge\/debian12-runtime:/);
     // No REPORT line from the emulator: the round trip stands in, and says so.
     expect(result.invocations[0]?.report).toEqual({ requestId: '-', durationMs: 1, source: 'measured' });
@@ -250,7 +251,7 @@ describe('invokeFunction', () => {
     expect(pulls).toEqual(['public.ecr.aws/lambda/python:3.12-x86_64 linux/amd64']);
     expect(specs[0]).toMatchObject({
       image: 'public.ecr.aws/lambda/python:3.12-x86_64',
-      command: ['1', '/var/runtime/bootstrap', 'app.handler'],
+      command: ['1', 'keep', '/var/runtime/bootstrap', 'app.handler'],
     });
   });
 
