@@ -132,9 +132,9 @@ describe('publish against moto', () => {
       { clients, buildLayer, sink: ignoreEvents, signal: new AbortController().signal },
     );
     clients.destroy();
-    expect(calls).toEqual([
-      { recipe: 'pandas@^2', runtime: 'python3.12', arch: 'arm64', base: 'debian12', cwd, env },
-    ]);
+    // The working folder and environment reach the build through the job the command binds to
+    // its buildLayer (src/core/job-context.ts), not through the options.
+    expect(calls).toEqual([{ recipe: 'pandas@^2', runtime: 'python3.12', arch: 'arm64', base: 'debian12' }]);
     expect(summary.layerName).toBe('pandas-python312-arm64');
     expect(summary.regions).toEqual([expect.objectContaining({ ok: true, version: 1, reused: false })]);
   });
