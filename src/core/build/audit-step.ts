@@ -1,27 +1,19 @@
 import { auditLayer } from '../audit/audit-layer.js';
 import { systemLibrariesFromList } from '../audit/system-libraries.js';
-import { runtimeProvidedLibraries } from '../audit/target.js';
-import type { ContainerEngine } from '../engine/container-engine.js';
-import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
 import { JobFailedError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import type { BuildTarget } from './resolve-target.js';
 
 /**
  * Audits the staged layer against what it will run on: the base's OS (the runtime's Amazon Linux,
- * or the stand-in's own OS) and the libraries read from the runtime image. Errors fail the build.
+ * or the stand-in's own OS) and `libraries`, what the runtime image provides. Errors fail the build.
  */
 export async function auditBuiltLayer(
   staging: string,
   target: BuildTarget,
-  engine: ContainerEngine,
-  io: { sink: EventSink; signal: AbortSignal; cacheDir: string },
+  libraries: string[],
+  io: { sink: EventSink; signal: AbortSignal },
 ): Promise<{ errors: number; warnings: number }> {
-  const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
-    cacheDir: io.cacheDir,
-    signal: io.signal,
-    runtimeOwn: runtimeProvidedLibraries(target.runtime),
-  });
   const result = await auditLayer(
     staging,
     {

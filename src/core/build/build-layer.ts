@@ -5,7 +5,7 @@ import { ensureBaseImages, type BaseImageRecords } from '../base-images/ensure.j
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { runtimeProvidedLibraries } from '../audit/target.js';
-import { readRuntimeLibraries } from '../engine/runtime-libraries.js';
+import { readRuntimeImageLibraries } from '../engine/runtime-libraries.js';
 import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
@@ -147,8 +147,9 @@ async function buildIntoCache(
       'logs',
       `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`,
     );
-    await step(sink, 'build', async () => {
-      const libraries = await readRuntimeLibraries(engine, target.base.runtimeImage, {
+    // Read once: the build's closure, the shadowed-library warning and the audit all use it.
+    const libraries = await step(sink, 'build', async () => {
+      const libraries = await readRuntimeImageLibraries(engine, target.base.runtimeImage, {
         cacheDir: io.root,
         signal,
         runtimeOwn: runtimeProvidedLibraries(target.runtime),
@@ -161,12 +162,19 @@ async function buildIntoCache(
         signal,
       });
       const dirs = { job: join(work, 'job'), sources: join(work, 'sources'), logPath };
-      await runBuildContainer(target, engine, dirs, libraries, { sink, signal, env: io.env }, (containerId) =>
-        step(sink, 'extract', async () =>
-          extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
-        ),
+      await runBuildContainer(
+        target,
+        engine,
+        dirs,
+        libraries.provided,
+        { sink, signal, env: io.env },
+        (containerId) =>
+          step(sink, 'extract', async () =>
+            extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
+          ),
       );
-      await warnShadowedLibraries(staging, target, engine, { sink, signal, cacheDir: io.root });
+      warnShadowedLibraries(staging, target.runtime, libraries.shadowing, sink);
+      return libraries;
     });
     const { records: pruned } = await step(
       sink,
@@ -189,10 +197,9 @@ async function buildIntoCache(
           sink,
           'audit',
           async () =>
-            (await import('./audit-step.js')).auditBuiltLayer(staging, target, engine, {
+            (await import('./audit-step.js')).auditBuiltLayer(staging, target, libraries.provided, {
               sink,
               signal,
-              cacheDir: io.root,
             }),
           (a) => `${a.errors} error(s), ${a.warnings} warning(s)`,
         );

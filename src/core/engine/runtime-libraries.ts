@@ -29,35 +29,45 @@ interface RuntimeImageListing {
 /** A loader file name: `libz.so`, `libz.so.1`, `ld-linux-x86-64.so.2`. */
 const LIBRARY_NAME = /^[\w.+-]+\.so(\.[\w.]+)?$/;
 
-/**
- * The shared libraries (by file name, as the loader looks them up) that a runtime image provides
- * to a layer: the OS's, minus those a private copy in /var/lang/lib shadows, plus the private ones
- * the runtime means to share (`runtimeOwn`: libpython for Python's extension modules).
- */
+/** What a runtime image means for a layer's libraries, by file name as the loader looks them up. */
+export interface RuntimeImageLibraries {
+  /**
+   * What the image provides to a layer: the OS's, minus those a private copy in /var/lang/lib
+   * shadows, plus the private ones the runtime means to share (`runtimeOwn`: libpython for
+   * Python's extension modules).
+   */
+  provided: string[];
+  /**
+   * The runtime's private copies in /var/lang/lib (Node's OpenSSL), which a layer's copy cannot
+   * override through LD_LIBRARY_PATH: /var/lang/lib comes first.
+   */
+  shadowing: string[];
+}
+
+/** Both lists from one (cached) reading of the image. */
+export async function readRuntimeImageLibraries(
+  engine: ContainerEngine,
+  image: string,
+  options: { cacheDir: string; signal?: AbortSignal; runtimeOwn?: string[] },
+): Promise<RuntimeImageLibraries> {
+  const listing = await listRuntimeImage(engine, image, options);
+  const own = new Set(options.runtimeOwn ?? []);
+  const shadowing = listing.private.filter((name) => !own.has(name));
+  const shadowed = new Set(shadowing);
+  const provided = new Set([
+    ...listing.system.filter((name) => !shadowed.has(name)),
+    ...listing.private.filter((name) => own.has(name)),
+  ]);
+  return { provided: [...provided].sort(), shadowing };
+}
+
+/** The libraries a runtime image provides to a layer (see RuntimeImageLibraries.provided). */
 export async function readRuntimeLibraries(
   engine: ContainerEngine,
   image: string,
   options: { cacheDir: string; signal?: AbortSignal; runtimeOwn?: string[] },
 ): Promise<string[]> {
-  const listing = await listRuntimeImage(engine, image, options);
-  const shadowed = new Set(listing.private);
-  const own = new Set(options.runtimeOwn ?? []);
-  const provided = new Set(listing.system.filter((name) => !shadowed.has(name)));
-  for (const name of listing.private) if (own.has(name)) provided.add(name);
-  return [...provided].sort();
-}
-
-/**
- * The libraries the runtime keeps private copies of in /var/lang/lib (Node's OpenSSL), which a
- * layer's copy cannot override through LD_LIBRARY_PATH: /var/lang/lib comes first.
- */
-export async function readShadowingLibraries(
-  engine: ContainerEngine,
-  image: string,
-  options: { cacheDir: string; signal?: AbortSignal; runtimeOwn?: string[] },
-): Promise<string[]> {
-  const own = new Set(options.runtimeOwn ?? []);
-  return (await listRuntimeImage(engine, image, options)).private.filter((name) => !own.has(name));
+  return (await readRuntimeImageLibraries(engine, image, options)).provided;
 }
 
 /**

@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runtimeProvidedLibraries } from '../../../src/core/audit/target.js';
 import type { BuildTarget } from '../../../src/core/build/resolve-target.js';
 import { warnShadowedLibraries } from '../../../src/core/build/shadowed-libraries.js';
+import { readRuntimeImageLibraries } from '../../../src/core/engine/runtime-libraries.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { FakeEngine } from '../../support/fake-engine.js';
@@ -36,13 +38,15 @@ function engineWith(files: string[]): FakeEngine {
   return engine;
 }
 
+/** The warning as the build gives it: the image's libraries read as the build reads them. */
 async function warnings(runtime: string, engine: FakeEngine): Promise<LayerforgeEvent[]> {
   const events: LayerforgeEvent[] = [];
-  await warnShadowedLibraries(join(work, 'staging'), target(runtime), engine, {
-    sink: (e) => void events.push(e),
-    signal: new AbortController().signal,
+  const built = target(runtime);
+  const { shadowing } = await readRuntimeImageLibraries(engine, built.base.runtimeImage, {
     cacheDir: join(work, 'cache'),
+    runtimeOwn: runtimeProvidedLibraries(built.runtime),
   });
+  warnShadowedLibraries(join(work, 'staging'), built.runtime, shadowing, (e) => void events.push(e));
   return events;
 }
 

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../../../src/core/engine/container-engine.js';
-import { readRuntimeLibraries, readShadowingLibraries } from '../../../src/core/engine/runtime-libraries.js';
+import {
+  readRuntimeImageLibraries,
+  readRuntimeLibraries,
+} from '../../../src/core/engine/runtime-libraries.js';
 import { OfficialImagesEngine } from '../../support/official-images-engine.js';
 import { programRuns, shellCommands } from '../../support/shell-commands.js';
 
@@ -75,7 +78,7 @@ describe('OfficialImagesEngine', () => {
     expect(libraries).not.toContain('ld-linux-x86-64.so.2');
     // Node's OpenSSL shadows the OS's: neither counts as provided to a layer.
     expect(libraries).not.toContain('libssl.so.3');
-    expect(await readShadowingLibraries(engine, node, { cacheDir })).toEqual([
+    expect((await readRuntimeImageLibraries(engine, node, { cacheDir })).shadowing).toEqual([
       'libcrypto.so.3',
       'libssl.so.3',
     ]);
