@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { testCacheDir } from '../support/fetch-real-binaries.js';
+import { expectRegressionFit } from '../support/regression-fit.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
@@ -75,18 +76,7 @@ describe('the examples, invoked through the emulator', () => {
     };
     expect(result.invocations).toHaveLength(3);
     for (const invocation of result.invocations) {
-      const fit = JSON.parse(invocation.payload) as {
-        intercept: number;
-        slope: number;
-        r_squared: number;
-        n: number;
-        pandas: string;
-        numpy: string;
-      };
-      expect(fit).toMatchObject({ intercept: 1.09, slope: 1.97, n: 5 });
-      expect(fit.r_squared).toBeCloseTo(38.809 / 38.9, 8);
-      expect(fit.pandas).toMatch(/^\d+\.\d+/);
-      expect(fit.numpy).toMatch(/^\d+\.\d+/);
+      expectRegressionFit(invocation.payload, { pandas: /^\d+\.\d+/, numpy: /^\d+\.\d+/ });
     }
     const figures = reports(run.events);
     expect(figures.map((r) => r.initDurationMs !== undefined)).toEqual([true, false, false]);
