@@ -9,6 +9,7 @@ import { expectEventLines } from '../support/event-samples.js';
 import {
   isolateAwsProcessEnv,
   makeLayerZip,
+  NOWHERE,
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
     files: { 'python/x.py': 'x = 1\n' },
   });
   env = {
-    ...testAwsEnv('http://127.0.0.1:9'),
+    ...testAwsEnv(NOWHERE),
     DOCKER_HOST: `unix://${join(scratch, 'no-docker.sock')}`,
     LAYERFORGE_CACHE_DIR: join(scratch, 'cache'),
   };

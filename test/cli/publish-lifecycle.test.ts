@@ -7,13 +7,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import {
   isolateAwsProcessEnv,
   makeLayerZip,
+  NOWHERE,
   runLayerforge,
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
 
-/** Nothing listens here: a request that slipped past the refusal would fail differently. */
-const NOWHERE = 'http://127.0.0.1:9';
 /** After 2027-02-01, when Lambda blocks creating functions on python3.9 and nodejs18.x. */
 const AFTER_BLOCK = new Date('2027-02-15T12:00:00Z');
 

@@ -6,16 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   isolateAwsProcessEnv,
   makeLayerZip,
+  NOWHERE,
   runLayerforge,
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
 
-/**
- * Bad input fails before any AWS call: these runs point at a closed loopback port, so a request
- * that slipped through would fail differently from what the tests expect.
- */
-const NOWHERE = 'http://127.0.0.1:9';
 let scratch: string;
 let layer: LayerZip;
 

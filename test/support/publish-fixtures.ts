@@ -24,6 +24,12 @@ export const TEST_CREDENTIALS = {
  * Keeps the SDK's own look-ups (which read process.env, not the injected env) away from the
  * machine's ~/.aws and from the EC2 metadata address: tests only talk to loopback.
  */
+/**
+ * An AWS endpoint nothing listens on (a closed loopback port), for runs that must fail before any
+ * AWS call: a request that slipped through would fail differently from what the tests expect.
+ */
+export const NOWHERE = 'http://127.0.0.1:9';
+
 export function isolateAwsProcessEnv(scratch: string): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
