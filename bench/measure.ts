@@ -3,7 +3,7 @@ import { chmod, lstat, mkdir, readdir, readlink, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import { DockerEngine } from '../src/core/engine/docker-engine.js';
 import { ignoreEvents } from '../src/core/events.js';
-import { runSmokeTests } from '../src/core/build/smoke-test.js';
+import { runSmokeTests } from '../src/core/builder/smoke-test.js';
 import { languagePathEnvironment } from '../src/core/lambda/language-paths.js';
 import { LAMBDA_ENVIRONMENT } from '../src/core/lambda/runtime-environment.js';
 import { LAMBDA_USER } from '../src/core/lambda/sandbox.js';

@@ -9,8 +9,8 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedBase } from '../src/core/base-images/resolve.js';
-import { caBundleForContainer } from '../src/core/build/ca-bundle.js';
-import { manylinuxPlatforms, shellQuote } from '../src/core/build/plan.js';
+import { caBundleForContainer } from '../src/core/builder/ca-bundle.js';
+import { manylinuxPlatforms, shellQuote } from '../src/core/builder/plan.js';
 import type { LayerforgeEvent } from '../src/core/events.js';
 import type { LoadedRecipe } from '../src/core/recipes/load.js';
 import { architectureInfo, type LambdaRuntime } from '../src/core/runtimes/catalog.js';

@@ -1,5 +1,5 @@
-import { buildLayer } from '../core/build/build-layer.js';
-import { buildMatrix, cellLabel, expandMatrix } from '../core/build/matrix.js';
+import { buildLayer } from '../core/builder/build-layer.js';
+import { buildMatrix, cellLabel, expandMatrix } from '../core/builder/matrix.js';
 import { ExitCode, UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_BASE } from '../core/base-images/definition.js';
-import type { BuildLayer } from '../core/build/types.js';
+import type { BuildLayer } from '../core/builder/types.js';
 import { UserError } from '../core/errors.js';
 import type { PublishZip } from '../ui/app/use-publish-events.js';
 import { whyNotInteractive } from '../ui/interactive.js';
@@ -69,7 +69,7 @@ export const command = defineCommand({
       });
     }
     const buildLayer: BuildLayer = async (input, io) =>
-      (await import('../core/build/build-layer.js')).buildLayer(input, { ...ctx.job, ...io });
+      (await import('../core/builder/build-layer.js')).buildLayer(input, { ...ctx.job, ...io });
     const { recipe: _recipe, runtime: _runtime, arch, base, test: _test, ...rest } = buildOptions;
     return runPicker(
       {

@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
-import type { BuildLayer } from '../core/build/types.js';
+import type { BuildLayer } from '../core/builder/types.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
@@ -58,7 +58,7 @@ export const command = defineCommand({
     try {
       const zip = isZipTarget(target, ctx.cwd);
       // Publishing a zip never loads the build code (dockerode and friends).
-      const buildCore = zip ? undefined : (await import('../core/build/build-layer.js')).buildLayer;
+      const buildCore = zip ? undefined : (await import('../core/builder/build-layer.js')).buildLayer;
       const buildLayer: BuildLayer | undefined =
         buildCore && ((input, io) => buildCore(input, { ...ctx.job, ...io }));
       const build = zip ? undefined : await buildOptionsFrom(target, options, ctx);

@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/errors.js';
-import { buildLayer } from '../core/build/build-layer.js';
+import { buildLayer } from '../core/builder/build-layer.js';
 import { defineCommand } from './command.js';
 import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
 

@@ -1,5 +1,5 @@
 import type { AuditFinding } from './audit/types.js';
-import type { MatrixCellResult } from './build/matrix.js';
+import type { MatrixCellResult } from './builder/matrix.js';
 import type { FunctionError, InvocationReport, InvokeResult } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 import type { PublishSummary } from './publish/types.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLayer } from '../../src/core/audit/audit-layer.js';
 import { glibcVersionOf } from '../../src/core/audit/check-elf.js';
-import { readElf } from '../../src/core/audit/elf/read-elf.js';
+import { readElf } from '../../src/core/elf/read-elf.js';
 import { systemLibrariesFromList } from '../../src/core/audit/system-libraries.js';
 import { resolveAuditTarget } from '../../src/core/audit/target.js';
 import type { AuditFinding, AuditResult, AuditTarget } from '../../src/core/audit/types.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MatrixCellResult } from '../../src/core/build/matrix.js';
+import type { MatrixCellResult } from '../../src/core/builder/matrix.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 

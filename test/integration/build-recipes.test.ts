@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLayer } from '../../src/core/build/build-layer.js';
+import { buildLayer } from '../../src/core/builder/build-layer.js';
 import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import type { ContainerSpec } from '../../src/core/engine/container-engine.js';
 import { recordEvents } from '../../src/core/events.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
-import { extractOptArchive } from '../../src/core/build/extract.js';
+import { extractOptArchive } from '../../src/core/builder/extract.js';
 import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/core/aws/clients.js';
-import type { BuildLayer, BuildLayerOptions } from '../../src/core/build/types.js';
+import type { BuildLayer, BuildLayerOptions } from '../../src/core/builder/types.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { ignoreEvents } from '../../src/core/events.js';
 import { publishLayer } from '../../src/core/publish/publish-layer.js';

@@ -1,4 +1,4 @@
-import type { BuildLayer, BuildLayerOptions, BuildLayerResult } from '../../src/core/build/types.js';
+import type { BuildLayer, BuildLayerOptions, BuildLayerResult } from '../../src/core/builder/types.js';
 import { InterruptedError, type UserError } from '../../src/core/errors.js';
 import type { EventSink } from '../../src/core/events.js';
 import type { LayerManifest } from '../../src/core/layer/manifest.js';

@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import type { BuildLayer } from '../../src/core/build/types.js';
+import type { BuildLayer } from '../../src/core/builder/types.js';
 import { PickerApp, type PickerAppProps } from '../../src/ui/app/PickerApp.js';
 import { DATA } from './fake-build.js';
 

@@ -2,7 +2,7 @@
 // summary with a bidi override or a log line with ESC must reach the screen escaped.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { BuildLayer } from '../../src/core/build/types.js';
+import type { BuildLayer } from '../../src/core/builder/types.js';
 import { UserError } from '../../src/core/errors.js';
 import type { PickerRecipe } from '../../src/ui/picker-data.js';
 import { BASES, RECIPES } from './fake-build.js';

@@ -95,7 +95,7 @@ describe('src/core stays a library', () => {
 
   it('finds the core modules', () => {
     expect(files.length).toBeGreaterThan(20);
-    expect(files).toContain(join(coreDir, 'build', 'build-layer.ts'));
+    expect(files).toContain(join(coreDir, 'builder', 'build-layer.ts'));
   });
 
   it('no core module imports ink, react, the UI or the commands, or writes to the terminal or exits', () => {
@@ -104,7 +104,7 @@ describe('src/core stays a library', () => {
   });
 
   it('the check catches each kind of violation (and not comments or strings)', () => {
-    const file = join(coreDir, 'build', 'example.ts');
+    const file = join(coreDir, 'builder', 'example.ts');
     const source = [
       "import { render } from 'ink';",
       "import type { ReactNode } from 'react';",
@@ -122,16 +122,16 @@ describe('src/core stays a library', () => {
       "import { UserError } from '../errors.js';",
     ].join('\n');
     expect(violations(file, source)).toEqual([
-      'src/core/build/example.ts:1 imports ink',
-      'src/core/build/example.ts:2 imports react',
-      'src/core/build/example.ts:3 imports ink-spinner',
-      'src/core/build/example.ts:4 imports ../../ui/plain-reporter.js',
-      'src/core/build/example.ts:5 imports ../../commands/build.js',
-      'src/core/build/example.ts:6 imports ../../ui/app/PickerApp.js',
-      'src/core/build/example.ts:7 uses process.stdout',
-      'src/core/build/example.ts:8 uses process.exit',
-      'src/core/build/example.ts:9 uses console.log',
-      'src/core/build/example.ts:10 uses process.stderr',
+      'src/core/builder/example.ts:1 imports ink',
+      'src/core/builder/example.ts:2 imports react',
+      'src/core/builder/example.ts:3 imports ink-spinner',
+      'src/core/builder/example.ts:4 imports ../../ui/plain-reporter.js',
+      'src/core/builder/example.ts:5 imports ../../commands/build.js',
+      'src/core/builder/example.ts:6 imports ../../ui/app/PickerApp.js',
+      'src/core/builder/example.ts:7 uses process.stdout',
+      'src/core/builder/example.ts:8 uses process.exit',
+      'src/core/builder/example.ts:9 uses console.log',
+      'src/core/builder/example.ts:10 uses process.stderr',
     ]);
   });
 });

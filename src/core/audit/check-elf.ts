@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { EM_AARCH64, EM_X86_64, ET_DYN, ET_EXEC, MACHINE_NAMES } from './elf/constants.js';
-import type { ElfInfo } from './elf/read-elf.js';
+import { EM_AARCH64, EM_X86_64, ET_DYN, ET_EXEC, MACHINE_NAMES } from '../elf/constants.js';
+import type { ElfInfo } from '../elf/read-elf.js';
 import type { LoadAnalysis } from './load-graph.js';
 import type { Owner, Owners } from './owners.js';
 import type { LibraryResolver } from './resolve-library.js';

@@ -1,7 +1,7 @@
 import type { LayerTree } from '../layer/entry.js';
 import { checkLayerLayout } from '../layer/layout-rules.js';
-import { ET_DYN, ET_EXEC } from './elf/constants.js';
-import type { ElfInfo } from './elf/read-elf.js';
+import { ET_DYN, ET_EXEC } from '../elf/constants.js';
+import type { ElfInfo } from '../elf/read-elf.js';
 import type { AuditFinding, AuditTarget } from './types.js';
 
 /** An ELF file the kernel would exec (not merely a library ld.so maps). */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ElfInfo } from './elf/read-elf.js';
+import type { ElfInfo } from '../elf/read-elf.js';
 import { resolveLayerPath } from '../layer/resolve-path.js';
 import type { LayerEntry } from '../layer/entry.js';
 import type { LibraryResolution, LibraryResolver, Loader } from './resolve-library.js';

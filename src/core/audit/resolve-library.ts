@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { EM_AARCH64 } from './elf/constants.js';
-import type { ElfInfo } from './elf/read-elf.js';
+import { EM_AARCH64 } from '../elf/constants.js';
+import type { ElfInfo } from '../elf/read-elf.js';
 import { RUNTIME_LD_LIBRARY_PATH } from '../lambda/runtime-environment.js';
 import { resolveLayerPath } from '../layer/resolve-path.js';
 import type { LayerEntry } from '../layer/entry.js';

@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../errors.js';
-import { ElfFormatError, readElf } from './elf/read-elf.js';
-import type { ElfInfo } from './elf/read-elf.js';
+import { ElfFormatError, readElf } from '../elf/read-elf.js';
+import type { ElfInfo } from '../elf/read-elf.js';
 import type { LayerTree } from '../layer/entry.js';
 
 export interface ElfScan {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { EM_AARCH64, EM_X86_64, PT_INTERP } from '../audit/elf/constants.js';
-import { readElfHeader } from '../audit/elf/header.js';
+import { EM_AARCH64, EM_X86_64, PT_INTERP } from '../elf/constants.js';
+import { readElfHeader } from '../elf/header.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
 import type { Architecture } from '../runtimes/catalog.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ensureBaseImages } from '../base-images/ensure.js';
 import { ensureRegistryImage, verifiedImage } from '../base-images/image-presence.js';
 import type { ResolvedBase } from '../base-images/resolve.js';
-import { caBundleForContainer } from '../build/ca-bundle.js';
+import { caBundleForContainer } from '../builder/ca-bundle.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';

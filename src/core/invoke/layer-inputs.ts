@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { buildLayer } from '../build/build-layer.js';
+import { buildLayer } from '../builder/build-layer.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
 import type { JobContext } from '../job-context.js';

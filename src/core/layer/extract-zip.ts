@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { JobFailedError, throwIfAborted } from '../errors.js';
-import { SafeZip } from '../zip/open-zip.js';
+import { SafeZip } from './zip/open-zip.js';
 import { isUnsafeEntryName } from './link.js';
 import { describeZipEntry } from './read-zip.js';
 import { LAMBDA_LIMITS } from '../lambda/quotas.js';

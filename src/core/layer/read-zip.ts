@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { throwIfAborted } from '../errors.js';
-import { SafeZip } from '../zip/open-zip.js';
-import type { ZipRecord } from '../zip/open-zip.js';
+import { SafeZip } from './zip/open-zip.js';
+import type { ZipRecord } from './zip/open-zip.js';
 import type { LayerEntry } from './entry.js';
 import { S_IFDIR, S_IFLNK, S_IFMT } from './modes.js';
 import type { LayerEntryType } from './modes.js';

@@ -1,7 +1,7 @@
 import { chmod, copyFile, lstat, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ET_DYN, ET_EXEC } from '../audit/elf/constants.js';
-import { readElfHeader } from '../audit/elf/header.js';
+import { ET_DYN, ET_EXEC } from '../elf/constants.js';
+import { readElfHeader } from '../elf/header.js';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { globMatcher, type LayerIndex } from './match.js';
 import type { BuildImageRunner } from './build-image-run.js';

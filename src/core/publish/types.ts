@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import type { BuildLayer, BuildLayerOptions } from '../build/types.js';
+import type { BuildLayer, BuildLayerOptions } from '../builder/types.js';
 import type { EventSink } from '../events.js';
 
 /** Who may use the published layer version, besides its owner. */

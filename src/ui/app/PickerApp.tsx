@@ -1,6 +1,6 @@
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { BuildLayer, BuildLayerOptions } from '../../core/build/types.js';
+import type { BuildLayer, BuildLayerOptions } from '../../core/builder/types.js';
 import { ExitCode } from '../../core/errors.js';
 import type { PickerData, PickerRecipe } from '../picker-data.js';
 import { BuildView } from './BuildView.js';

@@ -1,5 +1,5 @@
 import type { AuditFinding } from '../../core/audit/types.js';
-import type { BuildLayerResult } from '../../core/build/types.js';
+import type { BuildLayerResult } from '../../core/builder/types.js';
 import type { ExitCode } from '../../core/errors.js';
 import { BUILD_STEPS, type BuildStep, type LayerforgeEvent } from '../../core/events.js';
 import type { SizeReport } from '../../core/layer/size-types.js';

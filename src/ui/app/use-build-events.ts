@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { BuildLayer, BuildLayerOptions } from '../../core/build/types.js';
+import type { BuildLayer, BuildLayerOptions } from '../../core/builder/types.js';
 import { ExitCode, UserError, isAbortError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
 import { initialBuildState, reduceBuild, type BuildFailure, type BuildState } from './build-state.js';

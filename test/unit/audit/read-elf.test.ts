@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EM_X86_64, ET_DYN } from '../../../src/core/audit/elf/constants.js';
-import { ElfFormatError, readElf } from '../../../src/core/audit/elf/read-elf.js';
+import { EM_X86_64, ET_DYN } from '../../../src/core/elf/constants.js';
+import { ElfFormatError, readElf } from '../../../src/core/elf/read-elf.js';
 import { readelfFacts } from '../../support/readelf-oracle.js';
 
 // Real binaries of the Debian 12 machine the tests run on, written by nobody here.

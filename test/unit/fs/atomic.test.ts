@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cacheEntry, commitToCache } from '../../../src/core/build/cache.js';
+import { cacheEntry, commitToCache } from '../../../src/core/builder/cache.js';
 import { writeFileAtomic } from '../../../src/core/fs/atomic.js';
 
 let root: string;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheTag, compileBytecode, resolveBytecodeMode } from '../../../src/core/build/bytecode.js';
+import { cacheTag, compileBytecode, resolveBytecodeMode } from '../../../src/core/builder/bytecode.js';
 import { UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caBundleForContainer } from '../../../src/core/build/ca-bundle.js';
+import { caBundleForContainer } from '../../../src/core/builder/ca-bundle.js';
 
 const IN_CONTAINER = '/etc/layerforge/ca-bundle.crt';
 let dir: string;

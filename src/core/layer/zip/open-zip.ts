@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import { UserError, isAbortError, throwIfAborted } from '../errors.js';
+import { UserError, isAbortError, throwIfAborted } from '../../errors.js';
 import { checkDeclaredSizes, checkLocalHeader, checkOverlaps } from './zip-checks.js';
 import { corruptZip, isSystemError, unsafeZip } from './zip-errors.js';
 import { ZipFileReader } from './zip-reader.js';

@@ -20,7 +20,7 @@ import {
   inputsDigest,
   isCached,
   type BuildInputs,
-} from '../../../src/core/build/cache.js';
+} from '../../../src/core/builder/cache.js';
 
 let root: string;
 let recipeDir: string;

@@ -2,8 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactName, manifestRecipe, resolveBuildTarget } from '../../../src/core/build/resolve-target.js';
-import type { BuildLayerOptions } from '../../../src/core/build/types.js';
+import {
+  artifactName,
+  manifestRecipe,
+  resolveBuildTarget,
+} from '../../../src/core/builder/resolve-target.js';
+import type { BuildLayerOptions } from '../../../src/core/builder/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');

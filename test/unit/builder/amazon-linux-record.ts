@@ -1,4 +1,4 @@
-// Renders the record test/unit/build/amazon-linux-plans.test.ts writes to
+// Renders the record test/unit/builder/amazon-linux-plans.test.ts writes to
 // __snapshots__/amazon-linux-plans.md: what each replayed build pulled, which containers it
 // created or ran, and its plan.sh.
 import { LABELS, type ContainerSpec } from '../../../src/core/engine/container-engine.js';

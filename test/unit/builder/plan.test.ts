@@ -3,7 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildEnvironment, buildPlan, manylinuxPlatforms, shellQuote } from '../../../src/core/build/plan.js';
+import {
+  buildEnvironment,
+  buildPlan,
+  manylinuxPlatforms,
+  shellQuote,
+} from '../../../src/core/builder/plan.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { handBase, makeRecipe } from './helpers.js';
 

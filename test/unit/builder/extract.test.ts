@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { extractOptArchive, safeLinkTarget } from '../../../src/core/build/extract.js';
+import { extractOptArchive, safeLinkTarget } from '../../../src/core/builder/extract.js';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 

@@ -4,12 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
-import { SafeZip } from '../../../src/core/zip/open-zip.js';
-import type { ZipLimits } from '../../../src/core/zip/open-zip.js';
-import { craftZip, deflatedEntry, zerosEntry } from '../../support/hostile-zip.js';
-import type { RawEntry } from '../../support/hostile-zip.js';
-import { handMadeZip, useTempDir } from '../layer/helpers.js';
+import { UserError } from '../../../../src/core/errors.js';
+import { SafeZip } from '../../../../src/core/layer/zip/open-zip.js';
+import type { ZipLimits } from '../../../../src/core/layer/zip/open-zip.js';
+import { craftZip, deflatedEntry, zerosEntry } from '../../../support/hostile-zip.js';
+import type { RawEntry } from '../../../support/hostile-zip.js';
+import { handMadeZip, useTempDir } from '../helpers.js';
 
 const tmp = useTempDir('layerforge-open-zip-');
 

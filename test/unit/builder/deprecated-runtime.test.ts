@@ -1,6 +1,6 @@
 // Building for a deprecated runtime warns, with the date and the runtime to move to, and goes on.
 import { describe, expect, it } from 'vitest';
-import { buildLayer } from '../../../src/core/build/build-layer.js';
+import { buildLayer } from '../../../src/core/builder/build-layer.js';
 import type { ContainerEngine } from '../../../src/core/engine/container-engine.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { testJob } from '../../support/job-context.js';

@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { imageShape, lambdaImages } from '../../../src/core/base-images/lambda-images.js';
 import { loadBaseImage } from '../../../src/core/base-images/definition.js';
 import { resolveBase } from '../../../src/core/base-images/resolve.js';
-import { buildLayer } from '../../../src/core/build/build-layer.js';
-import { runSmokeTests } from '../../../src/core/build/smoke-test.js';
+import { buildLayer } from '../../../src/core/builder/build-layer.js';
+import { runSmokeTests } from '../../../src/core/builder/smoke-test.js';
 import { JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { findRecipeFolders } from '../../../src/core/recipes/catalog.js';
@@ -21,7 +21,7 @@ import { loadRecipe, type LoadedRecipe } from '../../../src/core/recipes/load.js
 import type { RecipeOsId } from '../../../src/core/recipes/schema.js';
 import { bundledRecipesDir } from '../../../src/core/paths.js';
 import { getRuntime, type Architecture, type LambdaRuntime } from '../../../src/core/runtimes/catalog.js';
-import type * as Sources from '../../../src/core/build/sources.js';
+import type * as Sources from '../../../src/core/builder/sources.js';
 import { OfficialImagesEngine } from '../../support/official-images-engine.js';
 import { describeReplay, purpose } from './amazon-linux-record.js';
 import { testJob } from '../../support/job-context.js';
@@ -30,7 +30,7 @@ import { testJob } from '../../support/job-context.js';
 // their bytes. They are left out of the staging (and named in the record); files in the recipe
 // folder are still staged and checked as in any build.
 const notFetched = vi.hoisted(() => new Map<string, string[]>());
-vi.mock('../../../src/core/build/sources.js', async (importOriginal) => {
+vi.mock('../../../src/core/builder/sources.js', async (importOriginal) => {
   const real = await importOriginal<typeof Sources>();
   return {
     ...real,
@@ -315,7 +315,7 @@ describe('the record', () => {
     const text = [
       '# Amazon Linux plans, replayed',
       '',
-      'Written by test/unit/build/amazon-linux-plans.test.ts (`vitest run -u` rewrites it). Every',
+      'Written by test/unit/builder/amazon-linux-plans.test.ts (`vitest run -u` rewrites it). Every',
       "bundled recipe's build on AWS's official images as data/lambda-images.yaml models them: per",
       'recipe, its first runtime on each build image shape, for every arch it lists. The builds ran',
       "layerforge's real code with a fake engine; nothing was pulled or run.",

@@ -4,15 +4,15 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLayer } from '../../../src/core/audit/audit-layer.js';
-import { resolveAuditTarget } from '../../../src/core/audit/target.js';
-import type { AuditTarget } from '../../../src/core/audit/types.js';
-import { UserError } from '../../../src/core/errors.js';
-import { extractLayerZip } from '../../../src/core/layer/extract-zip.js';
-import { inspectLayerZip } from '../../../src/core/layer/inspect.js';
-import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../../support/hostile-zip.js';
-import { Random } from '../../fuzz/random.js';
-import { tempDir } from '../layer/helpers.js';
+import { auditLayer } from '../../../../src/core/audit/audit-layer.js';
+import { resolveAuditTarget } from '../../../../src/core/audit/target.js';
+import type { AuditTarget } from '../../../../src/core/audit/types.js';
+import { UserError } from '../../../../src/core/errors.js';
+import { extractLayerZip } from '../../../../src/core/layer/extract-zip.js';
+import { inspectLayerZip } from '../../../../src/core/layer/inspect.js';
+import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../../../support/hostile-zip.js';
+import { Random } from '../../../fuzz/random.js';
+import { tempDir } from '../helpers.js';
 
 const SEED = 0x5eed_12;
 const MUTANTS = 200;

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 
 /** A zip whose structure is broken or lies about itself: exit 2, like any bad input. */
 export function corruptZip(zipPath: string, reason: string, cause?: unknown): UserError {

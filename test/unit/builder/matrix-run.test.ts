@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BuildLayerOptions, BuildLayerResult } from '../../../src/core/build/types.js';
+import type { BuildLayerOptions, BuildLayerResult } from '../../../src/core/builder/types.js';
 import type { ContainerEngine } from '../../../src/core/engine/container-engine.js';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents, type EventSink } from '../../../src/core/events.js';
@@ -13,14 +13,14 @@ type BuildIO = { sink: EventSink; signal: AbortSignal; engine(): Promise<Contain
 const fakeBuild = vi.hoisted(() => ({
   impl: undefined as undefined | ((options: BuildLayerOptions, io: BuildIO) => Promise<BuildLayerResult>),
 }));
-vi.mock('../../../src/core/build/build-layer.js', () => ({
+vi.mock('../../../src/core/builder/build-layer.js', () => ({
   buildLayer: (options: BuildLayerOptions, io: BuildIO) => {
     if (!fakeBuild.impl) throw new Error('no fake build set');
     return fakeBuild.impl(options, io);
   },
 }));
 
-const { buildMatrix } = await import('../../../src/core/build/matrix.js');
+const { buildMatrix } = await import('../../../src/core/builder/matrix.js');
 
 function built(options: BuildLayerOptions, cached = false): BuildLayerResult {
   const zipPath = `/dist/${options.recipe}-${options.runtime}-${options.arch}.zip`;

@@ -1,16 +1,12 @@
-/** ELF constants from the System V gABI and the GNU extensions (elf.h). Only what the audit reads. */
-
-export const ELF_MAGIC = 0x7f454c46; // "\x7fELF", big-endian read of the first 4 bytes
+/** ELF constants from the System V gABI and the GNU extensions (elf.h). Only what layerforge reads. */
 
 export const ELFCLASS32 = 1;
 export const ELFCLASS64 = 2;
 export const ELFDATA2LSB = 1;
 export const ELFDATA2MSB = 2;
 
-export const ET_REL = 1;
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
-export const ET_CORE = 4;
 
 export const EM_386 = 3;
 export const EM_PPC = 20;
@@ -37,10 +33,7 @@ export const PT_LOAD = 1;
 export const PT_DYNAMIC = 2;
 export const PT_INTERP = 3;
 
-export const SHT_STRTAB = 3;
 export const SHT_DYNAMIC = 6;
-export const SHT_GNU_VERDEF = 0x6ffffffd;
-export const SHT_GNU_VERNEED = 0x6ffffffe;
 /** e_phnum value meaning "the real count is in section 0's sh_info". */
 export const PN_XNUM = 0xffff;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellLabel, expandMatrix } from '../../../src/core/build/matrix.js';
+import { cellLabel, expandMatrix } from '../../../src/core/builder/matrix.js';
 import { UserError } from '../../../src/core/errors.js';
 import { loadedRecipe, makeRecipe } from './helpers.js';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sourceFilename, stageSources } from '../../../src/core/build/sources.js';
+import { sourceFilename, stageSources } from '../../../src/core/builder/sources.js';
 import { JobFailedError, UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { RecipeSource } from '../../../src/core/recipes/schema.js';

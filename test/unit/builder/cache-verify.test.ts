@@ -4,7 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheEntry, cacheEntryProblem, isReusable, type CacheEntry } from '../../../src/core/build/cache.js';
+import {
+  cacheEntry,
+  cacheEntryProblem,
+  isReusable,
+  type CacheEntry,
+} from '../../../src/core/builder/cache.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 
 const artifact = 'demo-1.0.0-python3.12-x86_64.zip';
