@@ -1,8 +1,9 @@
-import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
 import { createJobContext } from './core/job-context.js';
 import { layerforgeVersion } from './core/version.js';
-import type { CliIO, CommandContext, CommandDefinition } from './commands/command.js';
+import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
+import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
 import { commandLoaders } from './commands/registry.js';
 import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
@@ -64,23 +65,15 @@ async function buildProgram(args: string[], io: CliIO): Promise<Command> {
   return program;
 }
 
-function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, root: Command): void {
+function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Command): void {
   const command = parent.command(definition.name).description(definition.summary).exitOverride();
   command.configureOutput(
     commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
   );
   if (definition.help) command.addHelpText('after', `\n${definition.help}`);
   if (definition.json !== false) command.option('--json', 'print machine-readable JSON');
-  for (const spec of definition.options ?? []) {
-    const option = new Option(spec.flags, spec.description);
-    if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
-    if (spec.repeatable)
-      option.argParser((value: string, previous: unknown) => [
-        ...(Array.isArray(previous) ? previous : []),
-        value,
-      ]);
-    command.addOption(option);
-  }
+  const table: OptionTable = definition.options ?? {};
+  for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
   if (definition.subcommands && definition.subcommands.length > 0 && !definition.name.includes('<')) {
     // A group like `base` without its sub-command: show its help and fail as bad usage.
@@ -93,11 +86,11 @@ function addCommand(parent: Command, definition: CommandDefinition, io: CliIO, r
   command.action(async (...actionArgs: unknown[]) => {
     // Commander passes positionals, then the options object, then the Command itself.
     const cmd = actionArgs[actionArgs.length - 1] as Command;
-    const options = cmd.opts();
+    const options = optionValues(table, cmd.opts());
     const positionals = actionArgs
       .slice(0, -2)
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
-    const json = options.json === true;
+    const json = options.json;
     const write = (s: string) => io.stdout.write(s);
     // Commands print data (recipe strings, zip names, logs): every line they print is made
     // safe here, so a print site that forgets to escape a field still cannot drive the terminal.

@@ -10,7 +10,8 @@ import { manifestPathFor, readManifest } from '../core/layer/manifest.js';
 import { ARCHITECTURES, parseArchitecture } from '../core/runtimes/catalog.js';
 import type { Architecture } from '../core/runtimes/catalog.js';
 import { terminalText } from '../ui/terminal-text.js';
-import { defineCommand, stringOption } from './command.js';
+import { defineCommand } from './command.js';
+import { text } from './options.js';
 import type { CommandContext } from './command.js';
 
 const HEADINGS: Record<AuditSeverity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
@@ -27,35 +28,27 @@ export const command = defineCommand({
     '',
     'The runtime and arch default to those in the manifest beside a zip built by layerforge.',
   ].join('\n'),
-  options: [
-    { flags: '--runtime <id>', description: 'Lambda runtime the layer is for, e.g. python3.12' },
-    {
-      flags: '--arch <arch>',
-      description: `${ARCHITECTURES.join(' or ')} (default: the manifest's, else x86_64)`,
-    },
-    {
-      flags: '--os <id>',
-      description: `audit against another OS than the runtime's: ${auditOsIds().join(', ')}`,
-    },
-    {
-      flags: '--system-libraries <file>',
-      description:
-        'sonames the runtime image provides, one per line or `ldconfig -p` output (default for --os debian12: read from its runtime image)',
-    },
-  ],
+  options: {
+    runtime: text('--runtime <id>', 'Lambda runtime the layer is for, e.g. python3.12'),
+    arch: text('--arch <arch>', `${ARCHITECTURES.join(' or ')} (default: the manifest's, else x86_64)`),
+    os: text('--os <id>', `audit against another OS than the runtime's: ${auditOsIds().join(', ')}`),
+    systemLibraries: text(
+      '--system-libraries <file>',
+      'sonames the runtime image provides, one per line or `ldconfig -p` output (default for --os debian12: read from its runtime image)',
+    ),
+  },
   async run([layer = ''], options, ctx) {
     const path = layer.startsWith('/') ? layer : `${ctx.cwd}/${layer}`;
     const defaults = await manifestDefaults(path);
-    const runtime = stringOption(options, 'runtime') ?? defaults?.runtime;
+    const runtime = options.runtime ?? defaults?.runtime;
     if (!runtime) {
       throw new UserError('which runtime is this layer for?', {
         hint: 'pass --runtime, e.g. --runtime python3.12',
       });
     }
-    const archFlag = stringOption(options, 'arch');
+    const archFlag = options.arch;
     const arch: Architecture = archFlag ? parseArchitecture(archFlag) : (defaults?.arch ?? 'x86_64');
-    const listFile = stringOption(options, 'systemLibraries');
-    const os = stringOption(options, 'os');
+    const { systemLibraries: listFile, os } = options;
     const systemLibraries: SystemLibraries | undefined = listFile
       ? await loadSystemLibrariesFile(listFile.startsWith('/') ? listFile : `${ctx.cwd}/${listFile}`, arch)
       : os

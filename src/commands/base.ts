@@ -3,9 +3,10 @@ import { listBaseImages, loadBaseImage, type DebootstrapBase } from '../core/bas
 import { ExitCode, UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
-import { defineCommand, listOption } from './command.js';
+import { defineCommand } from './command.js';
+import { list, text } from './options.js';
 
-const list = defineCommand({
+const listBases = defineCommand({
   name: 'list',
   summary: 'list the base image pairs (build + runtime images) layers can be built on',
   async run(_args, _options, ctx) {
@@ -40,20 +41,16 @@ const list = defineCommand({
   },
 });
 
-const build = defineCommand({
+const buildBase = defineCommand({
   name: 'build <name>',
   summary: 'build an offline base image pair from its definition (e.g. debian12)',
-  options: [
-    {
-      flags: '--arch <arch>',
-      repeatable: true,
-      description: 'x86_64 and/or arm64, repeatable or comma-separated (default: x86_64)',
-    },
-    {
-      flags: '--docker-host <url>',
-      description: 'Docker engine endpoint (default: DOCKER_HOST or the local socket)',
-    },
-  ],
+  options: {
+    arch: list('--arch <arch>', 'x86_64 and/or arm64, repeatable or comma-separated (default: x86_64)'),
+    dockerHost: text(
+      '--docker-host <url>',
+      'Docker engine endpoint (default: DOCKER_HOST or the local socket)',
+    ),
+  },
   async run([name = ''], options, ctx) {
     const { definition, dir } = await loadBaseImage(name);
     if (definition.source.kind !== 'debootstrap') {
@@ -63,7 +60,7 @@ const build = defineCommand({
     }
     const engine = await ctx.job.engine();
     await engine.ping();
-    const archs = listOption(options, 'arch');
+    const archs = options.arch;
     for (const arch of (archs.length > 0 ? archs : ['x86_64']).map(parseArchitecture)) {
       const tags = await buildDebootstrapImages(definition as DebootstrapBase, dir, arch, engine, {
         sink: ctx.sink,
@@ -83,5 +80,5 @@ export const command = defineCommand({
   json: false,
   // Never run: a group without its sub-command prints its help (see src/cli.ts).
   run: () => Promise.resolve(ExitCode.badInput),
-  subcommands: [list, build],
+  subcommands: [listBases, buildBase],
 });

@@ -5,9 +5,9 @@ import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatBytes, formatTable } from '../ui/format.js';
 import type { CommandContext } from './command.js';
-import { boolOption, defineCommand, listOption } from './command.js';
-import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
-import { positiveInteger } from './shared-options.js';
+import { defineCommand } from './command.js';
+import { buildOptions, buildOptionsFrom } from './build-options.js';
+import { count, flag, list } from './options.js';
 
 export const command = defineCommand({
   name: 'build [recipes...]',
@@ -20,37 +20,32 @@ export const command = defineCommand({
     '  layerforge build pandas --runtime python3.11,python3.12 --arch x86_64,arm64 --jobs 2',
     '  layerforge build --all --docker-host unix:///var/run/docker.sock --docker-host ssh://builder',
   ].join('\n'),
-  options: [
-    ...buildOptionSpecs,
-    { flags: '--test', description: "run the recipe's smoke tests on the zip afterwards" },
-    {
-      flags: '--all',
-      description: 'build every recipe (with --runtime/--arch lists, each supported combination)',
-    },
-    { flags: '--jobs <n>', description: 'matrix cells built at once', defaultValue: '1' },
-    {
-      flags: '--docker-host <url>',
-      repeatable: true,
-      description: 'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)',
-    },
-  ],
+  options: {
+    ...buildOptions,
+    test: flag('--test', "run the recipe's smoke tests on the zip afterwards"),
+    all: flag('--all', 'build every recipe (with --runtime/--arch lists, each supported combination)'),
+    jobs: count('--jobs <n>', 'matrix cells built at once', 1),
+    dockerHost: list(
+      '--docker-host <url>',
+      'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)',
+    ),
+  },
   async run(specs, options, ctx) {
     const spec = specs.length === 1 ? specs[0] : undefined;
-    const runtimes = listOption(options, 'runtime');
-    const archs = listOption(options, 'arch').map(parseArchitecture);
-    const all = boolOption(options, 'all');
+    const { runtime: runtimes, all } = options;
+    const archs = options.arch.map(parseArchitecture);
     if (specs.length === 0 && !all)
       throw new UserError('which recipe?', {
         hint: 'give a recipe name, or --all for every recipe (see `layerforge list`)',
       });
     if (specs.length > 0 && all) throw new UserError('give recipes or --all, not both');
     const base = await buildOptionsFrom(spec ?? '', options, ctx);
-    const hosts = listOption(options, 'dockerHost');
+    const hosts = options.dockerHost;
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
       await buildLayer(base, ctx.job);
       return ExitCode.ok;
     }
-    return runMatrix(specs, all, runtimes, archs, hosts, base, options, ctx);
+    return runMatrix(specs, all, runtimes, archs, hosts, base, options.jobs, ctx);
   },
 });
 
@@ -61,10 +56,9 @@ async function runMatrix(
   archs: ReturnType<typeof parseArchitecture>[],
   hosts: string[],
   base: Awaited<ReturnType<typeof buildOptionsFrom>>,
-  options: Record<string, unknown>,
+  jobs: number,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  const jobs = positiveInteger(options, 'jobs', '--jobs') ?? 1;
   const recipes = all
     ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
     : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));

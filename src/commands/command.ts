@@ -1,6 +1,7 @@
 import type { ExitCode } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { JobContext } from '../core/job-context.js';
+import type { OptionTable, OptionValues } from './options.js';
 
 /** Where a command writes: injected so tests can run commands in-process. */
 export interface CliIO {
@@ -26,54 +27,30 @@ export interface CommandContext extends CliIO {
   printJson(value: unknown): void;
 }
 
-export interface OptionSpec {
-  /** Commander flag syntax: `--out <dir>`, `--json`, `--region <region...>`. */
-  flags: string;
-  description: string;
-  defaultValue?: string | boolean | string[];
-  /**
-   * `--flag <value>` may be given several times; the values are collected in order. Unlike a
-   * variadic `<value...>`, it never swallows the positional arguments that follow it.
-   */
-  repeatable?: boolean;
-}
-
 /** One command, declared as data; `registry.ts` turns these into the CLI. */
-export interface CommandDefinition {
+export interface CommandDefinition<O extends OptionTable = OptionTable> {
   /** Name plus positional arguments in commander syntax: `inspect <zip>`, `show <recipe>`. */
   name: string;
   summary: string;
   /** Longer help shown under `--help`. */
   help?: string;
-  options?: OptionSpec[];
+  /** The options, keyed by the name `run` reads them by (see `options.ts`). */
+  options?: O;
   /** Most commands take --json; set false for those that don't. */
   json?: boolean;
-  /** Positional arguments in order, then the parsed options. Returns the exit code. */
-  run(args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<ExitCode>;
+  /** Positional arguments in order, then the typed options. Returns the exit code. */
+  run(args: string[], options: OptionValues<O>, ctx: CommandContext): Promise<ExitCode>;
   /** Sub-commands, e.g. `base list` and `base build`. */
-  subcommands?: CommandDefinition[];
+  subcommands?: AnyCommand[];
 }
 
-export function defineCommand(definition: CommandDefinition): CommandDefinition {
+/** A command of any option table, as the registry and the CLI hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table's type is the command's own
+export type AnyCommand = CommandDefinition<any>;
+
+/** Declares a command; its `run` receives options typed from its option table. */
+export function defineCommand<const O extends OptionTable = Record<never, never>>(
+  definition: CommandDefinition<O>,
+): CommandDefinition<O> {
   return definition;
-}
-
-/** Option values arrive as unknown; these read them with the right type. */
-export function stringOption(options: Record<string, unknown>, key: string): string | undefined {
-  const value = options[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function listOption(options: Record<string, unknown>, key: string): string[] {
-  const value = options[key];
-  const raw = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  // Accept both `--region a --region b` and `--region a,b`.
-  return raw
-    .flatMap((v) => String(v).split(','))
-    .map((v) => v.trim())
-    .filter((v) => v.length > 0);
-}
-
-export function boolOption(options: Record<string, unknown>, key: string): boolean {
-  return options[key] === true;
 }

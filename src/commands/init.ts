@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import { RECIPE_FILE } from '../core/recipes/load.js';
 import { scaffoldRecipe } from '../core/recipes/scaffold.js';
-import { defineCommand, stringOption } from './command.js';
+import { defineCommand } from './command.js';
+import { text } from './options.js';
 
 export const command = defineCommand({
   name: 'init <name>',
@@ -15,11 +16,9 @@ export const command = defineCommand({
     '',
     'Exit codes: 0 created; 2 the name is invalid or the folder already exists (nothing is written).',
   ].join('\n'),
-  options: [
-    { flags: '--dir <dir>', description: 'parent folder for the new recipe', defaultValue: 'recipes' },
-  ],
+  options: { dir: text('--dir <dir>', 'parent folder for the new recipe', 'recipes') },
   async run([name = ''], options, ctx) {
-    const parent = resolve(ctx.cwd, stringOption(options, 'dir') ?? 'recipes');
+    const parent = resolve(ctx.cwd, options.dir);
     const dir = await scaffoldRecipe(name, parent, join(packageRoot, 'schema', 'recipe.schema.json'));
     const file = join(dir, RECIPE_FILE);
     if (ctx.json) {

@@ -6,7 +6,8 @@ import type { LayerProblem } from '../core/layer/inspect-problems.js';
 import type { SizeEntry } from '../core/layer/size-types.js';
 import { formatBytes, formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
-import { defineCommand, stringOption } from './command.js';
+import { defineCommand } from './command.js';
+import { text } from './options.js';
 
 /** Plain output lists this many symlinks and problems of one code; --json lists them all. */
 const SHOWN = 15;
@@ -24,14 +25,14 @@ export const command = defineCommand({
     '  layerforge inspect dist/numpy.zip --runtime python3.12',
     '  layerforge inspect layer.zip --json | jq .problems',
   ].join('\n'),
-  options: [
-    {
-      flags: '--runtime <id>',
-      description: 'check paths against this runtime (e.g. python3.12); default: what any runtime searches',
-    },
-  ],
+  options: {
+    runtime: text(
+      '--runtime <id>',
+      'check paths against this runtime (e.g. python3.12); default: what any runtime searches',
+    ),
+  },
   async run([zip = ''], options, ctx) {
-    const runtime = stringOption(options, 'runtime');
+    const { runtime } = options;
     const report = await inspectLayerZip(resolve(ctx.cwd, zip), { runtime, signal: ctx.signal });
     if (ctx.json) ctx.printJson({ ...report, zipPath: zip });
     // Entry names and link targets are anyone's bytes; each rendered line is one line.

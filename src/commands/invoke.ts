@@ -7,8 +7,9 @@ import type { InvokeOptions } from '../core/invoke/types.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { jsonSafe } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
-import { boolOption, defineCommand, listOption, stringOption } from './command.js';
-import { baseFrom, baseOption, positiveInteger, recipeDirsFrom, recipesOption } from './shared-options.js';
+import { defineCommand } from './command.js';
+import { count, flag, list, text, type OptionValues } from './options.js';
+import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -37,41 +38,66 @@ export async function readEvent(
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export const invokeOptions = {
+  handler: text(
+    '--handler <module.fn>',
+    'the handler: module.function (Python, Node); given to a custom bootstrap as _HANDLER',
+  ),
+  runtime: text('--runtime <id>', 'the Lambda runtime, e.g. python3.11, provided.al2023'),
+  // A comma inside one value is part of a path, not a separator.
+  layer: list(
+    '--layer <zip|recipe>',
+    'a layer zip, or a recipe to build first; repeatable, applied in order',
+    false,
+  ),
+  event: text('--event <file|->', 'the JSON event, from a file or - for standard input'),
+  arch: text('--arch <arch>', 'x86_64 or arm64 (default: x86_64)'),
+  ...baseOptions,
+  rie: text('--rie <path>', "AWS's emulator binary (aws-lambda-rie); also $LAYERFORGE_RIE"),
+  network: flag(
+    '--network',
+    "give the function the engine's default network (default: none, as an offline test)",
+  ),
+  repeat: count('--repeat <n>', 'invoke n times in one container: a cold start, then warm ones', 1),
+  timeout: count(
+    '--timeout <seconds>',
+    "the function's timeout (AWS_LAMBDA_FUNCTION_TIMEOUT); default: the emulator's",
+  ),
+  out: text('--out <dir>', 'where layers built from recipes go', 'dist'),
+  ...recipeOptions,
+};
+
 /** Turns the command line into core options; `stdin` is read only for `--event -`. */
 export async function invokeOptionsFrom(
   functionDir: string,
-  options: Record<string, unknown>,
+  options: OptionValues<typeof invokeOptions>,
   ctx: CommandContext,
   stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<InvokeOptions> {
-  const handler = stringOption(options, 'handler');
+  const { handler, runtime, arch } = options;
   if (!handler)
     throw new UserError('which handler?', {
       hint: 'give --handler module.function, e.g. --handler app.handler',
     });
-  const runtime = stringOption(options, 'runtime');
   if (!runtime)
     throw new UserError('which runtime?', {
       hint: 'give --runtime, e.g. --runtime python3.11 (see `layerforge show <recipe>` for ids)',
     });
-  const arch = stringOption(options, 'arch');
   const config = await loadConfig(ctx.cwd);
-  // Repeated flags arrive as a list; a comma inside one value is part of a path, not a separator.
-  const layers = Array.isArray(options.layer) ? options.layer.map(String) : listOption(options, 'layer');
   return {
     functionDir,
     handler,
     runtime,
-    layers,
-    event: await readEvent(stringOption(options, 'event'), ctx.cwd, stdin),
+    layers: options.layer,
+    event: await readEvent(options.event, ctx.cwd, stdin),
     arch: arch === undefined ? undefined : parseArchitecture(arch),
     base: baseFrom(options, ctx, config),
-    rie: stringOption(options, 'rie'),
-    network: boolOption(options, 'network'),
-    repeat: positiveInteger(options, 'repeat', '--repeat'),
-    timeoutSeconds: positiveInteger(options, 'timeout', '--timeout'),
+    rie: options.rie,
+    network: options.network,
+    repeat: options.repeat,
+    timeoutSeconds: options.timeout,
     recipeDirs: await recipeDirsFrom(options, ctx),
-    outDir: stringOption(options, 'out') ?? config.outDir,
+    outDir: options.out ?? config.outDir,
   };
 }
 
@@ -92,37 +118,7 @@ export const command = defineCommand({
     '  layerforge invoke ./fn --handler app.handler --runtime python3.11 --base debian12 --layer pandas --event event.json',
     '  echo \'{"n": 3}\' | layerforge invoke ./fn --handler app.handler --runtime python3.12 --layer dist/x.zip --event -',
   ].join('\n'),
-  options: [
-    {
-      flags: '--handler <module.fn>',
-      description: 'the handler: module.function (Python, Node); given to a custom bootstrap as _HANDLER',
-    },
-    { flags: '--runtime <id>', description: 'the Lambda runtime, e.g. python3.11, provided.al2023' },
-    {
-      flags: '--layer <zip|recipe>',
-      repeatable: true,
-      description: 'a layer zip, or a recipe to build first; repeatable, applied in order',
-    },
-    { flags: '--event <file|->', description: 'the JSON event, from a file or - for standard input' },
-    { flags: '--arch <arch>', description: 'x86_64 or arm64 (default: x86_64)' },
-    baseOption,
-    { flags: '--rie <path>', description: "AWS's emulator binary (aws-lambda-rie); also $LAYERFORGE_RIE" },
-    {
-      flags: '--network',
-      description: "give the function the engine's default network (default: none, as an offline test)",
-    },
-    {
-      flags: '--repeat <n>',
-      description: 'invoke n times in one container: a cold start, then warm ones',
-      defaultValue: '1',
-    },
-    {
-      flags: '--timeout <seconds>',
-      description: "the function's timeout (AWS_LAMBDA_FUNCTION_TIMEOUT); default: the emulator's",
-    },
-    { flags: '--out <dir>', description: 'where layers built from recipes go', defaultValue: 'dist' },
-    recipesOption,
-  ],
+  options: invokeOptions,
   async run([functionDir = ''], options, ctx) {
     const result = await invokeFunction(await invokeOptionsFrom(functionDir, options, ctx), ctx.job);
     const failed = result.invocations.some((i) => i.functionError !== undefined);

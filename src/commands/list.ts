@@ -4,7 +4,7 @@ import { InvalidFileError } from '../core/yaml/invalid-file-error.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';
-import { recipeDirsFrom, recipesOption } from './shared-options.js';
+import { recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'list',
@@ -18,7 +18,7 @@ export const command = defineCommand({
     '  2  some recipe is invalid: the valid ones are still listed (stdout), and each invalid one',
     '     is reported on stderr as file:line:col with a hint',
   ].join('\n'),
-  options: [recipesOption],
+  options: recipeOptions,
   async run(_args, options, ctx) {
     const { recipes, invalid, shadowed } = await listRecipes(await recipeDirsFrom(options, ctx), ctx.cwd);
     const rows = recipes.map(({ recipe, dir }) => ({

@@ -5,10 +5,11 @@ import type { PublishZip } from '../ui/app/use-publish-events.js';
 import { whyNotInteractive } from '../ui/interactive.js';
 import { loadPickerData } from '../ui/picker-data.js';
 import { noColorFrom } from '../ui/app/use-theme.js';
-import { defineCommand, listOption, stringOption } from './command.js';
+import { defineCommand } from './command.js';
 import type { CommandContext } from './command.js';
-import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
-import { awsClientsFrom } from './shared-options.js';
+import { buildOptions, buildOptionsFrom } from './build-options.js';
+import type { OptionValues } from './options.js';
+import { awsClientsFrom, awsOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'pick',
@@ -21,7 +22,8 @@ export const command = defineCommand({
     '  after   p publish to regions (with AWS credentials), q quit',
     '',
     '--runtime, --arch and --base preselect the choices; --out, --recipes, --sources, --reserve-mb,',
-    '--no-cache and --no-audit apply to the build as for `layerforge build`.',
+    '--no-cache and --no-audit apply to the build as for `layerforge build`. --region prefills the',
+    'publish prompt; --profile and --endpoint-url apply to publishing as for `layerforge publish`.',
     '',
     'Needs a terminal: without one, with CI set, or with --json it exits 2; use',
     '`layerforge build <recipe>` there, which prints plain progress lines or JSON events.',
@@ -29,22 +31,7 @@ export const command = defineCommand({
     'Exit codes: 0 quit (after a successful build, or nothing built), 1 the build or publish failed,',
     '2 no terminal or bad input, 130 Ctrl-C.',
   ].join('\n'),
-  options: [
-    ...buildOptionSpecs,
-    {
-      flags: '--region <region>',
-      description: 'prefill the publish prompt; repeatable or comma-separated (default: AWS_REGION)',
-      repeatable: true,
-    },
-    {
-      flags: '--profile <name>',
-      description: 'AWS profile for publishing (default: AWS_PROFILE or the standard credential chain)',
-    },
-    {
-      flags: '--endpoint-url <url>',
-      description: 'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL)',
-    },
-  ],
+  options: { ...buildOptions, ...awsOptions },
   async run(_args, options, ctx) {
     const why = whyNotInteractive({ isTTY: ctx.isTTY, env: ctx.env, json: ctx.json });
     if (why) {
@@ -74,12 +61,11 @@ export const command = defineCommand({
     return runPicker(
       {
         data,
-        defaults: { runtime: stringOption(options, 'runtime'), arch, base: base ?? DEFAULT_BASE },
+        defaults: { runtime: options.runtime[0], arch, base: base ?? DEFAULT_BASE },
         buildOptions: rest,
         buildLayer,
         publish: publishWith(options, ctx),
-        defaultRegions:
-          listOption(options, 'region').join(',') || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || '',
+        defaultRegions: options.region.join(',') || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || '',
         cwd: ctx.cwd,
         noColor: noColorFrom(ctx.env),
         signal: ctx.signal,
@@ -91,7 +77,7 @@ export const command = defineCommand({
 });
 
 /** The core's publishLayer, with AWS clients made as `layerforge publish` makes them (--profile, --endpoint-url, AWS_*). */
-function publishWith(options: Record<string, unknown>, ctx: CommandContext): PublishZip {
+function publishWith(options: OptionValues<typeof awsOptions>, ctx: CommandContext): PublishZip {
   return async (zipPath, regions, io) => {
     // Loaded on demand: the AWS SDK is not needed to pick and build.
     const { publishLayer } = await import('../core/publish/publish-layer.js');

@@ -4,9 +4,10 @@ import type { BuildLayer } from '../core/builder/types.js';
 import type { PublishSummary } from '../core/publish/types.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
-import { buildOptionSpecs, buildOptionsFrom } from './build-options.js';
-import { boolOption, defineCommand, listOption, stringOption, type CommandContext } from './command.js';
-import { awsClientsFrom, awsOptionSpecs, positiveInteger } from './shared-options.js';
+import { buildOptions, buildOptionsFrom } from './build-options.js';
+import { defineCommand, type CommandContext } from './command.js';
+import { count, flag, list, text } from './options.js';
+import { awsClientsFrom, awsOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'publish <target>',
@@ -20,40 +21,29 @@ export const command = defineCommand({
     '',
     'Every published or reused version is recorded in layerforge.lock.json; `layerforge arns` prints them.',
   ].join('\n'),
-  options: [
-    ...awsOptionSpecs,
-    {
-      flags: '--name <layer-name>',
-      description: 'layer name (default: <recipe>-<runtime>-<arch>, e.g. pandas-python312-x86_64)',
-    },
-    { flags: '--public', description: 'let every AWS account use the layer version' },
-    {
-      flags: '--principal <account>',
-      repeatable: true,
-      description: 'let these AWS accounts use the layer version',
-    },
-    {
-      flags: '--org <org-id>',
-      repeatable: true,
-      description: 'let every account in these AWS organizations use the layer version',
-    },
-    {
-      flags: '--s3-bucket <spec>',
-      description:
-        'stage the zip in S3 (automatic over 50 MB): a bucket, region=bucket pairs, or a name with {region}',
-    },
-    { flags: '--create-bucket', description: 'create the staging bucket when it does not exist' },
-    { flags: '--keep-staged', description: 'keep the staged zip in S3 after publishing' },
-    { flags: '--concurrency <n>', description: 'regions published at once', defaultValue: '4' },
-    {
-      flags: '--allow-deprecated',
-      description:
-        'publish even for a runtime Lambda no longer creates functions on (a warning instead of a refusal)',
-    },
-    ...buildOptionSpecs,
-  ],
+  options: {
+    ...awsOptions,
+    name: text(
+      '--name <layer-name>',
+      'layer name (default: <recipe>-<runtime>-<arch>, e.g. pandas-python312-x86_64)',
+    ),
+    public: flag('--public', 'let every AWS account use the layer version'),
+    principal: list('--principal <account>', 'let these AWS accounts use the layer version'),
+    org: list('--org <org-id>', 'let every account in these AWS organizations use the layer version'),
+    s3Bucket: text(
+      '--s3-bucket <spec>',
+      'stage the zip in S3 (automatic over 50 MB): a bucket, region=bucket pairs, or a name with {region}',
+    ),
+    createBucket: flag('--create-bucket', 'create the staging bucket when it does not exist'),
+    keepStaged: flag('--keep-staged', 'keep the staged zip in S3 after publishing'),
+    concurrency: count('--concurrency <n>', 'regions published at once', 4),
+    allowDeprecated: flag(
+      '--allow-deprecated',
+      'publish even for a runtime Lambda no longer creates functions on (a warning instead of a refusal)',
+    ),
+    ...buildOptions,
+  },
   async run([target = ''], options, ctx) {
-    const concurrency = positiveInteger(options, 'concurrency', '--concurrency') ?? 4;
     const clients = await awsClientsFrom(options, ctx);
     try {
       const zip = isZipTarget(target, ctx.cwd);
@@ -66,22 +56,14 @@ export const command = defineCommand({
         {
           target,
           ...(build ? { build } : {}),
-          regions: listOption(options, 'region'),
-          ...(stringOption(options, 'name') !== undefined
-            ? { layerName: stringOption(options, 'name') }
-            : {}),
-          sharing: {
-            public: boolOption(options, 'public'),
-            principals: listOption(options, 'principal'),
-            orgs: listOption(options, 'org'),
-          },
-          ...(stringOption(options, 's3Bucket') !== undefined
-            ? { s3Bucket: stringOption(options, 's3Bucket') }
-            : {}),
-          createBucket: boolOption(options, 'createBucket'),
-          keepStaged: boolOption(options, 'keepStaged'),
-          allowDeprecated: boolOption(options, 'allowDeprecated'),
-          concurrency,
+          regions: options.region,
+          ...(options.name !== undefined ? { layerName: options.name } : {}),
+          sharing: { public: options.public, principals: options.principal, orgs: options.org },
+          ...(options.s3Bucket !== undefined ? { s3Bucket: options.s3Bucket } : {}),
+          createBucket: options.createBucket,
+          keepStaged: options.keepStaged,
+          allowDeprecated: options.allowDeprecated,
+          concurrency: options.concurrency,
           cwd: ctx.cwd,
           env: ctx.env,
         },

@@ -1,13 +1,13 @@
-import type { CommandDefinition } from './command.js';
+import type { AnyCommand } from './command.js';
 
 /**
  * Every command, loaded lazily so `layerforge list` does not pay for dockerode or the AWS SDK.
  * Add a command: write `src/commands/<name>.ts` exporting `command`, then add one line here.
  */
-export const commandLoaders: Record<string, () => Promise<CommandDefinition>> = {};
+export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {};
 
 /** Registers a loader; the key is the command's first word. */
-function add(name: string, load: () => Promise<{ command: CommandDefinition }>): void {
+function add(name: string, load: () => Promise<{ command: AnyCommand }>): void {
   commandLoaders[name] = async () => (await load()).command;
 }
 

@@ -1,14 +1,15 @@
 import type { AwsClients } from '../core/aws/clients.js';
 import { loadConfig, userRecipeDirs, type LayerforgeConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import type { CommandContext, OptionSpec } from './command.js';
-import { listOption, stringOption } from './command.js';
+import type { CommandContext } from './command.js';
+import { list, text, type OptionValues } from './options.js';
 
-export const recipesOption: OptionSpec = {
-  flags: '--recipes <dir>',
-  description:
+/** --recipes: every command that looks a recipe up. */
+export const recipeOptions = {
+  recipes: list(
+    '--recipes <dir>',
     'an extra recipe folder, searched before the bundled ones; repeatable (also $LAYERFORGE_RECIPES and recipeDirs in layerforge.config.yaml)',
-  repeatable: true,
+  ),
 };
 
 /**
@@ -16,38 +17,35 @@ export const recipesOption: OptionSpec = {
  * `recipeDirs` from layerforge.config.yaml in the working directory.
  */
 export async function recipeDirsFrom(
-  options: Record<string, unknown>,
+  options: OptionValues<typeof recipeOptions>,
   ctx: CommandContext,
 ): Promise<string[]> {
   const config = await loadConfig(ctx.cwd);
-  return userRecipeDirs(listOption(options, 'recipes'), config, ctx.env, ctx.cwd);
+  return userRecipeDirs(options.recipes, config, ctx.env, ctx.cwd);
 }
 
-/** --region, --profile, --endpoint-url: shared by `publish` and `versions`. */
-export const awsOptionSpecs: OptionSpec[] = [
-  {
-    flags: '--region <region>',
-    repeatable: true,
-    description: 'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
-  },
-  {
-    flags: '--profile <name>',
-    description: 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the standard credential chain)',
-  },
-  {
-    flags: '--endpoint-url <url>',
-    description:
-      'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3)',
-  },
-];
+/** --region, --profile, --endpoint-url: every command that calls AWS. */
+export const awsOptions = {
+  region: list(
+    '--region <region>',
+    'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
+  ),
+  profile: text(
+    '--profile <name>',
+    'AWS profile from ~/.aws/config (default: AWS_PROFILE or the standard credential chain)',
+  ),
+  endpointUrl: text(
+    '--endpoint-url <url>',
+    'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3)',
+  ),
+};
 
 /** AWS clients from --profile and --endpoint-url, made by the job: the SDK loads only here. */
 export async function awsClientsFrom(
-  options: Record<string, unknown>,
+  options: OptionValues<typeof awsOptions>,
   ctx: CommandContext,
 ): Promise<AwsClients> {
-  const profile = stringOption(options, 'profile');
-  const endpointUrl = stringOption(options, 'endpointUrl');
+  const { profile, endpointUrl } = options;
   if (endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(endpointUrl)) {
     throw new UserError(`--endpoint-url "${endpointUrl}" is not an http(s) URL`, {
       hint: 'e.g. --endpoint-url http://127.0.0.1:5000',
@@ -56,31 +54,19 @@ export async function awsClientsFrom(
   return ctx.job.aws({ ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) });
 }
 
-export const baseOption: OptionSpec = {
-  flags: '--base <name>',
-  description:
+/** --base: every command that runs an image. */
+export const baseOptions = {
+  base: text(
+    '--base <name>',
     'base image pair: lambda (official, default) or debian12 (offline stand-in); also $LAYERFORGE_BASE',
+  ),
 };
 
 /** The base image pair: --base, then $LAYERFORGE_BASE, then `base` in layerforge.config.yaml. */
 export function baseFrom(
-  options: Record<string, unknown>,
+  options: OptionValues<typeof baseOptions>,
   ctx: CommandContext,
   config: LayerforgeConfig,
 ): string | undefined {
-  return stringOption(options, 'base') ?? ctx.env.LAYERFORGE_BASE ?? config.base;
-}
-
-/** A count given as a flag (--jobs, --repeat, --limit …): a whole number ≥ 1, or a UserError. */
-export function positiveInteger(
-  options: Record<string, unknown>,
-  key: string,
-  flag: string,
-): number | undefined {
-  const raw = stringOption(options, key);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UserError(`${flag} must be a whole number ≥ 1, got "${raw}"`);
-  return value;
+  return options.base ?? ctx.env.LAYERFORGE_BASE ?? config.base;
 }

@@ -3,7 +3,7 @@ import { resolveRecipe } from '../core/recipes/catalog.js';
 import type { Recipe } from '../core/recipes/schema.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';
-import { recipeDirsFrom, recipesOption } from './shared-options.js';
+import { recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 function describe(recipe: Recipe, dir: string): string[] {
   const { install } = recipe;
@@ -51,7 +51,7 @@ export const command = defineCommand({
     '',
     'Exit codes: 0 shown; 2 no such recipe or version, or the recipe is invalid (file:line:col on stderr).',
   ].join('\n'),
-  options: [recipesOption],
+  options: recipeOptions,
   async run([spec = ''], options, ctx) {
     const { recipe, dir, file } = await resolveRecipe(spec, await recipeDirsFrom(options, ctx), ctx.cwd);
     if (ctx.json) {

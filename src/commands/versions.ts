@@ -1,28 +1,25 @@
 import { ExitCode } from '../core/errors.js';
 import { listRemoteVersions } from '../core/publish/list-versions.js';
 import { formatTable } from '../ui/format.js';
-import { boolOption, defineCommand, listOption } from './command.js';
-import { awsClientsFrom, awsOptionSpecs, positiveInteger } from './shared-options.js';
+import { defineCommand } from './command.js';
+import { count, flag } from './options.js';
+import { awsClientsFrom, awsOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'versions <layer-name>',
   summary: 'list the versions of a layer that exist in AWS, newest first, per region',
   help: 'Example:\n  layerforge versions pandas-python312-x86_64 --region us-east-1,eu-west-1 --code-sha256',
-  options: [
-    ...awsOptionSpecs,
-    { flags: '--limit <n>', description: 'newest versions per region', defaultValue: '50' },
-    {
-      flags: '--code-sha256',
-      description: "fetch each version's CodeSha256 (one GetLayerVersion call each)",
-    },
-  ],
+  options: {
+    ...awsOptions,
+    limit: count('--limit <n>', 'newest versions per region', 50),
+    codeSha256: flag('--code-sha256', "fetch each version's CodeSha256 (one GetLayerVersion call each)"),
+  },
   async run([layerName = ''], options, ctx) {
-    const limit = positiveInteger(options, 'limit', '--limit') ?? 50;
+    const { limit, codeSha256: withCodeSha256 } = options;
     const clients = await awsClientsFrom(options, ctx);
     try {
-      const withCodeSha256 = boolOption(options, 'codeSha256');
       const rows = await listRemoteVersions(
-        { layerName, regions: listOption(options, 'region'), limit, withCodeSha256 },
+        { layerName, regions: options.region, limit, withCodeSha256 },
         { clients, signal: ctx.signal },
       );
       if (ctx.json) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../../src/commands/command.js';
-import { invokeOptionsFrom, readEvent } from '../../../src/commands/invoke.js';
+import { invokeOptions, invokeOptionsFrom, readEvent } from '../../../src/commands/invoke.js';
+import { optionValues } from '../../../src/commands/options.js';
 import { RIE_MODULE, RIE_VERSION } from '../../../src/core/invoke/emulator.js';
 import { runLayerforge } from '../../support/run-cli.js';
 
@@ -127,14 +128,15 @@ describe('invokeOptionsFrom', () => {
   it('keeps --layer values in the order given (the order layers land in /opt), commas and all', async () => {
     const options = await invokeOptionsFrom(
       fn,
-      {
+      // As commander parses them: repeated flags collected, the count still text.
+      optionValues(invokeOptions, {
         handler: 'app.handler',
         runtime: 'python3.11',
         event: 'event.json',
         layer: ['hello', 'dist/a,b.zip', 'jq'],
         repeat: '3',
         network: true,
-      },
+      }),
       ctx(),
     );
     expect(options).toMatchObject({
@@ -152,7 +154,7 @@ describe('invokeOptionsFrom', () => {
   it('reads the event from standard input for -', async () => {
     const options = await invokeOptionsFrom(
       fn,
-      { handler: 'app.handler', runtime: 'python3.11', event: '-' },
+      optionValues(invokeOptions, { handler: 'app.handler', runtime: 'python3.11', event: '-' }),
       ctx(),
       Readable.from([Buffer.from('{"from": '), '"stdin"}']),
     );
