@@ -67,24 +67,25 @@ export function SizeMeter({ report, fallback, budgetMB, width }: SizeMeterProps)
   const zipped = report ? report.zippedBytes : fallback?.zippedBytes;
   // The recipe's budget is for the layer alone, without the reserve.
   const layerBytes = report ? report.unzippedBytes : unzipped;
+  const meters = [
+    { label: 'unzipped', bytes: unzipped, limit: LAMBDA_LIMITS.unzippedBytes, limitLabel: '250 MB' },
+    // The zip's size is known only once it is written.
+    ...(zipped === undefined
+      ? []
+      : [
+          {
+            label: 'zipped',
+            bytes: zipped,
+            limit: LAMBDA_LIMITS.directUploadZippedBytes,
+            limitLabel: '50 MB inline',
+          },
+        ]),
+  ];
   return (
     <Box flexDirection="column">
-      <Meter
-        label="unzipped"
-        bytes={unzipped}
-        limit={LAMBDA_LIMITS.unzippedBytes}
-        limitLabel="250 MB"
-        cells={cells}
-      />
-      {zipped !== undefined ? (
-        <Meter
-          label="zipped"
-          bytes={zipped}
-          limit={LAMBDA_LIMITS.directUploadZippedBytes}
-          limitLabel="50 MB inline"
-          cells={cells}
-        />
-      ) : null}
+      {meters.map((meter) => (
+        <Meter key={meter.label} {...meter} cells={cells} />
+      ))}
       {report && report.reservedBytes > 0 ? (
         <Styled tone="muted">{`${INDENT}includes ${formatBytes(report.reservedBytes)} reserved for the function and other layers`}</Styled>
       ) : null}
