@@ -1,5 +1,5 @@
 import type { PullPolicy } from '../base-images/image-presence.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { PruneProfile } from '../prune/rules.js';
 import type { Architecture } from '../runtimes/catalog.js';
@@ -51,7 +51,4 @@ export interface BuildLayerResult {
  * The core build as the TUI and `publish <recipe>` receive it: the caller has bound it to its
  * job's folder, environment and engine, and passes only where events go and when to stop.
  */
-export type BuildLayer = (
-  options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal },
-) => Promise<BuildLayerResult>;
+export type BuildLayer = (options: BuildLayerOptions, io: StepIO) => Promise<BuildLayerResult>;
