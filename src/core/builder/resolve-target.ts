@@ -47,9 +47,20 @@ export async function resolveBuildTarget(options: BuildLayerOptions, job: JobPla
       },
     );
   }
-  const baseName = options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE;
-  const base = await resolveBase(await loadBaseImage(baseName), runtime, arch);
+  const base = options.resolvedBase
+    ? resolvedFor(options.resolvedBase, arch)
+    : await resolveBase(
+        await loadBaseImage(options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE),
+        runtime,
+        arch,
+      );
   return { loaded, runtime, arch, base };
+}
+
+/** A base the caller resolved: its images are for one arch, which must be the build's. */
+function resolvedFor(base: ResolvedBase, arch: Architecture): ResolvedBase {
+  if (base.arch !== arch) throw new Error(`base ${base.name} was resolved for ${base.arch}, not ${arch}`);
+  return base;
 }
 
 /** `dist/<recipe>-<version>-<runtime>-<arch>.zip`. */

@@ -1,4 +1,5 @@
 import type { PullPolicy } from '../base-images/image-presence.js';
+import type { ResolvedBase } from '../base-images/resolve.js';
 import type { StepIO } from '../job-context.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { PruneProfile } from '../prune/rules.js';
@@ -13,6 +14,12 @@ export interface BuildLayerOptions {
   arch?: Architecture;
   /** Base image pair: `lambda` (official Amazon Linux images, the default) or a stand-in like `debian12`. */
   base?: string;
+  /**
+   * A base image pair the caller already resolved for this runtime and arch, used as it is:
+   * `base` and LAYERFORGE_BASE are not read. Invoke resolves the function's once and builds
+   * each recipe layer on it.
+   */
+  resolvedBase?: ResolvedBase;
   /** Folder for zips and manifests; default `dist` under cwd. */
   outDir?: string;
   /** User recipe folders, searched before the bundled ones. */

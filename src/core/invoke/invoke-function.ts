@@ -93,8 +93,7 @@ export async function invokeFunction(options: InvokeOptions, job: JobContext): P
     options.layers,
     {
       runtime: runtime.id,
-      arch,
-      base: baseName,
+      base,
       recipeDirs: options.recipeDirs,
       outDir: options.outDir,
     },
