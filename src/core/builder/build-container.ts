@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import type { EventSink } from '../events.js';
+import type { EnvStepIO } from '../job-context.js';
 import { dataDir } from '../paths.js';
 import { caBundleForContainer } from './ca-bundle.js';
 import { buildEnvironment, buildPlan } from './plan.js';
@@ -24,7 +24,7 @@ export async function runBuildContainer(
   engine: ContainerEngine,
   dirs: { job: string; sources: string; logPath: string },
   runtimeLibraries: string[],
-  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv },
+  io: EnvStepIO,
   afterRun: (containerId: string) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirs.job, { recursive: true });

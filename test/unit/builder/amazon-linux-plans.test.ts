@@ -218,7 +218,7 @@ describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runt
     if (!(built instanceof Error)) {
       const before = engine.runs.length;
       const base = await resolveBase(await loadBaseImage('lambda'), runtime, arch);
-      await runSmokeTests(built.zipPath, loaded.recipe, runtime, base, engine, { sink });
+      await runSmokeTests(built.zipPath, loaded.recipe, runtime, base, engine, testJob({ sink }));
       expect(engine.runs.slice(before).map((r) => [purpose(r), r.image, r.platform])).toEqual(
         loaded.recipe.tests.map(() => ['smoke-test', tags.runtime, platform]),
       );

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { extractOptArchive, safeLinkTarget } from '../../../src/core/builder/extract.js';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
+import { testJob } from '../../support/job-context.js';
 
 describe('safeLinkTarget', () => {
   it('keeps a relative target that stays inside the layer', () => {
@@ -73,7 +74,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function extract(entries: TarEntry[], signal?: AbortSignal) {
+async function extract(entries: TarEntry[], signal = new AbortController().signal) {
   const recorded = recordEvents();
   await extractOptArchive(archiveOf(entries), dest, { sink: recorded.sink, signal });
   return recorded.events;
@@ -232,7 +233,7 @@ describe('extractOptArchive against crafted archives', () => {
 
   it('closes the archive when an entry is refused', async () => {
     const archive = archiveOf([{ name: 'opt/lib/x', type: 'link', linkname: 'etc/shadow' }]);
-    await expect(extractOptArchive(archive, dest, { sink: () => {} })).rejects.toThrow(/outside \/opt/);
+    await expect(extractOptArchive(archive, dest, testJob())).rejects.toThrow(/outside \/opt/);
     expect(archive.destroyed).toBe(true);
   });
 });

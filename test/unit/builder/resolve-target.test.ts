@@ -9,6 +9,7 @@ import {
 } from '../../../src/core/builder/resolve-target.js';
 import type { BuildLayerOptions } from '../../../src/core/builder/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
+import { handBase } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
 
@@ -107,6 +108,19 @@ describe('resolveBuildTarget', () => {
     expect(fromEnv.base).toMatchObject({ name: 'debian12', standIn: true, os: { id: 'debian12' } });
     const fromOption = await resolve({ recipe: 'flaky', base: 'lambda' }, { LAYERFORGE_BASE: 'debian12' });
     expect(fromOption.base.name).toBe('lambda');
+  });
+
+  it('builds on a base the caller already resolved, reading neither --base nor LAYERFORGE_BASE', async () => {
+    // A hand-written pair: no definition of that name exists, so resolving by name would fail.
+    const given = handBase('al2023');
+    const target = await resolve(
+      { recipe: 'flaky', base: 'debian12', resolvedBase: given },
+      { LAYERFORGE_BASE: 'debian12' },
+    );
+    expect(target.base).toBe(given);
+    await expect(resolve({ recipe: 'flaky', arch: 'arm64', resolvedBase: given })).rejects.toThrow(
+      'base hand-al2023 was resolved for x86_64, not arm64',
+    );
   });
 
   it('refuses a runtime the recipe does not support', async () => {

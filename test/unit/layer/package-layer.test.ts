@@ -9,6 +9,7 @@ import { packageLayer } from '../../../src/core/layer/package-layer.js';
 import type { ManifestFields } from '../../../src/core/layer/package-layer.js';
 import { LAMBDA_LIMITS } from '../../../src/core/lambda/quotas.js';
 import { layerforgeVersion } from '../../../src/core/version.js';
+import { testJob } from '../../support/job-context.js';
 import { makeTree, run, sha256File, useTempDir } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -32,7 +33,7 @@ describe('packageLayer', () => {
     });
     const zipPath = join(tmp.dir, 'dist', 'demo-1.0.0-python3.12-x86_64.zip');
     const { sink, events } = recordEvents();
-    const result = await packageLayer({ stagingDir: staging, zipPath, manifest: fields }, { sink });
+    const result = await packageLayer({ stagingDir: staging, zipPath, manifest: fields }, testJob({ sink }));
 
     expect(result.manifestPath).toBe(join(tmp.dir, 'dist', 'demo-1.0.0-python3.12-x86_64.manifest.json'));
     const manifest = await readManifest(result.manifestPath);
@@ -65,7 +66,7 @@ describe('packageLayer', () => {
       recipe: { name: 'demo', version: '3.0.0', license: 'MIT', osVersion: '3.2.2' },
     };
     const zipPath = join(tmp.dir, 'dist-os', 'demo-3.0.0-python3.12-x86_64.zip');
-    const result = await packageLayer({ stagingDir: staging, zipPath, manifest: withOs }, { sink: () => {} });
+    const result = await packageLayer({ stagingDir: staging, zipPath, manifest: withOs }, testJob());
     expect((await readManifest(result.manifestPath)).recipe).toEqual(withOs.recipe);
 
     // A manifest from before osVersion existed: the same file without the field still reads.
@@ -92,7 +93,7 @@ describe('packageLayer', () => {
     await mkdir(out);
     const error = await packageLayer(
       { stagingDir: staging, zipPath: join(out, 'big.zip'), manifest: fields },
-      { sink: recordEvents().sink },
+      testJob(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
     expect((error as JobFailedError).exitCode).toBe(1);
@@ -113,7 +114,7 @@ describe('packageLayer', () => {
         manifest: fields,
         reservedBytes: LAMBDA_LIMITS.unzippedBytes - MiB,
       },
-      { sink },
+      testJob({ sink }),
     );
     await expect(refused).rejects.toThrow(/too big for Lambda/);
     await expect(refused).rejects.toMatchObject({
@@ -126,7 +127,7 @@ describe('packageLayer', () => {
         manifest: fields,
         reservedBytes: LAMBDA_LIMITS.unzippedBytes - 3 * MiB,
       },
-      { sink },
+      testJob({ sink }),
     );
     expect(fits.size.reservedBytes).toBe(LAMBDA_LIMITS.unzippedBytes - 3 * MiB);
     expect(fits.size.totalUnzippedBytes).toBe(LAMBDA_LIMITS.unzippedBytes - MiB);
@@ -139,7 +140,7 @@ describe('packageLayer', () => {
     await expect(
       packageLayer(
         { stagingDir: staging, zipPath: join(tmp.dir, 'a.zip'), manifest: fields, budgetMB: 1 },
-        { sink: recordEvents().sink },
+        testJob(),
       ),
     ).rejects.toThrow("over its recipe's size budget");
     expect(await readdir(tmp.dir)).toEqual(['opt']);
@@ -162,7 +163,7 @@ describe('packageLayer', () => {
       const { sink, events } = recordEvents();
       const result = await packageLayer(
         { stagingDir: staging, zipPath: join(tmp.dir, 'noise.zip'), manifest: fields, level: 0 },
-        { sink },
+        testJob({ sink }),
       );
       expect(result.zip.zippedBytes).toBeGreaterThan(LAMBDA_LIMITS.directUploadZippedBytes);
       expect(result.size.needsS3).toBe(true);

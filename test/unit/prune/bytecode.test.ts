@@ -8,6 +8,7 @@ import { UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { testJob } from '../../support/job-context.js';
 
 const python311 = getRuntime('python3.11');
 let staging: string;
@@ -58,7 +59,7 @@ describe('compileBytecode', () => {
       'pyc',
       python311,
       imageWithPython('3.11', scripts),
-      { sink },
+      testJob({ sink }),
     );
     expect(result).toEqual({ mode: 'pyc', modules: 1, bytes: 'unchecked-hash pyc'.length });
     expect(scripts[0]).toMatch(/command -v python3\.11/);
@@ -73,9 +74,14 @@ describe('compileBytecode', () => {
 
   it('with auto, a build image with another Python skips compiling with a warning; the stale caches are gone anyway', async () => {
     const { sink, events } = recordEvents();
-    const result = await compileBytecode(staging, 'auto', 'pyc', python311, imageWithPython('3.12'), {
-      sink,
-    });
+    const result = await compileBytecode(
+      staging,
+      'auto',
+      'pyc',
+      python311,
+      imageWithPython('3.12'),
+      testJob({ sink }),
+    );
     expect(result.mode).toBe('none');
     expect(events).toContainEqual(
       expect.objectContaining({
@@ -94,7 +100,7 @@ describe('compileBytecode', () => {
       'pyc',
       python311,
       imageWithPython('3.12'),
-      recordEvents(),
+      testJob(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(
@@ -105,27 +111,12 @@ describe('compileBytecode', () => {
   it('does nothing for a layer without python/ or with --bytecode none', async () => {
     const runs: string[] = [];
     expect(
-      await compileBytecode(
-        staging,
-        'none',
-        'none',
-        python311,
-        imageWithPython('3.11', runs),
-        recordEvents(),
-      ),
+      await compileBytecode(staging, 'none', 'none', python311, imageWithPython('3.11', runs), testJob()),
     ).toEqual({ mode: 'none', modules: 0, bytes: 0 });
     await rm(join(staging, 'python'), { recursive: true });
     expect(
-      (
-        await compileBytecode(
-          staging,
-          'auto',
-          'pyc',
-          python311,
-          imageWithPython('3.11', runs),
-          recordEvents(),
-        )
-      ).modules,
+      (await compileBytecode(staging, 'auto', 'pyc', python311, imageWithPython('3.11', runs), testJob()))
+        .modules,
     ).toBe(0);
     expect(runs).toEqual([]);
   });
