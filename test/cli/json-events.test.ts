@@ -3,6 +3,7 @@
 // not exist and AWS a closed loopback port, so the runs fail fast, after their summary record.
 // `base build` fails before any record without an engine, so it runs on the fake engine instead,
 // called in-process with the context the CLI gives a command.
+import { optionValues } from '../../src/commands/options.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +103,9 @@ describe('--json of base build prints only members of the event union', () => {
       printJson: (value) => write(`${terminalJson(value, 2)}\n`),
     };
     const build = baseCommand.subcommands?.find((c) => c.name.startsWith('build '));
-    expect(await build?.run(['debian12'], { arch: ['x86_64,arm64'] }, ctx)).toBe(ExitCode.ok);
+    if (!build) throw new Error('base has no build sub-command');
+    const options = optionValues(build.options ?? {}, { arch: ['x86_64,arm64'], json: true });
+    expect(await build.run(['debian12'], options, ctx)).toBe(ExitCode.ok);
 
     const events = expectEventLines(stdout);
     expect(events.map((e) => e.type)).toContain('build.log');
