@@ -1,8 +1,6 @@
 // Under --json the commands that stream progress print JSON lines and nothing else, each one a
 // member of the LayerforgeEvent union. No Docker and no AWS: the engine is a socket that does
 // not exist and AWS a closed loopback port, so the runs fail fast, after their summary record.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectEventLines } from '../support/event-samples.js';
@@ -13,14 +11,16 @@ import {
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
+const tmp = sharedTempDir('lf-cli-json-');
 let scratch: string;
 let layer: LayerZip;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-cli-json-'));
+  scratch = tmp.path;
   isolateAwsProcessEnv(scratch);
   layer = await makeLayerZip(join(scratch, 'dist'), 'hello-1.0.0-python3.12-x86_64', {
     files: { 'python/x.py': 'x = 1\n' },
