@@ -8,11 +8,11 @@ import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/audit');
-const tmp = sharedTempDir('lf-cli-audit-');
+const shared = sharedTempDir('lf-cli-audit-');
 let cwd = '';
 
 beforeAll(async () => {
-  cwd = tmp.path;
+  cwd = shared.path;
   const build = join(cwd, 'build');
   mkdirSync(build);
   execFileSync('gcc', [

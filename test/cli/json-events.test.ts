@@ -14,13 +14,13 @@ import {
 import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
-const tmp = sharedTempDir('lf-cli-json-');
+const shared = sharedTempDir('lf-cli-json-');
 let scratch: string;
 let layer: LayerZip;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  scratch = tmp.path;
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   layer = await makeLayerZip(join(scratch, 'dist'), 'hello-1.0.0-python3.12-x86_64', {
     files: { 'python/x.py': 'x = 1\n' },

@@ -15,14 +15,14 @@ import { sharedTempDir } from '../support/temp-dir.js';
 /** After 2027-02-01, when Lambda blocks creating functions on python3.9 and nodejs18.x. */
 const AFTER_BLOCK = new Date('2027-02-15T12:00:00Z');
 
-const tmp = sharedTempDir('lf-cli-lifecycle-');
+const shared = sharedTempDir('lf-cli-lifecycle-');
 let scratch: string;
 let blocked: LayerZip;
 let mixed: LayerZip;
 let deprecatedOnly: LayerZip;
 
 beforeAll(async () => {
-  scratch = tmp.path;
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   const files = { 'python/x.py': 'x = 1\n' };
   blocked = await makeLayerZip(join(scratch, 'a'), 'old-1.0.0-python3.9-x86_64', {

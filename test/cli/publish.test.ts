@@ -12,12 +12,12 @@ import {
 } from '../support/publish-fixtures.js';
 import { sharedTempDir } from '../support/temp-dir.js';
 
-const tmp = sharedTempDir('lf-cli-publish-');
+const shared = sharedTempDir('lf-cli-publish-');
 let scratch: string;
 let layer: LayerZip;
 
 beforeAll(async () => {
-  scratch = tmp.path;
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   layer = await makeLayerZip(join(scratch, 'dist'), 'hello-1.0.0-python3.12-x86_64', {
     files: { 'python/x.py': 'x = 1\n' },

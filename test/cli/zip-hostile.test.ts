@@ -11,10 +11,10 @@ import type { RawEntry } from '../support/hostile-zip.js';
 import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
-const tmp = sharedTempDir('lf-cli-hostile-zip-');
+const shared = sharedTempDir('lf-cli-hostile-zip-');
 let cwd = '';
 beforeAll(async () => {
-  cwd = tmp.path;
+  cwd = shared.path;
 });
 
 async function zip(name: string, entries: RawEntry[] | Buffer): Promise<string> {

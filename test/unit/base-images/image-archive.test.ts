@@ -8,13 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rootfsImageArchive } from '../../../src/core/base-images/image-archive.js';
 import { sharedTempDir } from '../../support/temp-dir.js';
 
-const tmp = sharedTempDir('layerforge-archive-');
+const shared = sharedTempDir('layerforge-archive-');
 let dir: string;
 let rootfsTar: string;
 let rootfsBytes: Buffer;
 
 beforeAll(async () => {
-  dir = tmp.path;
+  dir = shared.path;
   // A tiny root file system: a real tar with a folder and a shell script.
   const pack = tar.pack();
   pack.entry({ name: 'bin/', type: 'directory', mode: 0o755 });

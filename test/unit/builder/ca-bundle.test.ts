@@ -5,13 +5,13 @@ import { caBundleForContainer } from '../../../src/core/builder/ca-bundle.js';
 import { sharedTempDir } from '../../support/temp-dir.js';
 
 const IN_CONTAINER = '/etc/layerforge/ca-bundle.crt';
-const tmp = sharedTempDir('layerforge-ca-');
+const shared = sharedTempDir('layerforge-ca-');
 let dir: string;
 let corporate: string;
 let system: string;
 
 beforeAll(async () => {
-  dir = tmp.path;
+  dir = shared.path;
   corporate = join(dir, 'corporate.pem');
   system = join(dir, 'system.pem');
   await writeFile(corporate, '-----BEGIN CERTIFICATE-----\ncorporate\n');

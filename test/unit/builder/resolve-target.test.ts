@@ -12,11 +12,11 @@ import { sharedTempDir } from '../../support/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
 
-const tmp = sharedTempDir('layerforge-target-');
+const shared = sharedTempDir('layerforge-target-');
 let ownRecipes: string;
 beforeAll(async () => {
   // A recipe with Python requirements that also lists a provided runtime.
-  ownRecipes = tmp.path;
+  ownRecipes = shared.path;
   await mkdir(join(ownRecipes, 'py-mixed'));
   await writeFile(
     join(ownRecipes, 'py-mixed', 'recipe.yaml'),

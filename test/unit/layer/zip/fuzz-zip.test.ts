@@ -39,12 +39,12 @@ function mutate(next: () => number): Buffer {
   return bytes;
 }
 
-const tmp = sharedTempDir('layerforge-fuzz-zip-');
+const shared = sharedTempDir('layerforge-fuzz-zip-');
 let dir = '';
 let target: AuditTarget;
 const savedTmp = process.env.TMPDIR;
 beforeAll(async () => {
-  dir = tmp.path;
+  dir = shared.path;
   await mkdir(join(dir, 'tmp'));
   process.env.TMPDIR = join(dir, 'tmp');
   target = await resolveAuditTarget({ runtime: 'provided.al2023', arch: 'x86_64' });
