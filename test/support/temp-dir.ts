@@ -4,7 +4,8 @@
 // removes it, pass or fail:
 //   tempDir(prefix)        in a test or a beforeEach: the folder of that one test;
 //   sharedTempDir(prefix)  at the top of a file or describe: one folder its tests share.
-// Folders a test makes inside one of these (mkdir, or mkdtemp for a unique name) go with it.
+// Folders a test makes inside one of these (mkdir, or mkdtemp for a unique name) go with it. The
+// test cache's staging folders are not temporary folders of a test: see fetch-real-binaries.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,9 +28,10 @@ export async function tempDir(
   options: { keep?: boolean } = {},
 ): Promise<string> {
   if (options.keep) return mkdtemp(join(OS_TEMP, prefix));
-  let dir: string | undefined;
+  // Registered first: outside a test this throws before a folder is made.
+  let dir = '';
   onTestFinished(async () => {
-    if (dir !== undefined) await remove(dir);
+    if (dir) await remove(dir);
   });
   dir = await mkdtemp(join(OS_TEMP, prefix));
   return dir;
@@ -38,8 +40,9 @@ export async function tempDir(
 /**
  * One folder under the OS temp dir for all the tests of the calling file or describe block: made
  * in a beforeAll, removed in an afterAll. Call it at the top level of the file or block, before the
- * hooks that use it (hooks run in the order they are registered, after hooks in reverse, so the
- * folder is there for them all); read `.path` in hooks and tests.
+ * hooks that use it: with vitest's default sequence.hooks ('stack') before hooks run in the order
+ * they were registered and after hooks in reverse, so the folder is there for all of them. Read
+ * `.path` in hooks and tests.
  */
 export function sharedTempDir(prefix = 'layerforge-test-'): { readonly path: string } {
   let dir: string | undefined;
