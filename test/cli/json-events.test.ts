@@ -4,8 +4,6 @@
 // `base build` fails before any record without an engine, so it runs on the fake engine instead,
 // called in-process with the context the CLI gives a command.
 import { optionValues } from '../../src/commands/options.js';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/commands/command.js';
@@ -26,14 +24,16 @@ import {
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
+const shared = sharedTempDir('lf-cli-json-');
 let scratch: string;
 let layer: LayerZip;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-cli-json-'));
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   layer = await makeLayerZip(join(scratch, 'dist'), 'hello-1.0.0-python3.12-x86_64', {
     files: { 'python/x.py': 'x = 1\n' },

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients, endpointFor } from '../../../src/core/aws/clients.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const saved = { ...process.env };
 beforeEach(() => {
@@ -63,7 +63,7 @@ describe('credentials and region', () => {
   });
 
   it('reads region and keys of --profile from the AWS config file, as the SDK does', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-aws-config-'));
+    const dir = await tempDir('lf-aws-config-');
     process.env.AWS_CONFIG_FILE = join(dir, 'config');
     await writeFile(
       process.env.AWS_CONFIG_FILE,

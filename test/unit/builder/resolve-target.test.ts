@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactName,
   manifestRecipe,
@@ -10,13 +9,15 @@ import {
 import type { BuildLayerOptions } from '../../../src/core/builder/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
 import { handBase } from './helpers.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
 
+const shared = sharedTempDir('layerforge-target-');
 let ownRecipes: string;
 beforeAll(async () => {
   // A recipe with Python requirements that also lists a provided runtime.
-  ownRecipes = await mkdtemp(join(tmpdir(), 'layerforge-target-'));
+  ownRecipes = shared.path;
   await mkdir(join(ownRecipes, 'py-mixed'));
   await writeFile(
     join(ownRecipes, 'py-mixed', 'recipe.yaml'),
@@ -52,9 +53,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-});
-afterAll(async () => {
-  await rm(ownRecipes, { recursive: true, force: true });
 });
 
 function resolve(options: Partial<BuildLayerOptions> & { recipe: string }, env: NodeJS.ProcessEnv = {}) {

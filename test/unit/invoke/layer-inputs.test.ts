@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../../src/core/base-images/definition.js';
 import { resolveBase } from '../../../src/core/base-images/resolve.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
@@ -10,12 +9,12 @@ import { getRuntime, type Architecture } from '../../../src/core/runtimes/catalo
 import { FakeEngine } from '../../support/fake-engine.js';
 import { testJob } from '../../support/job-context.js';
 import { handBase } from '../builder/helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work = '';
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-layer-inputs-'));
+  work = await tempDir('layerforge-layer-inputs-');
 });
-afterEach(async () => rm(work, { recursive: true, force: true }));
 
 /** A zip (its bytes do not matter here) and, unless `arch` is undefined, the manifest beside it. */
 async function layerZip(name: string, arch: Architecture | undefined): Promise<string> {

@@ -1,29 +1,26 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cacheTag, compileBytecode, resolveBytecodeMode } from '../../../src/core/builder/bytecode.js';
 import { UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const python311 = getRuntime('python3.11');
 let staging: string;
 
 beforeEach(async () => {
-  staging = await mkdtemp(join(tmpdir(), 'layerforge-bytecode-'));
+  staging = await tempDir('layerforge-bytecode-');
   await mkdir(join(staging, 'python/pkg/__pycache__'), { recursive: true });
   await writeFile(join(staging, 'python/pkg/__init__.py'), 'x = 1\n');
   await writeFile(
     join(staging, 'python/pkg/__pycache__/__init__.cpython-311.pyc'),
     'stale, timestamp-checked',
   );
-});
-afterEach(async () => {
-  await rm(staging, { recursive: true, force: true });
 });
 
 /** A build image whose Python is `version`: it "compiles" by writing one .pyc per module. */

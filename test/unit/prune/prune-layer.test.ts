@@ -1,13 +1,13 @@
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { pruneStagedLayer, type PruneStagedLayerInput } from '../../../src/core/prune/prune-layer.js';
 import { recipeSchema, type RecipeInput } from '../../../src/core/recipes/schema.js';
 import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work: string;
 let staging: string;
@@ -72,7 +72,7 @@ function input(extra: Partial<PruneStagedLayerInput>): PruneStagedLayerInput {
 }
 
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-prune-'));
+  work = await tempDir('layerforge-prune-');
   staging = join(work, 'opt');
   await tree({
     'python/pkg/__init__.py': 'import pkg.core\n',
@@ -84,9 +84,6 @@ beforeEach(async () => {
     'lib/libfoo.a': 'static archive',
   });
   await copyFile('/bin/true', join(staging, 'bin-tool'));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('pruneStagedLayer', () => {
