@@ -99,7 +99,9 @@ async function privateBuild(work: string): Promise<string> {
     await symlink(join(repo, name), join(pkg, name));
   }
   await mkdir(join(pkg, 'bin'));
-  await copyFile(join(repo, 'bin', 'layerforge.js'), join(pkg, 'bin', 'layerforge.js'));
+  for (const name of ['layerforge.js', 'node-version.js']) {
+    await copyFile(join(repo, 'bin', name), join(pkg, 'bin', name));
+  }
   return join(pkg, 'bin', 'layerforge.js');
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI in lib/.
+import { warnAboutNode } from './node-version.js';
 
 // The shell's convention: 128 + the signal's number.
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
@@ -18,6 +19,9 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
     controller.abort();
   });
 }
+
+// Once per run, on stderr: Node below 22 gets a warning, below 20 a refusal (bin/node-version.js).
+if (warnAboutNode(process.version, process.stderr)) process.exit(1);
 
 // Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
 const { runCli } = await import('../lib/cli.js');

@@ -2,6 +2,7 @@ import { ExitCode } from '../core/errors.js';
 import { isZipTarget, publishLayer } from '../core/publish/publish-layer.js';
 import type { BuildLayer } from '../core/builder/types.js';
 import type { PublishSummary } from '../core/publish/types.js';
+import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
@@ -18,7 +19,10 @@ export const command = defineCommand({
     '  layerforge publish dist/pandas-2.2.3-python3.12-x86_64.zip --region us-east-1,eu-west-1',
     '  layerforge publish pandas@^2 --runtime python3.12 --arch arm64 --region us-east-1 --public',
     '  layerforge publish big.zip --region us-east-1,eu-west-1 --s3-bucket "my-layers-{region}" --create-bucket',
+    '  layerforge publish my-layer.zip --runtime python3.12 --arch arm64 --region us-east-1',
     '',
+    'A zip layerforge did not build (no manifest beside it) needs --runtime and --arch: it is',
+    'inspected and audited for them first, and refused on errors unless --no-audit.',
     'Every published or reused version is recorded in layerforge.lock.json; `layerforge arns` prints them.',
   ].join('\n'),
   options: {
@@ -56,6 +60,15 @@ export const command = defineCommand({
         {
           target,
           ...(build ? { build } : {}),
+          ...(zip
+            ? {
+                zip: {
+                  runtimes: options.runtime,
+                  arches: options.arch.map(parseArchitecture),
+                  audit: options.audit,
+                },
+              }
+            : {}),
           regions: options.region,
           ...(options.name !== undefined ? { layerName: options.name } : {}),
           sharing: { public: options.public, principals: options.principal, orgs: options.org },

@@ -72,14 +72,6 @@ describe('layerforge publish: input errors', () => {
     expect(out.stderr).toMatch(/zip sha256: +[0-9a-f]{64}/);
   });
 
-  it('a zip without a manifest is exit 2', async () => {
-    const zip = join(scratch, 'orphan.zip');
-    await writeFile(zip, 'PK');
-    const out = await run(['publish', zip, '--region', 'us-east-1']);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain('no manifest at');
-  });
-
   it('missing credentials are exit 2 with a hint, not a stack', async () => {
     const out = await run(['publish', layer.zipPath, '--region', 'us-east-1'], {
       PATH: process.env.PATH,

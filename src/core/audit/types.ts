@@ -19,7 +19,12 @@ export type AuditCode =
   | 'stand-in-base'
   | 'unreadable-elf'
   | 'unextractable-entry'
-  | 'layer-too-large';
+  | 'layer-too-large'
+  // What only a zip's own records can get wrong: inspect reports them, and publish of a zip
+  // layerforge did not build shows them with the audit's findings.
+  | 'unsafe-entry-name'
+  | 'duplicate-entry'
+  | 'no-unix-modes';
 
 export interface AuditFinding {
   severity: AuditSeverity;

@@ -4,8 +4,15 @@ import { isUnsafeEntryName } from './link.js';
 import { checkLayerLayout } from './layout-rules.js';
 import type { ZipEntryInfo } from './read-zip.js';
 
-/** Codes inspect reports: the audit's, plus what only a zip can get wrong. */
-export type LayerProblemCode = AuditCode | 'unsafe-entry-name' | 'duplicate-entry' | 'no-unix-modes';
+/** Codes inspect reports: the audit's, including what only a zip can get wrong. */
+export type LayerProblemCode = AuditCode;
+
+/** The codes only a zip's records produce: the audit of the unzipped tree cannot see them. */
+export const ZIP_ONLY_CODES: ReadonlySet<LayerProblemCode> = new Set([
+  'unsafe-entry-name',
+  'duplicate-entry',
+  'no-unix-modes',
+]);
 
 /** One thing wrong with a layer zip; the same shape as an audit finding. */
 export interface LayerProblem {

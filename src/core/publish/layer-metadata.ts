@@ -6,7 +6,7 @@ import {
   DESCRIPTION_MAX,
   LICENSE_INFO_MAX,
 } from '../lambda/layer-version-limits.js';
-import type { LayerManifest } from '../layer/manifest.js';
+import type { LayerFacts } from './plain-zip.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { layerforgeVersion } from '../version.js';
 
@@ -49,7 +49,7 @@ export function runtimeTag(runtimeId: string): string {
 }
 
 /** `<recipe>-<runtime family+version>-<arch>`, e.g. `pandas-python312-x86_64`. */
-export function defaultLayerName(manifest: LayerManifest, zipPath: string): string {
+export function defaultLayerName(manifest: LayerFacts, zipPath: string): string {
   // Without a recipe, the zip's own name (the builder's names already carry runtime and arch).
   if (!manifest.recipe) return sanitizeLayerName(basename(zipPath).replace(/\.zip$/i, ''));
   const runtime = manifest.runtimes[0];
@@ -65,7 +65,7 @@ export function defaultLayerName(manifest: LayerManifest, zipPath: string): stri
  * The version's description: `recipe@version`, runtimes, arch and the content sha256, so the
  * console shows what a version holds. Kept within Lambda's 256 characters; the digest is never cut.
  */
-export function layerDescription(manifest: LayerManifest, sha256: string, zipPath: string): string {
+export function layerDescription(manifest: LayerFacts, sha256: string, zipPath: string): string {
   const what = manifest.recipe ? `${manifest.recipe.name}@${manifest.recipe.version}` : basename(zipPath);
   const tail = ` sha256:${sha256} (layerforge ${layerforgeVersion})`;
   const full = `${what} ${manifest.runtimes.join(',')} ${manifest.arch}${tail}`;
@@ -77,7 +77,7 @@ export function layerDescription(manifest: LayerManifest, sha256: string, zipPat
 
 /** PublishLayerVersion's metadata fields, from the manifest. */
 export function layerMetadata(
-  manifest: LayerManifest,
+  manifest: LayerFacts,
   sha256: string,
   zipPath: string,
 ): {

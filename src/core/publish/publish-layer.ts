@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { InterruptedError, UserError, throwIfAborted } from '../errors.js';
 import { isFileSync } from '../fs/is-file.js';
-import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
+import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import { parseBucketSpec, bucketForRegion, type BucketSpec } from './bucket-spec.js';
+import { auditPlainZip, checkFlagsAgainstManifest, plainZipFacts, type LayerFacts } from './plain-zip.js';
 import { defaultLayerName, layerMetadata, validateLayerName } from './layer-metadata.js';
 import { lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
 import { publishRegion, type RegionJob } from './publish-region.js';
@@ -13,7 +14,7 @@ import { resolveRegions } from './regions.js';
 import { checkCompatibleRuntimes, plannedRuntimes } from './runtime-lifecycle.js';
 import { grantsFor } from './sharing.js';
 import type { PublishDeps, PublishOptions, PublishSummary, RegionOutcome, RegionSuccess } from './types.js';
-import { verifyZipAgainstManifest, type ZipDigest } from './verify-zip.js';
+import { digestFile, verifyZipAgainstManifest, type ZipDigest } from './verify-zip.js';
 
 const DEFAULT_CONCURRENCY = 4;
 
@@ -24,7 +25,8 @@ export function isZipTarget(target: string, cwd: string): boolean {
 }
 
 /**
- * `layerforge publish`: verifies the zip against its manifest, then publishes it to each region
+ * `layerforge publish`: verifies the zip against its manifest (or, for a zip layerforge did not
+ * build, audits it for the given runtimes and arch), then publishes it to each region
  * (at most `concurrency` at once), reusing a version with identical content, and records every
  * outcome in `layerforge.lock.json`. A failed region does not stop or undo the others: the
  * summary holds each region's outcome. Bad input (names, flags, a zip that does not match its
@@ -37,10 +39,10 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   const grants = grantsFor(options.sharing);
   const bucketSpec: BucketSpec | undefined = options.s3Bucket ? parseBucketSpec(options.s3Bucket) : undefined;
   const zipTarget = isZipTarget(options.target, options.cwd);
-  let verified = zipTarget ? await verifiedArtifact(await readZipArtifact(options), signal) : undefined;
+  let verified = zipTarget ? await zipArtifact(options, deps) : undefined;
   const now = deps.now ?? (() => new Date());
   // Before any AWS call and before a build: a runtime Lambda blocks is known from the inputs.
-  checkCompatibleRuntimes(verified ? verified.manifest.runtimes : await plannedRuntimes(options), {
+  checkCompatibleRuntimes(verified ? verified.facts.runtimes : await plannedRuntimes(options), {
     allowDeprecated: options.allowDeprecated ?? false,
     now: now(),
     sink,
@@ -56,9 +58,9 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   await readLockFile(lockFilePath(options.cwd));
   // Before a build that may take minutes, not after it.
   await clients.checkCredentials();
-  verified ??= await verifiedArtifact(await buildArtifact(options, deps), signal);
-  const { zipPath, manifestPath, manifest, digest } = verified;
-  const layerName = options.layerName ?? validateLayerName(defaultLayerName(manifest, zipPath));
+  verified ??= await buildArtifact(options, deps);
+  const { zipPath, manifestPath, facts, digest } = verified;
+  const layerName = options.layerName ?? validateLayerName(defaultLayerName(facts, zipPath));
   if (digest.bytes > LAMBDA_LIMITS.directUploadZippedBytes && !bucketSpec) {
     throw new UserError(
       `${zipPath} is ${(digest.bytes / 1024 / 1024).toFixed(1)} MB zipped: over the 50 MB Lambda accepts inline`,
@@ -68,7 +70,7 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
     );
   }
 
-  const { droppedRuntimes, ...metadata } = layerMetadata(manifest, digest.sha256, zipPath);
+  const { droppedRuntimes, ...metadata } = layerMetadata(facts, digest.sha256, zipPath);
   if (droppedRuntimes.length > 0) {
     sink({
       type: 'warning',
@@ -105,7 +107,7 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   if (succeeded.length > 0) {
     await recordInLockFile(
       lockFile,
-      succeeded.map((o) => lockEntry(o, layerName, manifest, digest, now)),
+      succeeded.map((o) => lockEntry(o, layerName, facts, digest, now)),
     );
   }
   return {
@@ -122,14 +124,33 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
 
 interface Artifact {
   zipPath: string;
-  manifestPath: string;
-  manifest: LayerManifest;
+  /** null for a zip layerforge did not build: its facts came from the flags. */
+  manifestPath: string | null;
+  facts: LayerFacts;
+  digest: ZipDigest;
 }
 
-async function readZipArtifact(options: PublishOptions): Promise<Artifact> {
+/**
+ * A zip target: with a manifest beside it, the zip must be the one the manifest describes; without
+ * one, `--runtime` and `--arch` say what it is for, and it is inspected and audited for them.
+ */
+async function zipArtifact(options: PublishOptions, deps: PublishDeps): Promise<Artifact> {
   const zipPath = resolve(options.cwd, options.target);
+  if (!isFileSync(zipPath)) {
+    throw new UserError(`no zip at ${zipPath}`, {
+      hint: 'build the layer first with `layerforge build`, or give the path of a layer zip',
+    });
+  }
   const manifestPath = manifestPathFor(zipPath);
-  return { zipPath, manifestPath, manifest: await readManifest(manifestPath) };
+  if (isFileSync(manifestPath)) {
+    const manifest = await readManifest(manifestPath);
+    checkFlagsAgainstManifest(manifest, manifestPath, options.zip);
+    const digest = await verifyZipAgainstManifest(zipPath, manifestPath, manifest, deps.signal);
+    return { zipPath, manifestPath, facts: manifest, digest };
+  }
+  const facts = plainZipFacts(zipPath, options.zip);
+  if (options.zip?.audit !== false) await auditPlainZip(zipPath, facts, deps);
+  return { zipPath, manifestPath: null, facts, digest: await digestFile(zipPath, deps.signal) };
 }
 
 async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promise<Artifact> {
@@ -142,35 +163,28 @@ async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promis
     },
     { sink: deps.sink, signal: deps.signal },
   );
-  return { zipPath: built.zipPath, manifestPath: built.manifestPath, manifest: built.manifest };
-}
-
-async function verifiedArtifact(
-  artifact: Artifact,
-  signal: AbortSignal,
-): Promise<Artifact & { digest: ZipDigest }> {
   const digest = await verifyZipAgainstManifest(
-    artifact.zipPath,
-    artifact.manifestPath,
-    artifact.manifest,
-    signal,
+    built.zipPath,
+    built.manifestPath,
+    built.manifest,
+    deps.signal,
   );
-  return { ...artifact, digest };
+  return { zipPath: built.zipPath, manifestPath: built.manifestPath, facts: built.manifest, digest };
 }
 
 function lockEntry(
   outcome: RegionSuccess,
   layerName: string,
-  manifest: LayerManifest,
+  facts: LayerFacts,
   digest: { sha256: string; codeSha256: string },
   now: () => Date,
 ): LockEntry {
   return {
     layerName,
-    recipe: manifest.recipe?.name ?? null,
-    recipeVersion: manifest.recipe?.version ?? null,
-    runtimes: manifest.runtimes,
-    arch: manifest.arch,
+    recipe: facts.recipe?.name ?? null,
+    recipeVersion: facts.recipe?.version ?? null,
+    runtimes: facts.runtimes,
+    arch: facts.arch,
     region: outcome.region,
     layerVersionArn: outcome.layerVersionArn,
     layerVersion: outcome.version,

@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { BuildLayer, BuildLayerOptions } from '../builder/types.js';
 import type { StepIO } from '../job-context.js';
+import type { ZipTargetOptions } from './plain-zip.js';
 
 /** Who may use the published layer version, besides its owner. */
 export interface SharingOptions {
@@ -13,8 +14,10 @@ export interface SharingOptions {
 }
 
 export interface PublishOptions {
-  /** A zip path (its manifest beside it), or `recipe[@range]` to build first. */
+  /** A zip path (its manifest beside it, or `zip` saying what it is for), or `recipe[@range]` to build first. */
   target: string;
+  /** For a zip target: its runtimes and arch when no manifest is beside it, and whether to audit it. */
+  zip?: ZipTargetOptions;
   /** For a recipe target: passed to the build (its recipe is replaced by the target). */
   build?: Partial<BuildLayerOptions>;
   /** Regions to publish to; empty means the SDK's default region. */
@@ -77,7 +80,8 @@ export type RegionOutcome = RegionSuccess | RegionFailure;
 export interface PublishSummary {
   layerName: string;
   zipPath: string;
-  manifestPath: string;
+  /** null for a zip layerforge did not build (published from `--runtime` and `--arch`). */
+  manifestPath: string | null;
   sha256: string;
   codeSha256: string;
   zippedBytes: number;
