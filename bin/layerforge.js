@@ -19,6 +19,9 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
   });
 }
 
+// A closed stdout (`| head -1`) is runCli's to handle (src/output-streams.ts): it cancels the job
+// and returns 0, so only real signals reach the exit codes below.
+
 // Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
 const { runCli } = await import('../lib/cli.js');
 const code = await runCli(process.argv.slice(2), {

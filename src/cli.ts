@@ -5,6 +5,7 @@ import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
 import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
 import { commandLoaders } from './commands/registry.js';
+import { guardOutput, type GuardedOutput } from './output-streams.js';
 import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
 import { terminalJson, terminalLines } from './ui/terminal-text.js';
@@ -13,7 +14,13 @@ import { terminalJson, terminalLines } from './ui/terminal-text.js';
  * Runs layerforge with `argv` (without node and script) and returns the exit code.
  * Never calls process.exit: bin/layerforge.js does, so tests can run commands in-process.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], cliIO: CliIO): Promise<number> {
+  const output = guardOutput(cliIO);
+  return output.finish(await run(argv, output));
+}
+
+async function run(argv: string[], output: GuardedOutput): Promise<number> {
+  const { io } = output;
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {
@@ -27,6 +34,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return exitCodeOf(program);
   } catch (error) {
+    // Cancelled because stdout went away: nothing to say, and nowhere the reader would see it.
+    if (isAbortError(error) && output.stdoutGone()) return ExitCode.interrupted;
     return handleError(error, io, debug);
   }
 }
@@ -123,7 +132,8 @@ const ROOT_HELP_FOOTER = `
 Run \`layerforge <command> --help\` for a command's options. In a terminal, \`layerforge\`
 alone opens the recipe picker (\`layerforge pick\`).
 Exit codes: 0 ok, 1 the job failed (build, audit, publish), 2 bad usage or bad input
-(flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted.`;
+(flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted. A closed stdout
+(\`| head -1\`) cancels the job quietly and exits 0.`;
 
 function commandPath(command: Command): string {
   const names: string[] = [];
