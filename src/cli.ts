@@ -8,6 +8,7 @@ import { commandLoaders } from './commands/registry.js';
 import { guardOutput, type GuardedOutput } from './output-streams.js';
 import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
+import { quietSink } from './ui/quiet.js';
 import { terminalJson, terminalLines } from './ui/terminal-text.js';
 
 /**
@@ -80,7 +81,10 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
     commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
   );
   if (definition.help) command.addHelpText('after', `\n${definition.help}`);
-  if (definition.json !== false) command.option('--json', 'print machine-readable JSON');
+  if (definition.json !== false) {
+    command.option('--json', 'print machine-readable JSON');
+    command.option('-q, --quiet', 'no progress: print only results, warnings and errors');
+  }
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
@@ -99,12 +103,13 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
     const positionals = actionArgs
       .slice(0, -2)
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
-    const json = options.json;
+    const { json, quiet } = options;
     const write = (s: string) => io.stdout.write(s);
     // Commands print data (recipe strings, zip names, logs): every line they print is made
     // safe here, so a print site that forgets to escape a field still cannot drive the terminal.
     const stderr = { write: (s: string) => io.stderr.write(terminalLines(s)) };
-    const sink = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
+    const report = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
+    const sink = quiet ? quietSink(report) : report;
     // `build` takes several --docker-host for a matrix: the first is the job's default engine.
     const dockerHosts: unknown = options.dockerHost;
     const dockerHost = Array.isArray(dockerHosts) ? dockerHosts[0] : dockerHosts;
@@ -112,6 +117,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
       ...io,
       stderr,
       json,
+      quiet,
       sink,
       job: createJobContext({
         cwd: io.cwd,
