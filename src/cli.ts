@@ -139,7 +139,7 @@ Run \`layerforge <command> --help\` for a command's options. In a terminal, \`la
 alone opens the recipe picker (\`layerforge pick\`).
 Exit codes: 0 ok, 1 the job failed (build, audit, publish), 2 bad usage or bad input
 (flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted. A closed stdout
-(\`| head -1\`) cancels the job quietly and exits 0.`;
+(\`| head -1\`) stops the job quietly and exits 0.`;
 
 function commandPath(command: Command): string {
   const names: string[] = [];
