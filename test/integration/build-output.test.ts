@@ -3,7 +3,7 @@
 // --quiet leaving only results, warnings and errors.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,22 @@ describe('build prints its result on stdout', () => {
     const quiet = await runLayerforge([...argv, '--quiet'], { cwd: work, env });
     expect(quiet.stdout).toBe(run.stdout);
     expect(nonWarningLines(quiet.stderr)).toEqual([]);
+  });
+
+  it('writes to outDir from layerforge.config.yaml, and --out beats it', async () => {
+    const project = await mkdtemp(join(work, 'project-'));
+    await writeFile(join(project, 'layerforge.config.yaml'), 'outDir: layers\n');
+    const run = await runLayerforge(['build', 'hello', '--base', 'debian12', '-q'], { cwd: project, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${join(project, 'layers', ZIP)}\n`);
+    expect(existsSync(join(project, 'layers', ZIP))).toBe(true);
+    expect(existsSync(join(project, 'dist'))).toBe(false);
+
+    const flagged = await runLayerforge(['build', 'hello', '--base', 'debian12', '-q', '--out', 'o'], {
+      cwd: project,
+      env,
+    });
+    expect(flagged.stdout).toBe(`${join(project, 'o', ZIP)}\n`);
   });
 
   it('test prints the tested zip path too', async () => {
