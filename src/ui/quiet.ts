@@ -40,6 +40,7 @@ export function isProgress(event: LayerforgeEvent): boolean {
     case 'matrix.summary':
     case 'publish.summary':
     case 'invoke.result':
+    case 'base.built':
     case 'warning':
       return false;
     default:

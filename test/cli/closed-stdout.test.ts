@@ -4,17 +4,16 @@
 // built binary in real pipes is test/integration/closed-stdout.test.ts.
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import type { CliIO } from '../../src/commands/command.js';
 import { guardOutput } from '../../src/output-streams.js';
-import { removeDir, tempDir } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
 });
-afterEach(async () => removeDir(cwd));
 
 const errno = (code: string) => Object.assign(new Error(`write ${code}`), { code });
 

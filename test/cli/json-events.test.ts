@@ -105,6 +105,7 @@ describe('--json of base build prints only members of the event union', () => {
       isTTY: false,
       signal: new AbortController().signal,
       json: true,
+      quiet: false,
       sink,
       job: testJob({ cwd: scratch, env, sink, engine }),
       print: (line) => write(`${line}\n`),

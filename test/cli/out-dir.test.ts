@@ -1,21 +1,20 @@
 // Where zips go: --out, then outDir in layerforge.config.yaml, then dist. A default on the flag
 // used to win over the config file every time.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildOptions, buildOptionsFrom } from '../../src/commands/build-options.js';
 import type { CommandContext } from '../../src/commands/command.js';
 import { invokeOptions, invokeOptionsFrom } from '../../src/commands/invoke.js';
 import { optionValues } from '../../src/commands/options.js';
+import { tempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
 let cwd = '';
 beforeEach(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'layerforge-out-dir-'));
+  cwd = await tempDir('layerforge-out-dir-');
   await writeFile(join(cwd, 'event.json'), '{}');
 });
-afterEach(async () => rm(cwd, { recursive: true, force: true }));
 
 const ctx = (): CommandContext =>
   ({

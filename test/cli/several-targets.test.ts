@@ -1,19 +1,19 @@
 // `--runtime a,b` and `--arch x86_64,arm64` are never cut down to their first value in silence:
 // `test` tests each cell, `publish <recipe>` and `pick` refuse with exit 2 and a hint. No engine
 // and no AWS: the engine is a socket that does not exist and AWS a closed loopback port.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixCellResult } from '../../src/core/builder/matrix.js';
 import { isolateAwsProcessEnv, NOWHERE, testAwsEnv } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 import { runLayerforge } from './cli-harness.js';
 
+const shared = sharedTempDir('lf-cli-targets-');
 let scratch: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-cli-targets-'));
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   env = {
     ...testAwsEnv(NOWHERE),

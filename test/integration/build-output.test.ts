@@ -3,27 +3,25 @@
 // --quiet leaving only results, warnings and errors.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { expectEventLines } from '../support/event-samples.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-it-output-');
 let work: string;
 let env: NodeJS.ProcessEnv;
 const ZIP = 'hello-1.0.0-provided.al2023-x86_64.zip';
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-output-'));
+  work = shared.path;
   // One cache for the file: the first build fills it, the others hit it.
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache') };
-});
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -5,24 +5,22 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'layerforge.js');
+const shared = sharedTempDir('layerforge-closed-stdout-');
 let work: string;
 
 beforeAll(async () => {
   if (!existsSync(join(repo, 'lib', 'output-streams.js'))) {
     throw new Error('lib/ is not built with the stdout guard: run `npm run build` first (`npm test` does)');
   }
-  work = await mkdtemp(join(tmpdir(), 'layerforge-closed-stdout-'));
-});
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 interface Ended {

@@ -9,6 +9,7 @@ const RESULTS: EventType[] = [
   'matrix.summary',
   'publish.summary',
   'invoke.result',
+  'base.built',
   'warning',
 ];
 
