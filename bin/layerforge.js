@@ -23,6 +23,13 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
 // Once per run, on stderr: Node below 22 gets a warning, below 20 a refusal (bin/node-version.js).
 if (warnAboutNode(process.version, process.stderr)) process.exit(1);
 
+// A closed stdout (`| head -1`) is runCli's to handle (src/output-streams.ts): it cancels the job
+// and returns 0, so only real signals reach the exit codes below.
+
+// --debug prints stack traces: map them to the TypeScript (the maps in lib/ carry it) before the
+// CLI's modules load, as only modules loaded afterwards are mapped. Off otherwise: it costs time.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
 // Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
 const { runCli } = await import('../lib/cli.js');
 const code = await runCli(process.argv.slice(2), {

@@ -5,15 +5,23 @@ import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
 import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
 import { commandLoaders } from './commands/registry.js';
+import { guardOutput, type GuardedOutput } from './output-streams.js';
 import { whyNotInteractive } from './ui/interactive.js';
 import { jsonReporter, plainReporter } from './ui/plain-reporter.js';
+import { quietSink } from './ui/quiet.js';
 import { terminalJson, terminalLines } from './ui/terminal-text.js';
 
 /**
  * Runs layerforge with `argv` (without node and script) and returns the exit code.
  * Never calls process.exit: bin/layerforge.js does, so tests can run commands in-process.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], cliIO: CliIO): Promise<number> {
+  const output = guardOutput(cliIO);
+  return output.finish(await run(argv, output));
+}
+
+async function run(argv: string[], output: GuardedOutput): Promise<number> {
+  const { io } = output;
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {
@@ -27,6 +35,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return exitCodeOf(program);
   } catch (error) {
+    // Cancelled because stdout went away: nothing to say, and nowhere the reader would see it.
+    if (isAbortError(error) && output.stdoutGone()) return ExitCode.interrupted;
     return handleError(error, io, debug);
   }
 }
@@ -71,7 +81,10 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
     commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
   );
   if (definition.help) command.addHelpText('after', `\n${definition.help}`);
-  if (definition.json !== false) command.option('--json', 'print machine-readable JSON');
+  if (definition.json !== false) {
+    command.option('--json', 'print machine-readable JSON');
+    command.option('-q, --quiet', 'no progress: print only results, warnings and errors');
+  }
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
@@ -90,12 +103,13 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
     const positionals = actionArgs
       .slice(0, -2)
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
-    const json = options.json;
+    const { json, quiet } = options;
     const write = (s: string) => io.stdout.write(s);
     // Commands print data (recipe strings, zip names, logs): every line they print is made
     // safe here, so a print site that forgets to escape a field still cannot drive the terminal.
     const stderr = { write: (s: string) => io.stderr.write(terminalLines(s)) };
-    const sink = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
+    const report = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
+    const sink = quiet ? quietSink(report) : report;
     // `build` takes several --docker-host for a matrix: the first is the job's default engine.
     const dockerHosts: unknown = options.dockerHost;
     const dockerHost = Array.isArray(dockerHosts) ? dockerHosts[0] : dockerHosts;
@@ -103,6 +117,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
       ...io,
       stderr,
       json,
+      quiet,
       sink,
       job: createJobContext({
         cwd: io.cwd,
@@ -123,7 +138,8 @@ const ROOT_HELP_FOOTER = `
 Run \`layerforge <command> --help\` for a command's options. In a terminal, \`layerforge\`
 alone opens the recipe picker (\`layerforge pick\`).
 Exit codes: 0 ok, 1 the job failed (build, audit, publish), 2 bad usage or bad input
-(flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted.`;
+(flags, recipe, config), 130 (Ctrl-C) or 143 (SIGTERM) interrupted. A closed stdout
+(\`| head -1\`) stops the job quietly and exits 0.`;
 
 function commandPath(command: Command): string {
   const names: string[] = [];

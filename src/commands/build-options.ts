@@ -24,7 +24,11 @@ export const buildOptions = {
     'official images: missing (default: pull only what is absent), always (refresh moving tags) or never',
     PULL_POLICIES,
   ),
-  out: text('--out <dir>', 'folder for the zip and manifest', 'dist'),
+  // No commander default: it would always win over outDir in layerforge.config.yaml.
+  out: text(
+    '--out <dir>',
+    'folder for the zip and manifest (default: outDir in layerforge.config.yaml, else dist)',
+  ),
   cache: negated('--no-cache', 'rebuild even if an artifact with the same inputs exists'),
   audit: negated('--no-audit', 'skip the audit (GLIBC versions, missing libraries, arch)'),
   sources: text('--sources <dir>', 'folder with source files for offline builds'),
@@ -48,26 +52,51 @@ export const buildOptions = {
 };
 
 /**
+ * For a command that builds one layer (`publish <recipe>`, `pick`): several --runtime or --arch
+ * values are bad input. Taking the first and dropping the rest would publish or preselect
+ * something other than what was asked for.
+ */
+export function refuseSeveralTargets(
+  options: { runtime: string[]; arch: string[] },
+  command: string,
+  hint: string,
+): void {
+  for (const [flag, values] of [
+    ['--runtime', options.runtime],
+    ['--arch', options.arch],
+  ] as const) {
+    if (values.length > 1)
+      throw new UserError(`${command} takes one ${flag}, got ${values.length}: ${values.join(', ')}`, {
+        hint,
+      });
+  }
+}
+
+/**
  * The output folder, checked before any build starts: an empty name or an existing file would
  * otherwise fail only after minutes of building, when the zip is renamed into place.
  */
-export function checkOutDir(outDir: string | undefined, cwd: string): string | undefined {
+export function checkOutDir(outDir: string | undefined, cwd: string, from = '--out'): string | undefined {
   if (outDir === undefined) return undefined;
   if (outDir.trim() === '') {
-    throw new UserError('--out must name a folder, got an empty string', {
+    throw new UserError(`${from} must name a folder, got an empty string`, {
       hint: 'leave --out out to write to dist, or give a folder such as --out build/layers',
     });
   }
   const stat = statSync(resolve(cwd, outDir), { throwIfNoEntry: false });
   if (stat !== undefined && !stat.isDirectory()) {
-    throw new UserError(`--out ${outDir} is a file, not a folder`, {
+    throw new UserError(`${from} ${outDir} is a file, not a folder`, {
       hint: 'give a folder for the zip and manifest; it is created when missing',
     });
   }
   return outDir;
 }
 
-/** Turns flags (and layerforge.config.yaml) into core build options. */
+/**
+ * Turns flags (and layerforge.config.yaml) into core build options. Each setting comes from
+ * its flag, then the config file, then the default. `runtime` and `arch` are the first values:
+ * a matrix command expands the lists itself, the others refuse several (`refuseSeveralTargets`).
+ */
 export async function buildOptionsFrom(
   spec: string,
   options: OptionValues<typeof buildOptions> & { test?: boolean },
@@ -85,7 +114,10 @@ export async function buildOptionsFrom(
     runtime: options.runtime[0],
     arch: arch === undefined ? undefined : parseArchitecture(arch),
     base: baseFrom(options, ctx, config),
-    outDir: checkOutDir(options.out ?? config.outDir, ctx.cwd),
+    outDir:
+      options.out !== undefined
+        ? checkOutDir(options.out, ctx.cwd)
+        : checkOutDir(config.outDir, ctx.cwd, 'outDir in layerforge.config.yaml'),
     recipeDirs: await recipeDirsFrom(options, ctx),
     noCache: !options.cache,
     noAudit: !options.audit,

@@ -1,12 +1,9 @@
-import { buildLayer } from '../core/builder/build-layer.js';
-import { buildMatrix, cellLabel, expandMatrix } from '../core/builder/matrix.js';
-import { ExitCode, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { listRecipes, resolveRecipe } from '../core/recipes/catalog.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
-import { formatBytes, formatTable } from '../ui/format.js';
-import type { CommandContext } from './command.js';
 import { defineCommand } from './command.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
+import { buildCells, buildOne } from './build-run.js';
 import { count, flag, list } from './options.js';
 
 export const command = defineCommand({
@@ -19,6 +16,11 @@ export const command = defineCommand({
     '  layerforge build pandas@^2 --runtime python3.12 --arch arm64',
     '  layerforge build pandas --runtime python3.11,python3.12 --arch x86_64,arm64 --jobs 2',
     '  layerforge build --all --docker-host unix:///var/run/docker.sock --docker-host ssh://builder',
+    '  zip=$(layerforge build hello --base debian12 --quiet)',
+    '',
+    'Output: the zip path on stdout, one line per built layer (a matrix prints one per built cell);',
+    'progress and the matrix table on stderr (--quiet leaves them out). With --json, stdout has the',
+    'events as JSON lines, ending with build.result (one layer) or matrix.summary (a matrix).',
   ].join('\n'),
   options: {
     ...buildOptions,
@@ -42,49 +44,12 @@ export const command = defineCommand({
     const base = await buildOptionsFrom(spec ?? '', options, ctx);
     const hosts = options.dockerHost;
     if (spec && !all && runtimes.length <= 1 && archs.length <= 1 && hosts.length <= 1) {
-      await buildLayer(base, ctx.job);
-      return ExitCode.ok;
+      return buildOne(base, ctx);
     }
-    return runMatrix(specs, all, runtimes, archs, hosts, base, options.jobs, ctx);
+    const recipeDirs = base.recipeDirs ?? [];
+    const recipes = all
+      ? (await listRecipes(recipeDirs, ctx.cwd, base)).recipes
+      : await Promise.all(specs.map((s) => resolveRecipe(s, recipeDirs, ctx.cwd, base)));
+    return buildCells({ recipes, runtimes, archs, hosts, jobs: options.jobs }, base, ctx);
   },
 });
-
-async function runMatrix(
-  specs: string[],
-  all: boolean,
-  runtimes: string[],
-  archs: ReturnType<typeof parseArchitecture>[],
-  hosts: string[],
-  base: Awaited<ReturnType<typeof buildOptionsFrom>>,
-  jobs: number,
-  ctx: CommandContext,
-): Promise<ExitCode> {
-  const recipes = all
-    ? (await listRecipes(base.recipeDirs ?? [], ctx.cwd, base)).recipes
-    : await Promise.all(specs.map((s) => resolveRecipe(s, base.recipeDirs ?? [], ctx.cwd, base)));
-  const cells = expandMatrix(recipes, runtimes, archs);
-  const engines = await Promise.all(
-    (hosts.length > 0 ? hosts : [undefined]).map((host) => ctx.job.engine(host)),
-  );
-  const results = await buildMatrix(cells, base, { jobs, engines }, ctx.job);
-  if (ctx.json) ctx.sink({ type: 'matrix.summary', cells: results });
-  else {
-    ctx.print(
-      formatTable([
-        ['CELL', 'RESULT', 'UNZIPPED', 'ZIPPED', 'TIME', 'ZIP OR ERROR'],
-        ...results.map((r) => [
-          cellLabel(r),
-          r.status,
-          r.unzippedBytes === undefined ? '-' : formatBytes(r.unzippedBytes),
-          r.zippedBytes === undefined ? '-' : formatBytes(r.zippedBytes),
-          `${(r.ms / 1000).toFixed(1)}s`,
-          r.zipPath ?? (r.error ?? '').split('\n')[0] ?? '',
-        ]),
-      ]),
-    );
-  }
-  if (ctx.signal.aborted) return ExitCode.interrupted;
-  return results.some((r) => r.status === 'failed' || r.status === 'interrupted')
-    ? ExitCode.failure
-    : ExitCode.ok;
-}

@@ -21,6 +21,8 @@ export interface CommandContext extends CliIO {
   job: JobContext;
   /** --json was given: print data, not prose. */
   json: boolean;
+  /** --quiet was given: no progress, only results, warnings and errors (the sink already filters). */
+  quiet: boolean;
   /** Writes one line to stdout. */
   print(line: string): void;
   /** Writes a value as JSON to stdout. */

@@ -1,3 +1,4 @@
+import { PROJECT_RECIPES_DIR } from '../core/config.js';
 import { ExitCode } from '../core/errors.js';
 import { join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/paths.js';
@@ -16,7 +17,13 @@ export const command = defineCommand({
     '',
     'Exit codes: 0 created; 2 the name is invalid or the folder already exists (nothing is written).',
   ].join('\n'),
-  options: { dir: text('--dir <dir>', 'parent folder for the new recipe', 'recipes') },
+  options: {
+    dir: text(
+      '--dir <dir>',
+      'parent folder for the new recipe (./recipes is searched by every command)',
+      PROJECT_RECIPES_DIR,
+    ),
+  },
   async run([name = ''], options, ctx) {
     const parent = resolve(ctx.cwd, options.dir);
     const dir = await scaffoldRecipe(name, parent, join(packageRoot, 'schema', 'recipe.schema.json'));
@@ -27,7 +34,9 @@ export const command = defineCommand({
     }
     const shown = (path: string) => relative(ctx.cwd, path) || '.';
     ctx.print(`created ${shown(file)}`);
-    ctx.print(`next: edit it, then \`layerforge show ${name} --recipes ${shown(parent)}\``);
+    // ./recipes is searched by default; another folder has to be named.
+    const found = parent === resolve(ctx.cwd, PROJECT_RECIPES_DIR);
+    ctx.print(`next: edit it, then \`layerforge show ${name}${found ? '' : ` --recipes ${shown(parent)}`}\``);
     return ExitCode.ok;
   },
 });

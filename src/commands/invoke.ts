@@ -63,7 +63,11 @@ export const invokeOptions = {
     '--timeout <seconds>',
     "the function's timeout (AWS_LAMBDA_FUNCTION_TIMEOUT); default: the emulator's",
   ),
-  out: text('--out <dir>', 'where layers built from recipes go', 'dist'),
+  // No commander default: it would always win over outDir in layerforge.config.yaml.
+  out: text(
+    '--out <dir>',
+    'where layers built from recipes go (default: outDir in layerforge.config.yaml, else dist)',
+  ),
   ...recipeOptions,
 };
 

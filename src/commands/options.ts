@@ -75,9 +75,10 @@ type ValueOf<D> = D extends TextOption
           ? T | undefined
           : never;
 
-/** The values a command's `run` receives for its option table, plus `--json`. */
+/** The values a command's `run` receives for its option table, plus `--json` and `--quiet`. */
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> } & {
   json: boolean;
+  quiet: boolean;
 };
 
 export function text(flags: string, description: string): TextOption;
@@ -152,7 +153,7 @@ export function optionValues<T extends OptionTable>(
   table: T,
   parsed: Record<string, unknown>,
 ): OptionValues<T> {
-  const values: Record<string, unknown> = { json: parsed.json === true };
+  const values: Record<string, unknown> = { json: parsed.json === true, quiet: parsed.quiet === true };
   for (const [key, decl] of Object.entries(table)) values[key] = valueOf(decl, parsed[key]);
   return values as OptionValues<T>;
 }

@@ -7,8 +7,8 @@ import { loadPickerData } from '../ui/picker-data.js';
 import { noColorFrom } from '../ui/app/use-theme.js';
 import { defineCommand } from './command.js';
 import type { CommandContext } from './command.js';
-import { buildOptions, buildOptionsFrom } from './build-options.js';
-import type { OptionValues } from './options.js';
+import { buildOptions, buildOptionsFrom, refuseSeveralTargets } from './build-options.js';
+import { list, type OptionValues } from './options.js';
 import { awsClientsFrom, awsOptions } from './shared-options.js';
 
 export const command = defineCommand({
@@ -31,8 +31,19 @@ export const command = defineCommand({
     'Exit codes: 0 quit (after a successful build, or nothing built), 1 the build or publish failed,',
     '2 no terminal or bad input, 130 Ctrl-C.',
   ].join('\n'),
-  options: { ...buildOptions, ...awsOptions },
+  options: {
+    ...buildOptions,
+    ...awsOptions,
+    runtime: list('--runtime <id>', 'the runtime to preselect (one)'),
+    arch: list('--arch <arch>', 'the arch to preselect: x86_64 or arm64 (one)'),
+  },
   async run(_args, options, ctx) {
+    // Bad input before anything else: the picker preselects one runtime and one arch.
+    refuseSeveralTargets(
+      options,
+      'pick',
+      'give one value to preselect; to build several, use `layerforge build <recipe> --runtime a,b --arch x86_64,arm64`',
+    );
     const why = whyNotInteractive({ isTTY: ctx.isTTY, env: ctx.env, json: ctx.json });
     if (why) {
       throw new UserError(`the picker needs an interactive terminal (${why})`, {

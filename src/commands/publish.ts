@@ -5,7 +5,7 @@ import type { PublishSummary } from '../core/publish/types.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
 import { terminalText } from '../ui/terminal-text.js';
-import { buildOptions, buildOptionsFrom } from './build-options.js';
+import { buildOptions, buildOptionsFrom, refuseSeveralTargets } from './build-options.js';
 import { defineCommand, type CommandContext } from './command.js';
 import { count, flag, list, text } from './options.js';
 import { awsClientsFrom, awsOptions } from './shared-options.js';
@@ -46,11 +46,23 @@ export const command = defineCommand({
       'publish even for a runtime Lambda no longer creates functions on (a warning instead of a refusal)',
     ),
     ...buildOptions,
+    runtime: list(
+      '--runtime <id>',
+      "the Lambda runtime to build a recipe for (default: the recipe's first); one per publish",
+    ),
+    arch: list('--arch <arch>', 'x86_64 or arm64 to build a recipe for (default: x86_64); one per publish'),
   },
   async run([target = ''], options, ctx) {
+    const zip = isZipTarget(target, ctx.cwd);
+    if (!zip) {
+      refuseSeveralTargets(
+        options,
+        `publish ${target}`,
+        'publish one runtime and arch at a time (each is its own layer), e.g. one run per --runtime; or build the matrix with `layerforge build` and publish each zip',
+      );
+    }
     const clients = await awsClientsFrom(options, ctx);
     try {
-      const zip = isZipTarget(target, ctx.cwd);
       // Publishing a zip never loads the build code (dockerode and friends).
       const buildCore = zip ? undefined : (await import('../core/builder/build-layer.js')).buildLayer;
       const buildLayer: BuildLayer | undefined =

@@ -8,13 +8,13 @@ import { list, text, type OptionValues } from './options.js';
 export const recipeOptions = {
   recipes: list(
     '--recipes <dir>',
-    'an extra recipe folder, searched before the bundled ones; repeatable (also $LAYERFORGE_RECIPES and recipeDirs in layerforge.config.yaml)',
+    'an extra recipe folder, searched before the bundled ones; repeatable (also $LAYERFORGE_RECIPES, recipeDirs in layerforge.config.yaml, then ./recipes)',
   ),
 };
 
 /**
- * The user's recipe folders, in search order: `--recipes` flags, $LAYERFORGE_RECIPES, then
- * `recipeDirs` from layerforge.config.yaml in the working directory.
+ * The user's recipe folders, in search order: `--recipes` flags, $LAYERFORGE_RECIPES,
+ * `recipeDirs` from layerforge.config.yaml in the working directory, then ./recipes.
  */
 export async function recipeDirsFrom(
   options: OptionValues<typeof recipeOptions>,

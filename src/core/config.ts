@@ -82,10 +82,14 @@ export async function loadConfig(
   return { ...value, recipeDirs, file };
 }
 
+/** The project's recipe folder, where `layerforge init` writes: searched when it exists. */
+export const PROJECT_RECIPES_DIR = 'recipes';
+
 /**
  * User recipe folders in search order (first match wins between equal versions): `--recipes`
  * flags, then $LAYERFORGE_RECIPES (path-delimiter separated), then the config file's
- * `recipeDirs`. Flag and environment paths are relative to `cwd`.
+ * `recipeDirs`, then ./recipes when it exists, so a recipe `layerforge init` scaffolded is
+ * found without being named. Flag and environment paths are relative to `cwd`.
  */
 export function userRecipeDirs(
   flagDirs: string[],
@@ -103,9 +107,11 @@ export function userRecipeDirs(
     return absolute;
   };
   const fromEnv = (env.LAYERFORGE_RECIPES ?? '').split(delimiter).filter((d) => d.length > 0);
+  const project = resolve(cwd, PROJECT_RECIPES_DIR);
   return [
     ...flagDirs.map(check('--recipes')),
     ...fromEnv.map(check('$LAYERFORGE_RECIPES')),
     ...config.recipeDirs,
+    ...(isDirectory(project) ? [project] : []),
   ];
 }

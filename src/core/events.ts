@@ -1,5 +1,6 @@
 import type { AuditFinding } from './audit/types.js';
 import type { MatrixCellResult } from './builder/matrix.js';
+import type { BuildLayerResult } from './builder/types.js';
 import type { FunctionError, InvocationReport, InvokeResult } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 import type { PublishSummary } from './publish/types.js';
@@ -86,6 +87,11 @@ export type LayerforgeEvent =
       zipPath?: string;
       error?: string;
     }
+  /**
+   * The outcome of a `build` or `test` of one layer, its last record under --json: the zip, its
+   * manifest (sha256, sizes, runtimes, arch) and whether it came from the cache.
+   */
+  | ({ type: 'build.result' } & BuildLayerResult)
   /** Every cell's outcome, after the last one ends: the table `build` prints for a matrix. */
   | { type: 'matrix.summary'; cells: MatrixCellResult[] }
   /** The outcome of a whole `publish`, in the order the regions were given. */

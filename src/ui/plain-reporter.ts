@@ -59,11 +59,13 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
       return event.functionError
         ? `function error (invocation ${event.invocation}): ${event.functionError.errorType}: ${event.functionError.errorMessage}`
         : undefined;
+    case 'build.result':
     case 'matrix.summary':
     case 'publish.summary':
     case 'invoke.result':
     case 'base.built':
-      // Without --json the command prints these as a table, the response or the image tags, on stdout.
+      // Without --json the command prints these on stdout: the zip path, a table, the response
+      // or the image tags.
       return undefined;
     case 'warning':
       return `warning: ${event.message}`;

@@ -81,7 +81,7 @@ describe('help and version exit 0 on stdout', () => {
     for (const name of Object.keys(commandLoaders))
       expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 the job failed');
-    expect(result.stdout.endsWith('interrupted.\n')).toBe(true);
+    expect(result.stdout.endsWith('stops the job quietly and exits 0.\n')).toBe(true);
   });
 
   it.each(Object.keys(commandLoaders))('%s --help shows its usage', async (name) => {

@@ -61,6 +61,14 @@ describe('--json prints only members of the event union', () => {
     expect(expectEventLines(out.stdout).map((e) => e.type)).toContain('build.step.start');
   });
 
+  it('build --quiet drops the steps and keeps the failure', async () => {
+    const out = await run(['build', 'hello', '--base', 'debian12', '--quiet']);
+    expect(out.code).toBe(1);
+    const types = expectEventLines(out.stdout).map((e) => e.type);
+    expect(types).not.toContain('build.step.start');
+    expect(out.events).toContainEqual(expect.objectContaining({ type: 'build.step.end', status: 'failed' }));
+  });
+
   it('test streams its steps', async () => {
     const out = await run(['test', 'hello', '--base', 'debian12']);
     expect(out.code).toBe(1);
@@ -97,6 +105,7 @@ describe('--json of base build prints only members of the event union', () => {
       isTTY: false,
       signal: new AbortController().signal,
       json: true,
+      quiet: false,
       sink,
       job: testJob({ cwd: scratch, env, sink, engine }),
       print: (line) => write(`${line}\n`),

@@ -30,6 +30,7 @@ describe('option values typed from their declarations', () => {
   it('gives each kind its value when nothing is given', () => {
     expect(optionValues(table, {})).toEqual({
       json: false,
+      quiet: false,
       out: 'dist',
       name: undefined,
       region: [],
