@@ -9,7 +9,7 @@ import { jsonSafe } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
 import { defineCommand } from './command.js';
 import { count, flag, list, text, type OptionValues } from './options.js';
-import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
+import { baseFrom, baseOptions, engineOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -65,6 +65,7 @@ export const invokeOptions = {
   ),
   out: text('--out <dir>', 'where layers built from recipes go', 'dist'),
   ...recipeOptions,
+  ...engineOptions,
 };
 
 /** Turns the command line into core options; `stdin` is read only for `--event -`. */

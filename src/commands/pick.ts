@@ -9,7 +9,7 @@ import { defineCommand } from './command.js';
 import type { CommandContext } from './command.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
 import type { OptionValues } from './options.js';
-import { awsClientsFrom, awsOptions } from './shared-options.js';
+import { awsClientsFrom, awsOptions, engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'pick',
@@ -31,7 +31,7 @@ export const command = defineCommand({
     'Exit codes: 0 quit (after a successful build, or nothing built), 1 the build or publish failed,',
     '2 no terminal or bad input, 130 Ctrl-C.',
   ].join('\n'),
-  options: { ...buildOptions, ...awsOptions },
+  options: { ...buildOptions, ...awsOptions, ...engineOptions },
   async run(_args, options, ctx) {
     const why = whyNotInteractive({ isTTY: ctx.isTTY, env: ctx.env, json: ctx.json });
     if (why) {

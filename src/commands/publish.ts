@@ -7,7 +7,7 @@ import { terminalText } from '../ui/terminal-text.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
 import { defineCommand, type CommandContext } from './command.js';
 import { count, flag, list, text } from './options.js';
-import { awsClientsFrom, awsOptions } from './shared-options.js';
+import { awsClientsFrom, awsOptions, engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'publish <target>',
@@ -42,6 +42,7 @@ export const command = defineCommand({
       'publish even for a runtime Lambda no longer creates functions on (a warning instead of a refusal)',
     ),
     ...buildOptions,
+    ...engineOptions,
   },
   async run([target = ''], options, ctx) {
     const clients = await awsClientsFrom(options, ctx);
