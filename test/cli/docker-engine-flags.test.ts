@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedTempDir } from '../support/temp-dir.js';
+import { runLayerforge } from './cli-harness.js';
 
 // How the engine is chosen from the command line, before any engine is reached: every case here
 // fails at resolution, so no Docker engine is needed.
+const shared = sharedTempDir('layerforge-cli-docker-');
 let cwd = '';
 
-beforeAll(async () => {
-  cwd = await tempDir('layerforge-cli-docker-');
-});
-
-afterAll(async () => {
-  await removeDir(cwd);
+beforeAll(() => {
+  cwd = shared.path;
 });
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>

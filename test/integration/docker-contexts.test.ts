@@ -3,8 +3,6 @@
 // point at the real engine's socket or at a TLS listener in front of it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +11,10 @@ import { resolveDockerEndpoint } from '../../src/core/engine/docker-endpoint.js'
 import { requireDocker } from '../support/docker.js';
 import { makeCertificates, startTlsProxy, type TlsProxy } from '../support/docker-tls-proxy.js';
 import { runLayerforge, type CliRun } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const ENGINE = 'unix:///var/run/docker.sock';
+const shared = sharedTempDir('layerforge-it-docker-contexts-');
 let work = '';
 let config = '';
 let dead = '';
@@ -31,7 +31,7 @@ function docker(...args: string[]): string {
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-docker-contexts-'));
+  work = shared.path;
   config = join(work, 'docker-config');
   dead = `unix://${join(work, 'no-engine.sock')}`;
   const certs = await makeCertificates(work);
@@ -50,7 +50,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** A cheap real engine call: reuses the debian12 images the suite built. */

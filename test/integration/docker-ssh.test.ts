@@ -1,8 +1,7 @@
 // ssh:// Docker hosts against a real OpenSSH server on 127.0.0.1 whose sessions run
 // `docker system dial-stdio` on the real engine, as the docker CLI's ssh transport does: the SSH
 // agent, ~/.ssh/config aliases and keys, and known_hosts checking.
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobContext } from '../../src/core/job-context.js';
@@ -10,21 +9,22 @@ import { requireDocker } from '../support/docker.js';
 import { echoThrough } from '../support/engine-echo.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 import { runLayerforge, type CliRun } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-it-docker-ssh-');
 let work = '';
 let sshd: TestSshd;
 let url = '';
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-docker-ssh-'));
+  work = shared.path;
   sshd = await startSshd(join(work, 'sshd'));
   url = `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
 });
 
 afterAll(async () => {
   await sshd?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** A fresh home with the given ~/.ssh files. */

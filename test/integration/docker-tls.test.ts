@@ -1,8 +1,7 @@
 // DOCKER_TLS_VERIFY and DOCKER_CERT_PATH against a real TLS endpoint: a TLS listener on 127.0.0.1
 // that, like dockerd's --tlsverify, requires a client certificate signed by its CA, in front of
 // the real engine's socket. Certificates are made here with openssl.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobContext } from '../../src/core/job-context.js';
@@ -15,7 +14,9 @@ import {
   type TlsProxy,
 } from '../support/docker-tls-proxy.js';
 import { runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-it-docker-tls-');
 let work = '';
 let certs: TestCertificates;
 let foreign: TestCertificates;
@@ -24,7 +25,7 @@ let host = '';
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-docker-tls-'));
+  work = shared.path;
   certs = await makeCertificates(work);
   foreign = await makeCertificates(work, 'foreign');
   proxy = await startTlsProxy(certs);
@@ -33,7 +34,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** The environment a user with a TLS engine has: nothing of this machine's leaks in. */
@@ -86,7 +86,6 @@ describe('Docker over TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)', () => {
   it('without a client certificate, the endpoint refuses and the error says a client certificate may be wanted', async () => {
     const caOnly = join(work, 'ca-only');
     await mkdir(caOnly, { recursive: true });
-    const { copyFile } = await import('node:fs/promises');
     await copyFile(join(certs.clientDir, 'ca.pem'), join(caOnly, 'ca.pem'));
     const run = await runLayerforge(baseBuild, {
       cwd: work,

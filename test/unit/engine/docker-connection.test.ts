@@ -1,24 +1,21 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Agent as HttpsAgent } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Modem from 'docker-modem';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDocker, MODEM_FIELDS, modemWith } from '../../../src/core/engine/docker-connection.js';
 import type { DockerEndpoint } from '../../../src/core/engine/docker-endpoint.js';
 import { SshDialAgent } from '../../../src/core/engine/ssh-dial.js';
 import { UserError } from '../../../src/core/errors.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-docker-connection-');
 let dir = '';
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerforge-docker-connection-'));
+  dir = shared.path;
   for (const name of ['ca.pem', 'cert.pem', 'key.pem', 'id_ed25519'])
     await writeFile(join(dir, name), `${name} text`);
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('modemWith', () => {

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeDockerEndpoint } from '../../../src/core/engine/describe-endpoint.js';
 import {
   resolveDockerEndpoint,
   type DockerEndpointRequest,
 } from '../../../src/core/engine/docker-endpoint.js';
 import { UserError } from '../../../src/core/errors.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-docker-endpoint-');
 let home = '';
 let dockerDir = '';
 
@@ -39,7 +40,7 @@ async function writeContext(
 }
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'layerforge-docker-endpoint-'));
+  home = shared.path;
   dockerDir = join(home, '.docker');
   await writeContext(dockerDir, 'remote', 'tcp://10.0.0.5:2376', {
     tlsFiles: ['ca.pem', 'cert.pem', 'key.pem'],
@@ -49,10 +50,6 @@ beforeAll(async () => {
   await writeContext(dockerDir, 'podman', 'unix:///run/podman/podman.sock');
   await writeContext(dockerDir, 'broken', 'tcp://a b');
   await writeFile(join(dockerDir, 'config.json'), JSON.stringify({ auths: {}, currentContext: 'podman' }));
-});
-
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
 });
 
 function resolve(env: NodeJS.ProcessEnv, flags: Partial<DockerEndpointRequest> = {}) {

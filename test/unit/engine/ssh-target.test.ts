@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveDockerEndpoint } from '../../../src/core/engine/docker-endpoint.js';
 import { sshHostConfig } from '../../../src/core/engine/ssh-config.js';
 import { UserError } from '../../../src/core/errors.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-ssh-target-');
 let home = '';
 let sshDir = '';
 
@@ -38,16 +39,12 @@ Host *
 `;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'layerforge-ssh-target-'));
+  home = shared.path;
   sshDir = join(home, '.ssh');
   await mkdir(join(sshDir, 'config.d'), { recursive: true });
   await writeFile(join(sshDir, 'config'), CONFIG);
   await writeFile(join(sshDir, 'config.d', '10-included.conf'), 'Host included\n  HostName 10.0.0.10\n');
   await writeFile(join(sshDir, 'config.d', 'ignored.txt'), 'Host included\n  HostName 10.9.9.9\n');
-});
-
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('sshHostConfig (~/.ssh/config)', () => {
