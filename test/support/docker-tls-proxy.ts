@@ -14,7 +14,12 @@ export interface TestCertificates {
 }
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
+  try {
+    execFileSync('openssl', args, { cwd, stdio: 'pipe' });
+  } catch (error) {
+    // In CI a missing tool is a failure, never a skip.
+    throw new Error(`openssl ${args[0] ?? ''} failed (bash .ci/run installs openssl): ${String(error)}`);
+  }
 }
 
 /**

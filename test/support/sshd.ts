@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +21,8 @@ export interface TestSshd {
   knownHostsLine: string;
   stop(): Promise<void>;
 }
+
+const SSHD = '/usr/sbin/sshd';
 
 function keygen(path: string): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'layerforge-test', '-f', path], {
@@ -54,6 +57,7 @@ function started(child: ChildProcess, ready: RegExp, what: string): Promise<void
  * session's `docker system dial-stdio` reaches the real engine, as the docker CLI's ssh would.
  */
 export async function startSshd(dir: string): Promise<TestSshd> {
+  if (!existsSync(SSHD)) throw new Error(`these tests need ${SSHD}: bash .ci/run installs openssh-server`);
   await mkdir(dir, { recursive: true });
   for (const key of ['host_key', 'user_key', 'stranger_key']) keygen(join(dir, key));
   execFileSync('cp', [join(dir, 'user_key.pub'), join(dir, 'authorized_keys')]);
@@ -76,7 +80,7 @@ export async function startSshd(dir: string): Promise<TestSshd> {
   );
   // sshd refuses to start without its privilege-separation folder.
   await mkdir('/run/sshd', { recursive: true });
-  const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+  const sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await started(sshd, /Server listening on 127\.0\.0\.1/, 'sshd');

@@ -46,6 +46,16 @@ export function engineFailure(error: unknown, endpoint: DockerEndpoint): JobFail
   const transport = endpoint.transport;
   const where = describeDockerEndpoint(endpoint).text;
   const cause = { cause: error };
+  // Every container runs with --init; Debian's podman without its recommended packages has none.
+  if (/container-init binary not found/.test(e.message ?? '')) {
+    return new JobFailedError(
+      `the engine at ${where} has no init binary for containers started with --init`,
+      {
+        ...cause,
+        hint: 'podman needs catatonit for that (`apt-get install catatonit`), or another via init_path in containers.conf',
+      },
+    );
+  }
   if (transport.kind === 'ssh' && e.level === 'client-authentication') {
     return new JobFailedError(
       `SSH to ${transport.username}@${transport.hostname}:${transport.port} was refused: the server accepted none of the keys offered`,
