@@ -113,6 +113,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
     // `build` takes several --docker-host for a matrix: the first is the job's default engine.
     const dockerHosts: unknown = options.dockerHost;
     const dockerHost = Array.isArray(dockerHosts) ? dockerHosts[0] : dockerHosts;
+    const dockerContext: unknown = options.context;
     const ctx: CommandContext = {
       ...io,
       stderr,
@@ -125,6 +126,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
         sink,
         signal: io.signal,
         ...(typeof dockerHost === 'string' ? { dockerHost } : {}),
+        ...(typeof dockerContext === 'string' ? { dockerContext } : {}),
       }),
       print: (line) => io.stdout.write(terminalLines(line) + '\n'),
       printJson: (value) => io.stdout.write(terminalJson(value, 2) + '\n'),

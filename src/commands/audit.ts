@@ -12,6 +12,7 @@ import type { Architecture } from '../core/runtimes/catalog.js';
 import { terminalText } from '../ui/terminal-text.js';
 import { defineCommand } from './command.js';
 import { text } from './options.js';
+import { engineOptions } from './shared-options.js';
 import type { CommandContext } from './command.js';
 
 const HEADINGS: Record<AuditSeverity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
@@ -36,6 +37,8 @@ export const command = defineCommand({
       '--system-libraries <file>',
       'sonames the runtime image provides, one per line or `ldconfig -p` output (default for --os debian12: read from its runtime image)',
     ),
+    // Only --os reads an image; the flags are there so it reaches the engine a build would.
+    ...engineOptions,
   },
   async run([layer = ''], options, ctx) {
     const path = layer.startsWith('/') ? layer : `${ctx.cwd}/${layer}`;

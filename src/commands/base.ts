@@ -4,7 +4,8 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
 import { defineCommand } from './command.js';
-import { list, text } from './options.js';
+import { list } from './options.js';
+import { engineOptions } from './shared-options.js';
 
 const listBases = defineCommand({
   name: 'list',
@@ -46,10 +47,7 @@ const buildBase = defineCommand({
   summary: 'build an offline base image pair from its definition (e.g. debian12)',
   options: {
     arch: list('--arch <arch>', 'x86_64 and/or arm64, repeatable or comma-separated (default: x86_64)'),
-    dockerHost: text(
-      '--docker-host <url>',
-      'Docker engine endpoint (default: DOCKER_HOST or the local socket)',
-    ),
+    ...engineOptions,
   },
   async run([name = ''], options, ctx) {
     const { definition, dir } = await loadBaseImage(name);

@@ -5,6 +5,7 @@ import { defineCommand } from './command.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
 import { buildCells, buildOne } from './build-run.js';
 import { count, flag, list } from './options.js';
+import { engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'build [recipes...]',
@@ -29,8 +30,9 @@ export const command = defineCommand({
     jobs: count('--jobs <n>', 'matrix cells built at once', 1),
     dockerHost: list(
       '--docker-host <url>',
-      'Docker engine(s) to spread matrix cells over (unix, tcp or ssh)',
+      'Docker engine(s) to spread matrix cells over: unix://, tcp:// or ssh://, repeatable (default: as the docker CLI chooses, see --context)',
     ),
+    context: engineOptions.context,
   },
   async run(specs, options, ctx) {
     const spec = specs.length === 1 ? specs[0] : undefined;

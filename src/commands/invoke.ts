@@ -9,7 +9,7 @@ import { jsonSafe } from '../ui/terminal-text.js';
 import type { CommandContext } from './command.js';
 import { defineCommand } from './command.js';
 import { count, flag, list, text, type OptionValues } from './options.js';
-import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
+import { baseFrom, baseOptions, engineOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -69,6 +69,7 @@ export const invokeOptions = {
     'where layers built from recipes go (default: outDir in layerforge.config.yaml, else dist)',
   ),
   ...recipeOptions,
+  ...engineOptions,
 };
 
 /** Turns the command line into core options; `stdin` is read only for `--event -`. */

@@ -9,7 +9,7 @@ import { defineCommand } from './command.js';
 import type { CommandContext } from './command.js';
 import { buildOptions, buildOptionsFrom, refuseSeveralTargets } from './build-options.js';
 import { list, type OptionValues } from './options.js';
-import { awsClientsFrom, awsOptions } from './shared-options.js';
+import { awsClientsFrom, awsOptions, engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'pick',
@@ -34,6 +34,7 @@ export const command = defineCommand({
   options: {
     ...buildOptions,
     ...awsOptions,
+    ...engineOptions,
     runtime: list('--runtime <id>', 'the runtime to preselect (one)'),
     arch: list('--arch <arch>', 'the arch to preselect: x86_64 or arm64 (one)'),
   },

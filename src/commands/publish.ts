@@ -8,7 +8,7 @@ import { terminalText } from '../ui/terminal-text.js';
 import { buildOptions, buildOptionsFrom, refuseSeveralTargets } from './build-options.js';
 import { defineCommand, type CommandContext } from './command.js';
 import { count, flag, list, text } from './options.js';
-import { awsClientsFrom, awsOptions } from './shared-options.js';
+import { awsClientsFrom, awsOptions, engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'publish <target>',
@@ -51,6 +51,7 @@ export const command = defineCommand({
       "the Lambda runtime to build a recipe for (default: the recipe's first); one per publish",
     ),
     arch: list('--arch <arch>', 'x86_64 or arm64 to build a recipe for (default: x86_64); one per publish'),
+    ...engineOptions,
   },
   async run([target = ''], options, ctx) {
     const zip = isZipTarget(target, ctx.cwd);

@@ -54,6 +54,21 @@ export async function awsClientsFrom(
   return ctx.job.aws({ ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) });
 }
 
+/**
+ * --docker-host and --context: every command that runs containers. The engine is chosen as the
+ * docker CLI chooses it (src/core/engine/docker-endpoint.ts); the CLI hands both to the job.
+ */
+export const engineOptions = {
+  dockerHost: text(
+    '--docker-host <url>',
+    'Docker engine: unix://, tcp:// or ssh:// (default: DOCKER_HOST, then DOCKER_CONTEXT, then the current docker context, then the local socket)',
+  ),
+  context: text(
+    '--context <name>',
+    'docker CLI context to use (`docker context ls`); wins over DOCKER_HOST and DOCKER_CONTEXT',
+  ),
+};
+
 /** --base: every command that runs an image. */
 export const baseOptions = {
   base: text(

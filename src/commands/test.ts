@@ -3,6 +3,7 @@ import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { defineCommand } from './command.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
 import { buildCells, buildOne } from './build-run.js';
+import { engineOptions } from './shared-options.js';
 
 export const command = defineCommand({
   name: 'test <recipe>',
@@ -15,7 +16,7 @@ export const command = defineCommand({
     'other, with a table of the results on stderr; the exit code is 1 if any of them failed.',
     'Output as for `layerforge build`: the tested zip paths on stdout, progress on stderr.',
   ].join('\n'),
-  options: buildOptions,
+  options: { ...buildOptions, ...engineOptions },
   async run([spec = ''], options, ctx) {
     const base = { ...(await buildOptionsFrom(spec, options, ctx)), test: true };
     const runtimes = options.runtime;

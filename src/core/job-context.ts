@@ -1,5 +1,7 @@
+import { homedir } from 'node:os';
 import type { AwsClientOptions, AwsClients } from './aws/clients.js';
 import type { ContainerEngine } from './engine/container-engine.js';
+import type { DockerEndpoint } from './engine/docker-endpoint.js';
 import { ignoreEvents, type EventSink } from './events.js';
 
 /**
@@ -13,10 +15,16 @@ export interface JobContext {
   readonly sink: EventSink;
   readonly signal: AbortSignal;
   /**
-   * The container engine at `host` (default: `--docker-host`, else DOCKER_HOST, else the local
-   * socket), made on first use: a job that never builds never loads dockerode.
+   * The container engine at `host` (a `--docker-host` value; default: the job's own choice, see
+   * `dockerEndpoint`), made on first use: a job that never builds never loads dockerode.
    */
   engine(host?: string): Promise<ContainerEngine>;
+  /**
+   * Which engine `engine(host)` talks to and how, as the docker CLI decides: `--context` or
+   * `--docker-host`, then DOCKER_HOST, DOCKER_CONTEXT, the current context, the local socket.
+   * Describe it for users with `describeDockerEndpoint` (engine/describe-endpoint.ts).
+   */
+  dockerEndpoint(host?: string): Promise<DockerEndpoint>;
   /** AWS clients for this job's environment; the caller destroys them. The SDK loads on first call. */
   aws(options?: Omit<AwsClientOptions, 'env'>): Promise<AwsClients>;
 }
@@ -43,28 +51,50 @@ export interface JobContextInit {
   env?: NodeJS.ProcessEnv;
   sink?: EventSink;
   signal?: AbortSignal;
-  /** `--docker-host`: wins over DOCKER_HOST. */
+  /** `--docker-host`: wins over DOCKER_HOST and every context. */
   dockerHost?: string;
+  /** `--context`: a docker CLI context; wins over DOCKER_HOST and DOCKER_CONTEXT. */
+  dockerContext?: string;
+  /** Where ~/.docker and ~/.ssh are. Default: HOME, else the process's user's home. */
+  home?: string;
 }
 
 /** The one place that reads the process's globals and knows how to reach Docker. */
 export function createJobContext(init: JobContextInit = {}): JobContext {
   const env = init.env ?? process.env;
+  const home = init.home ?? (env.HOME || homedir());
   const engines = new Map<string, Promise<ContainerEngine>>();
+  const dockerEndpoint = async (host = init.dockerHost): Promise<DockerEndpoint> => {
+    const { resolveDockerEndpoint } = await import('./engine/docker-endpoint.js');
+    return resolveDockerEndpoint({
+      env,
+      home,
+      ...(host !== undefined ? { host } : {}),
+      ...(init.dockerContext !== undefined ? { context: init.dockerContext } : {}),
+    });
+  };
   return {
     cwd: init.cwd ?? process.cwd(),
     env,
     sink: init.sink ?? ignoreEvents,
     signal: init.signal ?? new AbortController().signal,
-    engine(host = init.dockerHost ?? env.DOCKER_HOST) {
+    engine(host = init.dockerHost) {
       const key = host ?? '';
       let engine = engines.get(key);
       if (!engine) {
-        engine = import('./engine/docker-engine.js').then(({ DockerEngine }) => new DockerEngine(host));
+        engine = (async () => {
+          const endpoint = await dockerEndpoint(host);
+          const [{ DockerEngine }, { connectDocker }] = await Promise.all([
+            import('./engine/docker-engine.js'),
+            import('./engine/docker-connection.js'),
+          ]);
+          return new DockerEngine(endpoint, await connectDocker(endpoint));
+        })();
         engines.set(key, engine);
       }
       return engine;
     },
+    dockerEndpoint,
     async aws(options = {}) {
       const { createAwsClients } = await import('./aws/clients.js');
       return createAwsClients({ ...options, env });

@@ -17,6 +17,7 @@ export function testJob(
     signal: new AbortController().signal,
     engine: () =>
       engine ? Promise.resolve(engine) : Promise.reject(new Error('this test gave the job no engine')),
+    dockerEndpoint: () => Promise.reject(new Error('this test gave the job no Docker endpoint')),
     aws: () => Promise.reject(new Error('this test gave the job no AWS clients')),
     ...rest,
   };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
-import { InterruptedError, JobFailedError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import {
   LABELS,
   type ContainerEngine,
@@ -9,52 +9,18 @@ import {
   type ContainerSpec,
   type ImageInfo,
 } from './container-engine.js';
+import { modemWith, type DockerConnection } from './docker-connection.js';
+import type { DockerEndpoint } from './docker-endpoint.js';
+import { DEFAULT_DOCKER_HOST } from './docker-host.js';
+import { engineFailure, unreachable, type DockerError } from './engine-errors.js';
 import { lineSplitter } from './line-splitter.js';
 
-interface DockerError {
-  statusCode?: number;
-  code?: string;
-  message?: string;
-}
-
-/** `host` is resolved by the job context (--docker-host, then DOCKER_HOST); without one, dockerode's default. */
-function describeEndpoint(host: string | undefined): string {
-  return host ?? 'unix:///var/run/docker.sock';
-}
-
-/** Options for dockerode from a `--docker-host` value (unix path, tcp://, ssh://). */
-function dockerOptions(host: string | undefined): Docker.DockerOptions | undefined {
-  if (!host) return undefined;
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  if (host.startsWith('/')) return { socketPath: host };
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  if (url.protocol === 'ssh:') {
-    return { protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined };
-  }
-  return {
-    protocol: url.protocol === 'https:' ? 'https' : 'http',
-    host: url.hostname,
-    port: url.port || 2375,
-  };
-}
-
-function unreachable(endpoint: string, cause: unknown): JobFailedError {
-  return new JobFailedError(`cannot reach the Docker engine at ${endpoint}`, {
-    cause,
-    hint: 'start it (e.g. `sudo dockerd &` or `sudo systemctl start docker`), or point DOCKER_HOST / --docker-host at one',
-  });
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as DockerError | undefined)?.code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ENOENT' ||
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    code === 'ETIMEDOUT'
-  );
-}
+/** The local socket, for an engine made without a resolved endpoint (tests, tools). */
+const LOCAL_ENDPOINT: DockerEndpoint = {
+  host: DEFAULT_DOCKER_HOST,
+  source: 'default',
+  transport: { kind: 'unix', socketPath: DEFAULT_DOCKER_HOST.slice('unix://'.length) },
+};
 
 /** Reads a Docker JSON-message stream (build, pull, import), forwarding text and failing on errors. */
 function followJsonStream(
@@ -100,16 +66,31 @@ export class DockerEngine implements ContainerEngine {
   readonly endpoint: string;
   private readonly docker: Docker;
 
-  constructor(host?: string) {
-    this.endpoint = describeEndpoint(host);
-    this.docker = new Docker(dockerOptions(host));
+  /**
+   * The engine at an endpoint resolved by `resolveDockerEndpoint`, over the connection
+   * `connectDocker` made for it; without arguments, the local socket.
+   */
+  constructor(
+    private readonly resolved: DockerEndpoint = LOCAL_ENDPOINT,
+    private readonly connection: DockerConnection = localConnection(resolved),
+  ) {
+    this.endpoint = resolved.host;
+    // dockerode takes a ready modem (its types do not list the option): see docker-connection.ts.
+    this.docker = new Docker({ modem: connection.modem } as Docker.DockerOptions);
+  }
+
+  /** The error to throw for a failed call: the engine unreachable, TLS or SSH refused, or the call's own. */
+  private failure(error: unknown): unknown {
+    return this.connection.refusal() ?? engineFailure(error, this.resolved) ?? error;
   }
 
   async ping(): Promise<void> {
     try {
       await this.docker.ping();
     } catch (error) {
-      throw unreachable(this.endpoint, error);
+      const failure = this.failure(error);
+      // Whatever else stopped a ping, the engine is not there to use.
+      throw failure === error ? unreachable(error, this.resolved) : failure;
     }
   }
 
@@ -118,8 +99,7 @@ export class DockerEngine implements ContainerEngine {
       return await this.docker.getImage(reference).inspect();
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return undefined;
-      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
-      throw error;
+      throw this.failure(error);
     }
   }
 
@@ -190,8 +170,7 @@ export class DockerEngine implements ContainerEngine {
     try {
       container = await this.docker.createContainer(containerOptions(spec));
     } catch (error) {
-      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
-      throw error;
+      throw this.failure(error);
     }
     // One removal, started on abort and awaited before returning: a second `remove` while the
     // first runs gets a 409 "removal already in progress" at once, and the command would then exit
@@ -222,8 +201,7 @@ export class DockerEngine implements ContainerEngine {
     } catch (error) {
       await removeOnce();
       if (signal?.aborted) throw new InterruptedError();
-      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
-      throw error;
+      throw this.failure(error);
     } finally {
       clearTimeout(lastLines);
       signal?.removeEventListener('abort', kill);
@@ -240,8 +218,7 @@ export class DockerEngine implements ContainerEngine {
     try {
       return (await this.docker.createContainer(containerOptions(spec))).id;
     } catch (error) {
-      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
-      throw error;
+      throw this.failure(error);
     }
   }
 
@@ -283,6 +260,13 @@ export class DockerEngine implements ContainerEngine {
     });
     return list.map((c) => ({ id: c.Id, labels: c.Labels }));
   }
+}
+
+function localConnection(endpoint: DockerEndpoint): DockerConnection {
+  if (endpoint.transport.kind !== 'unix') {
+    throw new Error(`${endpoint.host} needs its connection from connectDocker: TLS files or keys to read`);
+  }
+  return { modem: modemWith({ socketPath: endpoint.transport.socketPath }), refusal: () => undefined };
 }
 
 /** dockerode's create options for a spec: every container carries layerforge's labels. */
