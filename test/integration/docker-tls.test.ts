@@ -9,6 +9,7 @@ import { requireDocker } from '../support/docker.js';
 import { echoThrough } from '../support/engine-echo.js';
 import {
   makeCertificates,
+  startPlainProxy,
   startTlsProxy,
   type TestCertificates,
   type TlsProxy,
@@ -107,6 +108,34 @@ describe('Docker over TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)', () => {
     expect(run.stderr).toContain(
       `error: the Docker engine at ${host} (TLS, verified; from DOCKER_HOST) failed the TLS check`,
     );
+  });
+
+  it('TLS settings against a plain engine say it does not talk TLS', async () => {
+    const plain = await startPlainProxy();
+    try {
+      const run = await runLayerforge(baseBuild, {
+        cwd: work,
+        env: tlsEnv({
+          DOCKER_HOST: `tcp://127.0.0.1:${plain.port}`,
+          DOCKER_TLS_VERIFY: '1',
+          DOCKER_CERT_PATH: certs.clientDir,
+        }),
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `the Docker engine at tcp://127.0.0.1:${plain.port} (TLS, verified; from DOCKER_HOST) does not talk TLS`,
+      );
+      expect(run.stderr).toMatch(/^hint: unset DOCKER_TLS_VERIFY and DOCKER_TLS/m);
+      // And without them, the same engine answers.
+      const plainRun = await runLayerforge(baseBuild, {
+        cwd: work,
+        env: tlsEnv({ DOCKER_HOST: `tcp://127.0.0.1:${plain.port}` }),
+      });
+      expect(plainRun.stderr).toBe('');
+      expect(plainRun.code).toBe(0);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('DOCKER_TLS_VERIFY with no certificates where DOCKER_CERT_PATH points is bad input (exit 2)', async () => {

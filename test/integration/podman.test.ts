@@ -3,17 +3,22 @@
 // folder. layerforge's engine pings it, builds an image from scratch, runs a container the way a
 // smoke test does (read-only root, tmpfs /tmp, Lambda's user, the layer read-only at /opt, no
 // network) and reads a file out of a created container, as a build's extraction does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBaseImage } from '../../src/core/base-images/definition.js';
+import { resolveBase } from '../../src/core/base-images/resolve.js';
 import type { ContainerEngine } from '../../src/core/engine/container-engine.js';
 import { createJobContext } from '../../src/core/job-context.js';
 import { LAMBDA_USER } from '../../src/core/lambda/sandbox.js';
+import { getRuntime } from '../../src/core/runtimes/catalog.js';
+import { requireDocker } from '../support/docker.js';
 import { startPodman, type TestPodman } from '../support/podman.js';
+import { runLayerforge } from '../support/run-cli.js';
 import { sharedTempDir } from '../support/temp-dir.js';
 
 const shared = sharedTempDir('layerforge-it-podman-');
@@ -43,6 +48,7 @@ function tinyImageContext(): Readable {
 }
 
 beforeAll(async () => {
+  requireDocker();
   podman = await startPodman(join(shared.path, 'podman'));
   const job = createJobContext({
     cwd: shared.path,
@@ -94,6 +100,41 @@ describe("podman's Docker-compatible API", () => {
     await engine.removeContainer(run.id);
     expect(await engine.listContainers(label)).toEqual([]);
   });
+
+  it("layerforge audit --os debian12 reads the stand-in runtime image's libraries from podman", async () => {
+    // The image goes in as a user without a registry would move it: `docker save`, loaded
+    // through layerforge's engine (the API's image load).
+    const image = (await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64'))
+      .runtimeImage;
+    const save = spawn('docker', ['save', image], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await engine.loadImage(save.stdout);
+    expect(await engine.imageId(image)).toBeDefined();
+    const layer = join(shared.path, 'layer');
+    await mkdir(join(layer, 'bin'), { recursive: true });
+    await copyFile('/bin/echo', join(layer, 'bin', 'echo'));
+    const cache = join(shared.path, 'cache');
+    const run = await runLayerforge(
+      [
+        'audit',
+        layer,
+        '--runtime',
+        'provided.al2023',
+        '--os',
+        'debian12',
+        '--docker-host',
+        podman.host,
+        '--json',
+      ],
+      { cwd: shared.path, env: { HOME: shared.path, LAYERFORGE_CACHE_DIR: cache } },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const parsed = JSON.parse(run.stdout) as { findings: { code: string }[]; summary: { target: unknown } };
+    // libc.so.6, which echo needs, was found in the image: the one finding says it is a stand-in.
+    expect(parsed.findings.map((f) => f.code)).toEqual(['stand-in-base']);
+    expect(parsed.summary.target).toMatchObject({ os: { id: 'debian12' } });
+    expect(await readdir(join(cache, 'runtime-libraries'))).toHaveLength(1);
+  }, 300_000);
 
   it('reads a file out of a created container, as a build extracts /opt', async () => {
     const id = await engine.createContainer({ image: tag, command: ['/bin/echo'], env: {}, labels: label });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
 
@@ -99,6 +99,30 @@ export async function makeCertificates(root: string, name = 'tls'): Promise<Test
     ca,
     serverCert: await readFile(join(dir, 'server-cert.pem'), 'utf8'),
     serverKey: await readFile(join(dir, 'server-key.pem'), 'utf8'),
+  };
+}
+
+/** An engine listening on plain tcp on 127.0.0.1, as `dockerd -H tcp://127.0.0.1:2375` would. */
+export async function startPlainProxy(
+  socketPath = '/var/run/docker.sock',
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const engine = connect(socketPath);
+    sockets.add(client).add(engine);
+    for (const s of [client, engine]) s.on('close', () => sockets.delete(s)).on('error', () => s.destroy());
+    client.pipe(engine).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the plain proxy has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -17,11 +17,11 @@ export interface DockerConnection {
 }
 
 /**
- * Every field docker-modem's constructor sets, at its defaults. The constructor starts from
- * the process's environment (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, SSH_AUTH_SOCK) and lays the
- * given options over it, so an env host beat a `--docker-host` socket, a malformed DOCKER_HOST
- * threw before the options were read, and the env's agent beat ours. The endpoint is resolved
- * from the job's env instead (docker-endpoint.ts), and the modem is made from it alone.
+ * Every field docker-modem's constructor sets, at its defaults. The constructor starts from the
+ * process's environment (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, SSH_AUTH_SOCK) and
+ * lays the given options over it, so an env host beat a `--docker-host` socket, a malformed
+ * DOCKER_HOST threw before the options were read, and the env's agent beat ours. The endpoint is
+ * resolved from the job's env instead (docker-endpoint.ts), and the modem is made from it alone.
  * test/unit/engine/docker-connection.test.ts checks this list against docker-modem's constructor.
  */
 export const MODEM_FIELDS = {
@@ -79,9 +79,9 @@ async function tlsFiles(
   tls: DockerTls,
   endpoint: DockerEndpoint,
 ): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer }> {
-  const where = endpoint.context
-    ? `Docker context "${endpoint.context}"`
-    : 'DOCKER_CERT_PATH (default: ~/.docker)';
+  const hint = endpoint.context
+    ? `the context's TLS files come from \`docker context create ${endpoint.context} --docker "host=...,ca=...,cert=...,key=..."\``
+    : 'DOCKER_CERT_PATH (default: ~/.docker) must hold ca.pem, cert.pem and key.pem; or unset DOCKER_TLS_VERIFY for a plain engine';
   const read = async (name: string, required: boolean): Promise<Buffer | undefined> => {
     const path = join(tls.certDir, name);
     try {
@@ -90,7 +90,7 @@ async function tlsFiles(
       if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new UserError(`TLS is on for ${endpoint.host}, but ${path} cannot be read`, {
         cause: error,
-        hint: `${where} must hold ca.pem, cert.pem and key.pem; or unset DOCKER_TLS_VERIFY for a plain engine`,
+        hint,
       });
     }
   };
