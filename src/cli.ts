@@ -1,6 +1,7 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
 import { createJobContext } from './core/job-context.js';
+import { Redactor } from './core/redact.js';
 import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
 import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
@@ -13,7 +14,15 @@ import { terminalJson, terminalLines } from './ui/terminal-text.js';
  * Runs layerforge with `argv` (without node and script) and returns the exit code.
  * Never calls process.exit: bin/layerforge.js does, so tests can run commands in-process.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], given: CliIO): Promise<number> {
+  // One redaction for the whole run: whatever the job learns is secret (credentials, build-env
+  // values, proxy passwords) is hidden from everything written, errors included.
+  const redactor = new Redactor();
+  const io: CliIO = {
+    ...given,
+    stdout: { write: (s: string) => given.stdout.write(redactor.redact(s)) },
+    stderr: { write: (s: string) => given.stderr.write(redactor.redact(s)) },
+  };
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {
@@ -23,7 +32,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       if (whyNotInteractive(io) === undefined) args.push('pick');
       else return await noCommand(io);
     }
-    const program = await buildProgram(args, io);
+    const program = await buildProgram(args, io, redactor);
     await program.parseAsync(args, { from: 'user' });
     return exitCodeOf(program);
   } catch (error) {
@@ -45,7 +54,7 @@ function exitCodeOf(program: Command): number {
   return exitCodes.get(program) ?? ExitCode.ok;
 }
 
-async function buildProgram(args: string[], io: CliIO): Promise<Command> {
+async function buildProgram(args: string[], io: CliIO, redactor = new Redactor()): Promise<Command> {
   const program = new Command('layerforge')
     .description('Build AWS Lambda layers with native dependencies, audited and deterministic.')
     .version(layerforgeVersion, '-V, --version')
@@ -60,12 +69,18 @@ async function buildProgram(args: string[], io: CliIO): Promise<Command> {
   const names = first && commandLoaders[first] ? [first] : Object.keys(commandLoaders);
   for (const name of names) {
     const load = commandLoaders[name];
-    if (load) addCommand(program, await load(), io, program);
+    if (load) addCommand(program, await load(), io, program, redactor);
   }
   return program;
 }
 
-function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Command): void {
+function addCommand(
+  parent: Command,
+  definition: AnyCommand,
+  io: CliIO,
+  root: Command,
+  redactor: Redactor,
+): void {
   const command = parent.command(definition.name).description(definition.summary).exitOverride();
   command.configureOutput(
     commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
@@ -74,7 +89,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
   if (definition.json !== false) command.option('--json', 'print machine-readable JSON');
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
-  for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
+  for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root, redactor);
   if (definition.subcommands && definition.subcommands.length > 0 && !definition.name.includes('<')) {
     // A group like `base` without its sub-command: show its help and fail as bad usage.
     command.action(() => {
@@ -109,6 +124,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
         env: io.env,
         sink,
         signal: io.signal,
+        redactor,
         ...(typeof dockerHost === 'string' ? { dockerHost } : {}),
       }),
       print: (line) => io.stdout.write(terminalLines(line) + '\n'),
