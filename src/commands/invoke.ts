@@ -10,6 +10,7 @@ import type { CommandContext } from './command.js';
 import { defineCommand } from './command.js';
 import { count, flag, list, text, type OptionValues } from './options.js';
 import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
+import { buildEnvFrom, buildEnvOptions } from './build-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -64,6 +65,7 @@ export const invokeOptions = {
     "the function's timeout (AWS_LAMBDA_FUNCTION_TIMEOUT); default: the emulator's",
   ),
   out: text('--out <dir>', 'where layers built from recipes go', 'dist'),
+  ...buildEnvOptions,
   ...recipeOptions,
 };
 
@@ -98,6 +100,7 @@ export async function invokeOptionsFrom(
     timeoutSeconds: options.timeout,
     recipeDirs: await recipeDirsFrom(options, ctx),
     outDir: options.out ?? config.outDir,
+    ...buildEnvFrom(options, config, ctx),
   };
 }
 

@@ -16,6 +16,9 @@ import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
 import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { runBuildContainer } from './build-container.js';
+import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
+import { proxySettingsFrom } from '../net/proxy.js';
+import type { Redactor } from '../redact.js';
 import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
@@ -33,6 +36,8 @@ import type { BuildLayerOptions, BuildLayerResult } from './types.js';
  */
 export async function buildLayer(options: BuildLayerOptions, job: JobContext): Promise<BuildLayerResult> {
   const { sink, signal, env } = job;
+  checkBuildEnv(options.buildEnv ?? {});
+  for (const value of Object.values(options.buildEnv ?? {})) job.redactor.addValue(value);
   const target = await step(
     sink,
     'resolve',
@@ -80,6 +85,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
           prune: options.prune ?? 'safe',
           bytecode: options.bytecode ?? 'auto',
         },
+        buildEnvNames: Object.keys(options.buildEnv ?? {}),
       });
       return { digest, images };
     },
@@ -89,8 +95,17 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   const entry = cacheEntry(root, digest, artifactName(target));
   const cached = !options.noCache && (await isReusable(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
-  if (!cached) await buildIntoCache(target, engine, { digest, images }, options, { sink, signal, env, root });
-  else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
+  if (!cached) {
+    warnUnreachableProxy(env, options, sink);
+    await buildIntoCache(target, engine, { digest, images }, options, {
+      sink,
+      signal,
+      env,
+      root,
+      redactor: job.redactor,
+    });
+  } else
+    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
   await mkdir(outDir, { recursive: true });
   await copyFileAtomic(entry.zip, zipPath);
@@ -131,7 +146,7 @@ async function buildIntoCache(
   engine: ContainerEngine,
   inputs: { digest: string; images: BaseImageRecords },
   options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv; root: string },
+  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv; root: string; redactor: Redactor },
 ): Promise<void> {
   const { sink } = io;
   const { digest } = inputs;
@@ -158,6 +173,7 @@ async function buildIntoCache(
         cacheDir: io.root,
         sourcesDir: options.sourcesDir,
         os: target.base.os.id,
+        proxy: proxySettingsFrom(io.env),
         sink,
         signal,
       });
@@ -167,7 +183,14 @@ async function buildIntoCache(
         engine,
         dirs,
         libraries.provided,
-        { sink, signal, env: io.env },
+        {
+          sink,
+          signal,
+          env: io.env,
+          redactor: io.redactor,
+          buildEnv: options.buildEnv ?? {},
+          network: options.dockerNetwork,
+        },
         (containerId) =>
           step(sink, 'extract', async () =>
             extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),

@@ -33,6 +33,9 @@ export interface LayerInputOptions {
   base?: string;
   recipeDirs?: string[];
   outDir?: string;
+  /** What the build containers get (`--build-env`), and the network they join. */
+  buildEnv?: Record<string, string>;
+  dockerNetwork?: string;
 }
 
 /**
@@ -75,6 +78,8 @@ export async function resolveLayerZips(
         base: options.base,
         recipeDirs: options.recipeDirs,
         outDir: options.outDir,
+        buildEnv: options.buildEnv,
+        dockerNetwork: options.dockerNetwork,
       },
       job,
     );
