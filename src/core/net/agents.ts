@@ -1,5 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -28,6 +30,12 @@ export class ProxyRoutingAgent extends Agent {
     const target = new URL(`${secure ? 'https' : 'http'}://${host}:${opts.port}/`);
     const proxy = proxyForUrl(target, this.settings);
     if (proxy === undefined) return secure ? this.direct.https : this.direct.http;
+    const ip = opts.host;
+    if (secure && ip !== undefined && isIP(ip) !== 0) {
+      // https-proxy-agent drops `host` before the TLS handshake in the tunnel, and with no server
+      // name (none is sent for an IP) Node would check the certificate against "localhost".
+      (opts as ConnectionOptions).checkServerIdentity ??= (_name, cert) => checkServerIdentity(ip, cert);
+    }
     const key = `${secure ? 'https' : 'http'} ${proxy}`;
     let agent = this.viaProxy.get(key);
     if (!agent) {
