@@ -34,8 +34,8 @@ beforeAll(async () => {
   requireBuiltCli();
   work = await mkdtemp(join(tmpdir(), 'lf-proxy-'));
   moto = await startMoto();
-  proxy = await startForwardProxy();
-  authProxy = await startForwardProxy({ user: PROXY_USER, password: PROXY_PASSWORD });
+  proxy = await startForwardProxy({ loopbackOnly: true });
+  authProxy = await startForwardProxy({ credentials: { user: PROXY_USER, password: PROXY_PASSWORD } });
   sourceServer = createServer((req, res) => {
     if (req.url !== '/payload.txt') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/plain' }).end('fetched through the proxy\n');

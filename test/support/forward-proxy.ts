@@ -20,15 +20,22 @@ export interface ForwardProxy {
   stop(): Promise<void>;
 }
 
+export interface ForwardProxyOptions {
+  /** Basic credentials the proxy requires: 407 to any request without them. */
+  credentials?: { user: string; password: string };
+  /** Answer 403 to any target off loopback, after recording it: for tests that must send nothing out. */
+  loopbackOnly?: boolean;
+}
+
+const isLoopbackHost = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+
 /**
  * A forward HTTP proxy on 127.0.0.1, as a corporate egress proxy behaves: CONNECT tunnels for
  * https:// (and for clients that tunnel everything), absolute-form requests for http://, and,
  * when `credentials` are given, 407 to any request without them. Every call is recorded.
  */
-export async function startForwardProxy(credentials?: {
-  user: string;
-  password: string;
-}): Promise<ForwardProxy> {
+export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
+  const { credentials } = options;
   const calls: ProxiedCall[] = [];
   const sockets = new Set<Socket>();
   const expected = credentials
@@ -59,6 +66,11 @@ export async function startForwardProxy(credentials?: {
     if (!ok) {
       record(407);
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' }).end();
+      return;
+    }
+    if (options.loopbackOnly && !isLoopbackHost(url.hostname)) {
+      record(403);
+      res.writeHead(403).end();
       return;
     }
     record(200);

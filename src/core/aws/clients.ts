@@ -59,7 +59,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  * The SDK's credential chain (SSO, roles, web identity, process, profiles, containers, instance
  * metadata) for the chosen profile. Keys in the job's environment win when no profile is chosen,
  * as in the chain's own first link: read here from the job's environment, which the SDK cannot
- * be given (it reads process.env, the same in the CLI).
+ * be given (it reads the process's own environment, the same in the CLI).
  */
 function credentialsFor(
   settings: AwsSettings,
