@@ -69,9 +69,8 @@ export async function smokeTests(
     recipe.runtime,
     recipe.base,
     new DockerEngine(),
-    {
-      sink: ignoreEvents,
-    },
+    // A bench run is never cancelled.
+    { sink: ignoreEvents, signal: new AbortController().signal },
   );
   return {
     passed: results.filter((r) => r.ok).length,

@@ -110,7 +110,7 @@ async function benchRecipe(name: string, engine: DockerEngine, env: NodeJS.Proce
     loaded.recipe.runtimes.includes('python3.11') ? 'python3.11' : (loaded.recipe.runtimes[0] ?? ''),
   );
   const base = await resolveBase(await loadBaseImage(BASE), runtime, 'x86_64');
-  await ensureBaseImages(base, engine, { sink: ignoreEvents, env });
+  await ensureBaseImages(base, engine, { sink: ignoreEvents, signal: new AbortController().signal, env });
   return { loaded, runtime, base, recipeDirs };
 }
 

@@ -67,7 +67,7 @@ const buildBase = defineCommand({
         signal: ctx.signal,
         env: ctx.env,
       });
-      if (ctx.json) ctx.printJson({ base: name, arch, ...tags });
+      if (ctx.json) ctx.sink({ type: 'base.built', base: name, arch, ...tags });
       else ctx.print(`${name} ${arch}: ${tags.buildImage}, ${tags.runtimeImage}`);
     }
     return ExitCode.ok;

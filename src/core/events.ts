@@ -3,6 +3,7 @@ import type { MatrixCellResult } from './builder/matrix.js';
 import type { FunctionError, InvocationReport, InvokeResult } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 import type { PublishSummary } from './publish/types.js';
+import type { Architecture } from './runtimes/catalog.js';
 import type { RuntimeStatus } from './runtimes/lifecycle.js';
 
 /** The steps of a build, in the order they run; the TUI shows them as a list. */
@@ -89,6 +90,8 @@ export type LayerforgeEvent =
   | { type: 'matrix.summary'; cells: MatrixCellResult[] }
   /** The outcome of a whole `publish`, in the order the regions were given. */
   | ({ type: 'publish.summary' } & PublishSummary)
+  /** A stand-in base's image pair `base build` made (or found) for one arch, as tagged in the engine. */
+  | { type: 'base.built'; base: string; arch: Architecture; buildImage: string; runtimeImage: string }
   /** Every invocation of an `invoke`; `ok` is false when any of them returned a function error. */
   | ({ type: 'invoke.result'; ok: boolean } & InvokeResult)
   /** A line the invoked function (`function`) or the emulator (`emulator`) wrote. */

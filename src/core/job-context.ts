@@ -28,6 +28,21 @@ export interface JobContext {
   aws(options?: Omit<AwsClientOptions, 'env'>): Promise<AwsClients>;
 }
 
+/**
+ * The slices of a job the core's steps take, so each says what it uses of the job and a caller
+ * can pass its whole `JobContext` (or the part it was given). The signal is never optional: a
+ * job always has one.
+ */
+
+/** Where a step reports and when it stops. */
+export type StepIO = Pick<JobContext, 'sink' | 'signal'>;
+
+/** A step that also reads the job's environment (the cache folder, a mirror, the CA bundle). */
+export type EnvStepIO = Pick<JobContext, 'sink' | 'signal' | 'env'>;
+
+/** Where a job runs: its working folder and environment, for resolving names and paths. */
+export type JobPlace = Pick<JobContext, 'cwd' | 'env'>;
+
 export interface JobContextInit {
   /** Default: the process's working folder. */
   cwd?: string;

@@ -62,7 +62,8 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
     case 'matrix.summary':
     case 'publish.summary':
     case 'invoke.result':
-      // Without --json the command prints these as a table or the response, on stdout.
+    case 'base.built':
+      // Without --json the command prints these as a table, the response or the image tags, on stdout.
       return undefined;
     case 'warning':
       return `warning: ${event.message}`;

@@ -3,14 +3,16 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedTempDir } from '../support/temp-dir.js';
+import { runLayerforge } from './cli-harness.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/audit');
+const shared = sharedTempDir('lf-cli-audit-');
 let cwd = '';
 
 beforeAll(async () => {
-  cwd = await tempDir('lf-cli-audit-');
+  cwd = shared.path;
   const build = join(cwd, 'build');
   mkdirSync(build);
   execFileSync('gcc', [
@@ -35,7 +37,6 @@ beforeAll(async () => {
   copyFileSync(join(build, 'libanswer.so'), join(cwd, 'good/lib/libanswer.so'));
   writeFileSync(join(cwd, 'libs.txt'), 'libc.so.6\nld-linux-x86-64.so.2\n');
 });
-afterAll(() => removeDir(cwd));
 
 const run = (...argv: string[]) => runLayerforge(argv, { cwd });
 

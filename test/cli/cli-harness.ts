@@ -1,8 +1,7 @@
 // Runs layerforge in-process with captured output, and snapshots folders to prove a command
 // wrote nothing. Shared by the CLI tests and the malformed-recipe tests.
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, readdir, lstat, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, lstat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 /** A valid user recipe, for tests that need one beside a broken one. */
@@ -21,15 +20,6 @@ install:
 // The one CLI harness, re-exported here for the CLI and malformed-recipe tests: the command
 // sees only the `env` given (default none), so no LAYERFORGE_* variable of this machine leaks in.
 export { runLayerforge, type CliRun, type RunOptions } from '../support/run-cli.js';
-
-/** A fresh temporary folder, removed by the returned cleanup. */
-export async function tempDir(prefix = 'layerforge-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
-
-export async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
 
 /** Writes files given as `relative path → content` under `root`. */
 export async function writeTree(root: string, files: Record<string, string>): Promise<void> {

@@ -1,16 +1,16 @@
 // The CLI's contract for errors and help: exit codes 0/1/2, `error:` + `hint:` lines, no stack
 // unless --debug, and output that ends with a newline so the shell prompt starts on its own line.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { commandLoaders } from '../../src/commands/registry.js';
 import { layerforgeVersion } from '../../src/core/version.js';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { runLayerforge } from './cli-harness.js';
 
 let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
 });
-afterEach(async () => removeDir(cwd));
 
 // Only what a user sees: the exit code and the two streams.
 const run = async (...argv: string[]) => {

@@ -5,7 +5,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { GOOD, removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { GOOD, runLayerforge, snapshotTree, writeTree } from './cli-harness.js';
 
 /** Nine levels of nine aliases: 9^9 strings once expanded. */
 const BOMB =
@@ -21,7 +22,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  await removeDir(cwd);
 });
 
 /** recipes/good plus one folder per hostile recipe.yaml: a bomb, a FIFO, a complex key. */

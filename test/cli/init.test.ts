@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { removeDir, runLayerforge, snapshotTree, tempDir } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { runLayerforge, snapshotTree } from './cli-harness.js';
 
 let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
 });
-afterEach(async () => removeDir(cwd));
 
 describe('layerforge init', () => {
   it('scaffolds recipes/<name>/recipe.yaml that `show` then accepts', async () => {

@@ -1,17 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LayerInspection } from '../../src/core/layer/inspect.js';
 import { writeLayerZip } from '../../src/core/layer/zip-writer.js';
+import { tempDir } from '../support/temp-dir.js';
 import { handMadeZip, makeTree } from '../unit/layer/helpers.js';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { runLayerforge } from './cli-harness.js';
 
 let dir: string;
 beforeEach(async () => {
   dir = await tempDir('layerforge-inspect-');
-});
-afterEach(async () => {
-  await removeDir(dir);
 });
 
 function badZip(): string {

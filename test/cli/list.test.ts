@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { GOOD, removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { GOOD, runLayerforge, snapshotTree, writeTree } from './cli-harness.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'recipes');
 
@@ -9,7 +10,6 @@ let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
 });
-afterEach(async () => removeDir(cwd));
 
 /** Rows of the table as [name, version, ...]. */
 function rows(stdout: string): string[][] {

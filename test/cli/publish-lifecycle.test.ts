@@ -1,7 +1,5 @@
 // Publishing for a runtime Lambda no longer creates functions on is refused before any AWS call,
 // naming each such runtime; --allow-deprecated turns the refusal into warnings.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -12,17 +10,19 @@ import {
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 /** After 2027-02-01, when Lambda blocks creating functions on python3.9 and nodejs18.x. */
 const AFTER_BLOCK = new Date('2027-02-15T12:00:00Z');
 
+const shared = sharedTempDir('lf-cli-lifecycle-');
 let scratch: string;
 let blocked: LayerZip;
 let mixed: LayerZip;
 let deprecatedOnly: LayerZip;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-cli-lifecycle-'));
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   const files = { 'python/x.py': 'x = 1\n' };
   blocked = await makeLayerZip(join(scratch, 'a'), 'old-1.0.0-python3.9-x86_64', {

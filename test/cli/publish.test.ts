@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,12 +10,14 @@ import {
   testAwsEnv,
   type LayerZip,
 } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('lf-cli-publish-');
 let scratch: string;
 let layer: LayerZip;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-cli-publish-'));
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   layer = await makeLayerZip(join(scratch, 'dist'), 'hello-1.0.0-python3.12-x86_64', {
     files: { 'python/x.py': 'x = 1\n' },

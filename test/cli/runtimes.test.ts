@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runtimeIds } from '../../src/core/runtimes/catalog.js';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { runLayerforge } from './cli-harness.js';
 
 let cwd = '';
 beforeEach(async () => {
@@ -10,7 +11,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   vi.useRealTimers();
-  await removeDir(cwd);
 });
 
 function rows(stdout: string): string[][] {

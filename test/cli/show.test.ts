@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
-import { removeDir, runLayerforge, snapshotTree, tempDir, writeTree } from './cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { runLayerforge, snapshotTree, writeTree } from './cli-harness.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'recipes');
 const versionsA = join(fixtures, 'versions-a');
@@ -12,7 +13,6 @@ let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
 });
-afterEach(async () => removeDir(cwd));
 
 const show = (...args: string[]) =>
   runLayerforge(['show', ...args, '--recipes', versionsA, '--recipes', versionsB], { cwd });

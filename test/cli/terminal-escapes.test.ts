@@ -5,9 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 import { handMadeZip } from '../unit/layer/helpers.js';
-import { removeDir, runLayerforge, tempDir, writeTree } from './cli-harness.js';
+import { runLayerforge, writeTree } from './cli-harness.js';
 import { CLEAR, CSI, RLO, TITLE, rawControls } from '../support/hostile-text.js';
 
 function expectSafe(run: { stdout: string; stderr: string }): void {
@@ -19,7 +20,6 @@ let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir('lf-cli-escapes-');
 });
-afterEach(async () => removeDir(cwd));
 
 const run = (...argv: string[]) => runLayerforge(argv, { cwd });
 

@@ -5,16 +5,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../support/hostile-zip.js';
 import type { RawEntry } from '../support/hostile-zip.js';
-import { removeDir, runLayerforge, tempDir } from './cli-harness.js';
+import { sharedTempDir } from '../support/temp-dir.js';
+import { runLayerforge } from './cli-harness.js';
 
+const shared = sharedTempDir('lf-cli-hostile-zip-');
 let cwd = '';
 beforeAll(async () => {
-  cwd = await tempDir('lf-cli-hostile-zip-');
+  cwd = shared.path;
 });
-afterAll(() => removeDir(cwd));
 
 async function zip(name: string, entries: RawEntry[] | Buffer): Promise<string> {
   await writeFile(join(cwd, name), Buffer.isBuffer(entries) ? entries : craftZip(entries));

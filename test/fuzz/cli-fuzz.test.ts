@@ -3,10 +3,10 @@
 // each failing input is kept on disk for a rerun by hand. Every case must end with exit 0, 1
 // or 2, print no stack trace and no raw terminal escape, and stay under 10 s and 300 MB.
 import { fork } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedTempDir, tempDir } from '../support/temp-dir.js';
 import { mutateText } from './mutate-recipe.js';
 import { mutateZip } from './mutate-zip.js';
 import type { FuzzCase, FuzzResult, WorkerMessage } from './protocol.js';
@@ -21,12 +21,10 @@ const ZIP_CASES = 200;
 const CASE_TIME_LIMIT_MS = 10_000;
 const RSS_LIMIT_MB = 300;
 
+const shared = sharedTempDir('layerforge-fuzz-');
 let work: string;
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-fuzz-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 function isolatedEnv(): NodeJS.ProcessEnv {
@@ -206,7 +204,8 @@ describe(`fuzzing recipes, config and zips (seed ${SEED})`, () => {
         failures.push(`only ${outcome.results.length} of ${cases.length} cases reported`);
       }
       if (failures.length > 0) {
-        const keep = await mkdtemp(join(tmpdir(), 'layerforge-fuzz-failures-'));
+        // Left in place on purpose, for a rerun by hand; the failure message says where.
+        const keep = await tempDir('layerforge-fuzz-failures-', { keep: true });
         const byId = new Map(cases.map((c) => [c.id, c]));
         const resultById = new Map(outcome.results.map((r) => [r.id, r]));
         for (const line of failures.slice(0, 50)) {

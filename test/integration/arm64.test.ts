@@ -1,16 +1,17 @@
 // arm64 layers built and smoke-tested under QEMU user emulation (issue 9, item 3).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { testCacheDir } from '../support/fetch-real-binaries.js';
 import { expectRegressionFit } from '../support/regression-fit.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-it-arm64-');
 let work: string;
 // One build cache for the file: the invoke at the end finds the pandas layer built before it
 // (builds under QEMU take minutes), and a second run of the file starts no build.
@@ -20,10 +21,7 @@ beforeAll(async () => {
   requireDocker();
   // Without a registered aarch64 interpreter no arm64 container can start: bash .ci/run registers it.
   execFileSync('sh', ['-c', 'test -e /proc/sys/fs/binfmt_misc/qemu-aarch64'], { stdio: 'pipe' });
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-arm64-'));
-});
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 /** The ELF machine of every ELF file in an extracted layer, by an independent reader (readelf). */

@@ -1,28 +1,26 @@
 // The audit on a layer the container build made (issue 5): it passes, then names a library we delete.
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditFinding } from '../../src/core/audit/types.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-it-audit-built-');
 let work: string;
 let zip: string;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-audit-built-'));
+  work = shared.path;
   const run = await runLayerforge(['build', 'jq', '--base', 'debian12', '--json', '--out', work], {
     cwd: work,
   });
   expect(run.code, run.stderr).toBe(0);
   zip = join(work, 'jq-1.6.0-provided.al2023-x86_64.zip');
 }, 600_000);
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
-});
 
 async function audit(path: string) {
   const run = await runLayerforge(

@@ -5,10 +5,9 @@
  * fetched and cached by test/support/fetch-real-binaries.ts; a failed fetch fails these tests.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLayer } from '../../src/core/audit/audit-layer.js';
 import { glibcVersionOf } from '../../src/core/audit/check-elf.js';
 import { readElf } from '../../src/core/elf/read-elf.js';
@@ -19,6 +18,7 @@ import type { Architecture } from '../../src/core/runtimes/catalog.js';
 import { fetchDebianPackage, fetchNpmPackage, fetchWheel } from '../support/fetch-real-binaries.js';
 import type { WheelSpec } from '../support/fetch-real-binaries.js';
 import { compare, elfFilesUnder, readelfFacts, readelfMaxGlibc } from '../support/readelf-oracle.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 // Exact versions: the same bytes on every run. When Debian's mirror drops one, move the pin.
 const DEBS = {
@@ -65,18 +65,17 @@ const NPM = {
 const deb: Record<string, string> = {};
 const wheel: Record<string, string> = {};
 const npm: Record<string, string> = {};
-const scratch = mkdtempSync(join(tmpdir(), 'lf-audit-real-'));
+const scratch = sharedTempDir('lf-audit-real-');
 
 beforeAll(async () => {
   for (const [name, version] of Object.entries(DEBS)) deb[name] = await fetchDebianPackage(name, version);
   for (const [key, spec] of Object.entries(WHEELS)) wheel[key] = (await fetchWheel(spec)).dir;
   for (const [key, [name, version]] of Object.entries(NPM)) npm[key] = await fetchNpmPackage(name, version);
 }, 900_000);
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A layer folder assembled from [source folder, destination in the layer] pairs. */
 function layer(name: string, parts: [string, string][]): string {
-  const root = join(scratch, name);
+  const root = join(scratch.path, name);
   rmSync(root, { recursive: true, force: true });
   for (const [from, to] of parts) {
     mkdirSync(join(root, to), { recursive: true });
@@ -256,7 +255,7 @@ describe('Debian 12 binaries that need a glibc newer than 2.34', () => {
   });
 
   it('give the same findings from a zip made by Info-ZIP', async () => {
-    const zip = join(scratch, 'debian.zip');
+    const zip = join(scratch.path, 'debian.zip');
     execFileSync('zip', ['-q', '-r', '-y', zip, '.'], { cwd: root });
     const t = await target('provided.al2023', 'x86_64');
     const fromZip = await auditLayer(zip, t);

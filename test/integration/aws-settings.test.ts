@@ -2,16 +2,17 @@
 // built CLI in its own process against moto: shared config and credentials files in a temp
 // folder, HOME isolated, and a loopback endpoint in front of moto that records the region and
 // key id each call was signed with.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runBuiltCli } from '../support/built-cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { startSignedRequestRecorder, type SignedRequestRecorder } from '../support/signed-requests.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 let moto: MotoServer;
 let recorder: SignedRequestRecorder;
+const shared = sharedTempDir('lf-aws-settings-');
 let work: string;
 let baseEnv: NodeJS.ProcessEnv;
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   requireBuiltCli();
   moto = await startMoto();
   recorder = await startSignedRequestRecorder(moto.endpoint);
-  work = await mkdtemp(join(tmpdir(), 'lf-aws-settings-'));
+  work = shared.path;
   const home = join(work, 'home');
   await writeFile(
     join(work, 'config'),
@@ -70,7 +71,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await recorder?.stop();
   await moto?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** Runs `layerforge versions probe --json` and returns the one signed call it made. */

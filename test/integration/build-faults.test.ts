@@ -1,28 +1,26 @@
 // Faults on the real engine (issue 3: d, e, plus timeout, unreachable engine and leftovers).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { cp, readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const repo = join(import.meta.dirname, '..', '..');
+const shared = sharedTempDir('layerforge-it-faults-');
 let work: string;
 let recipes: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-faults-'));
+  work = shared.path;
   recipes = join(work, 'recipes');
   await cp(join(repo, 'test', 'fixtures', 'recipes-build'), recipes, { recursive: true });
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' };
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function filesUnder(dir: string): Promise<string[]> {

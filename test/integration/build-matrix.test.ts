@@ -1,22 +1,19 @@
 // A 2×2 build matrix on the real engine, with a failure injected in one cell (issue 9, item 4).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixCellResult } from '../../src/core/builder/matrix.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'recipes-build');
+const shared = sharedTempDir('layerforge-it-matrix-');
 let work: string;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-matrix-'));
-});
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 describe('build matrix', () => {

@@ -1,10 +1,9 @@
 // Builds real layers on the real Docker engine with the debian12 stand-in base (issue 3: a, b, c, f, g).
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../src/core/builder/build-layer.js';
@@ -14,6 +13,7 @@ import { recordEvents } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 import { testJob } from '../support/job-context.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(repo, 'test', 'fixtures', 'recipes-build');
@@ -27,6 +27,7 @@ class CountingEngine extends DockerEngine {
   }
 }
 
+const shared = sharedTempDir('layerforge-it-build-');
 let work: string;
 let env: NodeJS.ProcessEnv;
 let server: Server;
@@ -34,7 +35,7 @@ let recipes: string;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-build-'));
+  work = shared.path;
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' };
   server = createServer((req, res) => {
     if (req.url !== '/hello-1.0.0.tar.gz') return void res.writeHead(404).end();
@@ -51,7 +52,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe('layerforge build on a real engine', () => {

@@ -2,29 +2,26 @@
 // uses from a read-only /opt, as a function's cold start would.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const recipes = join(import.meta.dirname, '..', 'fixtures', 'recipes-prune');
 const ZIP = 'py-bytecode-1.0.0-python3.11-x86_64.zip';
+const shared = sharedTempDir('layerforge-it-bytecode-');
 let work: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-bytecode-'));
+  work = shared.path;
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' };
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function build(out: string, ...flags: string[]): Promise<string> {

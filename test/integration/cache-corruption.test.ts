@@ -1,26 +1,23 @@
 // A cache entry whose zip lost one bit on disk is not reused: it is detected against its
 // manifest, reported, and rebuilt on the real engine.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const artifact = 'hello-1.0.0-provided.al2023-x86_64.zip';
+const shared = sharedTempDir('layerforge-it-cache-');
 let work = '';
 let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-cache-'));
+  work = shared.path;
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' };
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 const sha256 = async (path: string) =>

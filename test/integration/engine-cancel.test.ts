@@ -1,9 +1,7 @@
 // Cancelling a container run on the real engine: the container is gone when the call returns,
 // also when removing it takes a while (a writable layer with many files, as a build leaves).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { extractOptArchive } from '../../src/core/builder/extract.js';
@@ -11,9 +9,11 @@ import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const engine = new DockerEngine();
 let image = '';
+const shared = sharedTempDir('layerforge-it-engine-cancel-');
 let work = '';
 
 beforeAll(async () => {
@@ -21,11 +21,7 @@ beforeAll(async () => {
   image = (await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64'))
     .runtimeImage;
   expect(await engine.imageId(image), `${image}: run \`layerforge base build debian12\``).toBeDefined();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-engine-cancel-'));
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 /** A label value no other run shares, so the test looks only at its own containers. */

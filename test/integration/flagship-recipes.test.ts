@@ -4,10 +4,9 @@
 // this a cache hit plus the smoke tests, a cold one builds everything. Either way every smoke
 // test must run and pass; a build that fails is a failure, never a skip.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { LAMBDA_ENVIRONMENT } from '../../src/core/lambda/runtime-environment.js';
@@ -21,6 +20,7 @@ import { loadRecipe } from '../../src/core/recipes/load.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const MB = 1024 * 1024;
 
@@ -132,6 +132,7 @@ const flagships: Flagship[] = [
   },
 ];
 
+const shared = sharedTempDir('layerforge-it-flagship-');
 let work: string;
 const engine = new DockerEngine();
 
@@ -174,11 +175,7 @@ async function runPythonExample(zip: string, dir: string): Promise<unknown> {
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-flagship-'));
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  work = shared.path;
 });
 
 describe('the flagship recipes on the debian12 stand-in', () => {

@@ -4,13 +4,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/core/engine/docker-engine.js';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'layerforge.js');
@@ -23,6 +23,7 @@ const EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 const HANG_MS = 60_000;
 type Signal = keyof typeof EXIT;
 
+const shared = sharedTempDir('layerforge-it-interrupt-');
 let work = '';
 let env: NodeJS.ProcessEnv = {};
 let layerZip = '';
@@ -187,7 +188,7 @@ const scenarios: Scenario[] = [
 beforeAll(async () => {
   requireDocker();
   const emulator = await testEmulator('x86_64');
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-interrupt-'));
+  work = shared.path;
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_RIE: emulator.path };
   // The layer `test` reuses from the cache and `invoke` loads; it also warms the invoke image.
   const out = join(work, 'layer');
@@ -199,10 +200,6 @@ beforeAll(async () => {
   const invoke = await runAndSignal(scenarios[2]?.args(out) ?? [], tmp);
   expect(invoke.code, invoke.stderr).toBe(0);
 }, 900_000);
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
-});
 
 describe('a signal at a random moment leaves nothing behind', () => {
   for (const [index, scenario] of scenarios.entries()) {

@@ -1,18 +1,19 @@
 // Issue 9, item 2: each flagship example invoked end to end with `layerforge invoke`, through the
 // emulator, with its own event.json, its layer built from the bundled recipe on the debian12 base.
 // Layer builds are cached by content under the test cache, so a second run starts no build.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { requireDocker } from '../support/docker.js';
 import { testCacheDir } from '../support/fetch-real-binaries.js';
 import { expectRegressionFit } from '../support/regression-fit.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
+const shared = sharedTempDir('layerforge-it-examples-');
 let work = '';
 let env: NodeJS.ProcessEnv = {};
 
@@ -20,17 +21,13 @@ beforeAll(async () => {
   requireDocker();
   const emulator = await testEmulator('x86_64');
   console.info(`invoke examples: ${emulator.kind} emulator ${emulator.path}`);
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-examples-'));
+  work = shared.path;
   env = {
     LAYERFORGE_CACHE_DIR: join(testCacheDir(), 'invoke-examples'),
     LAYERFORGE_BASE: 'debian12',
     LAYERFORGE_RIE: emulator.path,
   };
 }, 600_000);
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
-});
 
 function invoke(example: string, args: string[], event = join(examples, example, 'event.json')) {
   return runLayerforge(

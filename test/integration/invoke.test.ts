@@ -2,16 +2,17 @@
 // interface client from PyPI, a layer built from a recipe, and an emulator inside the container
 // (AWS's when it can be installed; see test/support/rie.ts). Nothing here is faked.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerforgeEvent } from '../../src/core/events.js';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const functions = join(import.meta.dirname, '..', 'fixtures', 'functions');
+const shared = sharedTempDir('layerforge-it-invoke-');
 let work = '';
 let env: NodeJS.ProcessEnv = {};
 let helloZip = '';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   requireDocker();
   const emulator = await testEmulator('x86_64');
   console.info(`invoke tests: ${emulator.kind} emulator ${emulator.path}`);
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-invoke-'));
+  work = shared.path;
   env = {
     LAYERFORGE_CACHE_DIR: join(work, 'cache'),
     LAYERFORGE_BASE: 'debian12',
@@ -45,10 +46,6 @@ beforeAll(async () => {
   expect(build.code, build.stderr).toBe(0);
   helloZip = join(work, 'dist', 'hello-1.0.0-python3.11-x86_64.zip');
 }, 900_000);
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
-});
 
 describe('layerforge invoke through the emulator', () => {
   it('runs a Python handler with a recipe layer, sandboxed as Lambda runs it, later layers winning', async () => {

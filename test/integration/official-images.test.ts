@@ -3,14 +3,14 @@
 // OpenSSL in /var/lang/lib) are tagged with AWS's per-arch names in the test engine; a present
 // image is not pulled, so the build runs exactly as it would after a pull.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerManifest } from '../../src/core/layer/manifest.js';
 import { requireDocker } from '../support/docker.js';
 import { removeStandIns, tagStandIns, type StandInSpec } from '../support/official-stand-ins.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'recipes-official');
 
@@ -44,12 +44,13 @@ const STAND_INS: StandInSpec[] = [
   },
 ];
 
+const shared = sharedTempDir('layerforge-it-official-');
 let work = '';
 let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-official-'));
+  work = shared.path;
   // No LAYERFORGE_BASE: the default base, AWS's images.
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: undefined };
   await tagStandIns(STAND_INS);
@@ -57,7 +58,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   removeStandIns(STAND_INS);
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function build(args: string[]) {

@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 // The picker end to end: the built binary (lib/, as `npm test` builds it first) in a real
 // terminal under tmux, driven by keys, building hello on the debian12 base with the real
@@ -104,6 +104,7 @@ function pickerCommand(cacheDir: string, args: string[]): string {
   ].join(' ');
 }
 
+const shared = sharedTempDir('layerforge-picker-');
 let work: string;
 let moto: MotoServer;
 
@@ -115,13 +116,12 @@ beforeAll(async () => {
     throw new Error('lib/ has no pick command: run `npm run build` first (`npm test` does)');
   }
   moto = await startMoto();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-picker-'));
+  work = shared.path;
 }, 600_000);
 
 afterAll(async () => {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
   await moto?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe('the picker in a real terminal', () => {

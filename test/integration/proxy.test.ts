@@ -5,10 +5,9 @@
 // and the proxy's password appear in no output.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestPathFor } from '../../src/core/layer/manifest.js';
@@ -18,11 +17,13 @@ import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.j
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 import { makeLoopbackCertificate, startTlsFront } from '../support/signed-requests.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const PROXY_USER = 'builder';
 const PROXY_PASSWORD = 'pr0xy-Pa55word-77';
 const TOKEN = 'lf-build-env-token-3c9e1f7a';
 
+const shared = sharedTempDir('lf-proxy-');
 let work: string;
 let moto: MotoServer;
 let proxy: ForwardProxy;
@@ -32,7 +33,7 @@ let sourcePort: number;
 
 beforeAll(async () => {
   requireBuiltCli();
-  work = await mkdtemp(join(tmpdir(), 'lf-proxy-'));
+  work = shared.path;
   moto = await startMoto();
   proxy = await startForwardProxy({ loopbackOnly: true });
   authProxy = await startForwardProxy({ credentials: { user: PROXY_USER, password: PROXY_PASSWORD } });
@@ -49,7 +50,6 @@ afterAll(async () => {
   await proxy?.stop();
   await authProxy?.stop();
   await moto?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** The environment of one CLI process: dummy keys, no files of this machine. */

@@ -1,26 +1,23 @@
 // Pruning checked by smoke tests, on the real engine (issue 8): a rule that breaks a test is
 // found, reverted and reported; the rules that do not stay applied.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/core/layer/manifest.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const recipes = join(import.meta.dirname, '..', 'fixtures', 'recipes-prune');
+const shared = sharedTempDir('layerforge-it-prune-');
 let work: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-prune-'));
+  work = shared.path;
   env = { LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: 'debian12' };
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe('pruning checked by the smoke tests', () => {

@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,15 +15,17 @@ import {
   type CliRun,
   type LayerZip,
 } from '../support/publish-fixtures.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const LAYER = 'faulty-python312-x86_64';
 let moto: MotoServer;
 let proxy: FaultProxy;
+const shared = sharedTempDir('lf-publish-faults-');
 let scratch: string;
 let layer: LayerZip;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'lf-publish-faults-'));
+  scratch = shared.path;
   isolateAwsProcessEnv(scratch);
   moto = await startMoto();
   layer = await makeLayerZip(join(scratch, 'dist'), 'faulty-1.0.0-python3.12-x86_64', {

@@ -3,10 +3,9 @@
 // the function at /var/task), under AWS's Runtime Interface Emulator. A small driver inside the
 // same container posts the events one after another to the emulator on the container's own
 // loopback, so every byte of traffic stays inside the container.
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
 import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { LAMBDA_ENVIRONMENT } from '../../src/core/lambda/runtime-environment.js';
@@ -22,6 +21,7 @@ import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { sharedTempDir } from '../support/temp-dir.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const example = join(repo, 'examples', 'r-handler');
@@ -53,6 +53,7 @@ wait "$emulator" 2>/dev/null
 exit 0
 `;
 
+const shared = sharedTempDir('layerforge-it-r-bootstrap-');
 let work: string;
 let runtimeImage: string;
 const engine = new DockerEngine();
@@ -105,7 +106,7 @@ const json = (response: HttpResponse | undefined) =>
 
 beforeAll(async () => {
   requireDocker();
-  work = await mkdtemp(join(tmpdir(), 'layerforge-it-r-bootstrap-'));
+  work = shared.path;
   // The default cache: a warm one makes this a cache hit; a cold one builds the layer.
   const build = await runLayerforge(
     ['build', 'r-runtime', '--base', 'debian12', '--json', '--out', join(work, 'dist')],
@@ -122,10 +123,6 @@ beforeAll(async () => {
   for (const dir of [work, join(work, 'opt'), join(work, 'task'), join(work, 'rie')]) await chmod(dir, 0o755);
   const base = await resolveBase(await loadBaseImage('debian12'), getRuntime('provided.al2023'), 'x86_64');
   runtimeImage = base.runtimeImage;
-});
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe("the r-runtime bootstrap under AWS's runtime interface emulator", () => {

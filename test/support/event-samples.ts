@@ -74,6 +74,13 @@ export const EVENT_SAMPLES: Samples = {
     regions: [],
     lockFile: undefined,
   },
+  'base.built': {
+    type: 'base.built',
+    base: 'debian12',
+    arch: 'x86_64',
+    buildImage: 'layerforge/debian12-build:0123456789abcdef-x86_64',
+    runtimeImage: 'layerforge/debian12-runtime:0123456789abcdef-x86_64',
+  },
   'invoke.result': {
     type: 'invoke.result',
     ok: true,

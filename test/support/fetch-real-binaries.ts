@@ -37,6 +37,8 @@ async function cached(key: string, fill: (dir: string) => Promise<void>): Promis
   const dir = join(testCacheDir(), key);
   if (await exists(join(dir, '.complete'))) return dir;
   await mkdir(testCacheDir(), { recursive: true });
+  // In the cache folder, not from test/support/temp-dir.ts: rename() below is atomic only within
+  // one file system, and the folder ends as the cache entry (or removed here), not with a test.
   const tmp = await mkdtemp(join(testCacheDir(), '.partial-'));
   try {
     await fill(tmp);

@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -12,17 +11,17 @@ import {
   testAwsEnv,
   type CliRun,
 } from './publish-fixtures.js';
+import { sharedTempDir } from './temp-dir.js';
 
 /**
  * The setup every publish integration file shares: one moto server per file, reset before each
  * test, plus helpers that make a project with a layer zip, call publish, and read versions back.
  */
 export function useMotoProjects(prefix: string) {
+  const scratch = sharedTempDir(`${prefix}-`);
   let moto: MotoServer | undefined;
-  let scratch = '';
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), `${prefix}-`));
-    isolateAwsProcessEnv(scratch);
+    isolateAwsProcessEnv(scratch.path);
     moto = await startMoto();
   });
   afterAll(async () => {
@@ -39,7 +38,7 @@ export function useMotoProjects(prefix: string) {
 
   /** A fresh project folder with one layer zip in dist/. */
   async function project(content = 'print("hello")\n') {
-    const cwd = await mkdtemp(join(scratch, 'project-'));
+    const cwd = await mkdtemp(join(scratch.path, 'project-'));
     const layer = await makeLayerZip(join(cwd, 'dist'), 'pandas-2.2.3-python3.12-x86_64', {
       files: { 'python/hello.py': content, 'bin/tool': '#!/bin/sh\necho tool\n' },
       recipe: { name: 'pandas', version: '2.2.3', license: 'BSD-3-Clause' },
@@ -60,5 +59,5 @@ export function useMotoProjects(prefix: string) {
   const publish = (cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
     runLayerforge(['publish', ...args], { cwd, env: testAwsEnv(server().endpoint, extraEnv) });
 
-  return { server, scratch: () => scratch, project, lambda, versionsOf, publish };
+  return { server, scratch: () => scratch.path, project, lambda, versionsOf, publish };
 }

@@ -65,7 +65,11 @@ export async function tagStandIns(specs: StandInSpec[]): Promise<void> {
       );
     }
     const base = await resolveBase(debian12, getRuntime('python3.11'), spec.arch);
-    await ensureBaseImages(base, engine, { sink: () => {}, env: process.env });
+    await ensureBaseImages(base, engine, {
+      sink: () => {},
+      signal: new AbortController().signal,
+      env: process.env,
+    });
     const from = spec.from === 'build' ? base.buildImage : base.runtimeImage;
     const platform = architectureInfo(spec.arch).dockerPlatform;
     const dockerfile = [`FROM --platform=${platform} ${from}`, ...SHAPES[spec.shape], ''].join('\n');

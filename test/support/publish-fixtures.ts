@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CliRun } from './run-cli.js';
@@ -71,15 +70,21 @@ export interface LayerZipSpec {
 
 /** Writes the files, zips them with Info-ZIP (`zip -X`, no extra fields) and writes a valid manifest beside. */
 export async function makeLayerZip(dir: string, name: string, spec: LayerZipSpec): Promise<LayerZip> {
-  const tree = await mkdtemp(join(tmpdir(), 'lf-layer-tree-'));
-  for (const [path, content] of Object.entries(spec.files)) {
-    await mkdir(dirname(join(tree, path)), { recursive: true });
-    await writeFile(join(tree, path), content);
-  }
+  // The files are laid out beside the zip, in the caller's folder (a test's temporary folder),
+  // not in a folder of their own: this runs in beforeAll hooks too, where no test owns one, and
+  // whatever a failed zip leaves goes with the caller's folder.
   await mkdir(dir, { recursive: true });
   const zipPath = join(dir, `${name}.zip`);
-  await exec('zip', ['-X', '-q', ...(spec.store ? ['-0'] : []), '-r', zipPath, '.'], { cwd: tree });
-  await rm(tree, { recursive: true, force: true });
+  const tree = await mkdtemp(join(dir, '.layer-tree-'));
+  try {
+    for (const [path, content] of Object.entries(spec.files)) {
+      await mkdir(dirname(join(tree, path)), { recursive: true });
+      await writeFile(join(tree, path), content);
+    }
+    await exec('zip', ['-X', '-q', ...(spec.store ? ['-0'] : []), '-r', zipPath, '.'], { cwd: tree });
+  } finally {
+    await rm(tree, { recursive: true, force: true });
+  }
   const bytes = await readFile(zipPath);
   const digest = createHash('sha256').update(bytes).digest();
   const unzippedBytes = Object.values(spec.files).reduce((n, c) => n + Buffer.byteLength(c), 0);

@@ -48,6 +48,8 @@ async function cachedBinary(key: string, build: (scratch: string) => Promise<str
   const target = join(testCacheDir(), 'rie', key, 'aws-lambda-rie');
   if (existsSync(target)) return target;
   await mkdir(join(testCacheDir(), 'rie', key), { recursive: true });
+  // A build folder in the cache, not from test/support/temp-dir.ts: it runs in beforeAll hooks,
+  // beside the entry it fills, and is removed here whether the build works or not.
   const scratch = await mkdtemp(join(testCacheDir(), 'rie', '.build-'));
   try {
     const built = await build(scratch);

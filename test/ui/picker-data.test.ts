@@ -1,9 +1,9 @@
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LayerManifest } from '../../src/core/layer/manifest.js';
 import { lastBuilds, loadPickerData } from '../../src/ui/picker-data.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function manifest(file: string, overrides: Partial<LayerManifest> = {}): LayerManifest {
   return {
@@ -28,10 +28,7 @@ function manifest(file: string, overrides: Partial<LayerManifest> = {}): LayerMa
 
 let out: string;
 beforeEach(async () => {
-  out = await mkdtemp(join(tmpdir(), 'layerforge-picker-data-'));
-});
-afterEach(async () => {
-  await rm(out, { recursive: true, force: true });
+  out = await tempDir('layerforge-picker-data-');
 });
 
 async function write(name: string, value: unknown, mtime: Date): Promise<void> {

@@ -1,17 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { configBuildEnv, loadConfig, userRecipeDirs } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
 import { InvalidFileError } from '../../src/core/yaml/invalid-file-error.js';
-import { removeDir, tempDir, writeTree } from '../cli/cli-harness.js';
+import { writeTree } from '../cli/cli-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let cwd = '';
 beforeEach(async () => {
   cwd = await tempDir();
   for (const d of ['flag', 'env-a', 'env-b', 'conf']) await mkdir(join(cwd, d));
 });
-afterEach(async () => removeDir(cwd));
 
 describe('loadConfig', () => {
   it('returns no recipe folders when there is no config file', async () => {

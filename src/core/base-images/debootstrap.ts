@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError, JobFailedError, UserError } from '../errors.js';
+import type { JobContext } from '../job-context.js';
 import { runProcess } from '../process.js';
 import type { Architecture } from '../runtimes/catalog.js';
 import type { DebootstrapBase } from './definition.js';
@@ -26,6 +27,9 @@ export function debianMirror(env: NodeJS.ProcessEnv): string {
   });
 }
 
+/** When debootstrap stops, the environment it reads the mirror from, and where its output lines go. */
+export type RootfsIO = Pick<JobContext, 'signal' | 'env'> & { onLine: (line: string) => void };
+
 /**
  * Builds a root file system tarball with debootstrap, cached at `tarball`. Needs root and
  * debootstrap on the host (and QEMU user emulation for a foreign arch).
@@ -34,7 +38,7 @@ export async function buildRootfsTarball(
   source: DebootstrapBase['source'],
   arch: Architecture,
   tarball: string,
-  io: { onLine: (line: string) => void; signal?: AbortSignal; env: NodeJS.ProcessEnv },
+  io: RootfsIO,
 ): Promise<void> {
   if (existsSync(tarball)) return;
   if (!existsSync('/usr/sbin/debootstrap') && !existsSync('/usr/bin/debootstrap')) {

@@ -4,7 +4,7 @@ import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';
-import type { EventSink } from '../events.js';
+import type { EnvStepIO } from '../job-context.js';
 import { cacheDir } from '../paths.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
 import { buildRootfsTarball } from './debootstrap.js';
@@ -13,10 +13,7 @@ import { rootfsImageArchive } from './image-archive.js';
 import type { DebootstrapBase } from './definition.js';
 import { baseDigest, rootfsDigest, type ResolvedBase } from './resolve.js';
 
-interface EnsureIO {
-  sink: EventSink;
-  signal?: AbortSignal;
-  env: NodeJS.ProcessEnv;
+interface EnsureIO extends EnvStepIO {
   /** For registry images; images a stand-in base builds are never pulled. Default `missing`. */
   pull?: PullPolicy;
 }
@@ -108,7 +105,7 @@ export async function buildDebootstrapImages(
         io.signal,
       );
     } catch (error) {
-      if (io.signal?.aborted) throw new InterruptedError();
+      if (io.signal.aborted) throw new InterruptedError();
       throw new JobFailedError(`building the ${definition.name} ${kind} image failed`, {
         cause: error,
         details: [error instanceof Error ? error.message : String(error)],

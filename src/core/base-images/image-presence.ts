@@ -1,6 +1,6 @@
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
 
 /** When to pull a registry image, as `docker run --pull` says it. */
@@ -22,9 +22,7 @@ export interface ImageRecord {
 /** AWS rebuilds its Lambda images about weekly; a local copy older than this is worth a warning. */
 const STALE_AFTER_DAYS = 30;
 
-interface PresenceIO {
-  sink: EventSink;
-  signal?: AbortSignal;
+interface PresenceIO extends StepIO {
   /** What to suggest when a pull fails. */
   pullHint: string;
 }
@@ -99,7 +97,7 @@ async function pull(
   try {
     await engine.pullImage(reference, platform, log, io.signal);
   } catch (error) {
-    if (isAbortError(error) || io.signal?.aborted) throw new InterruptedError();
+    if (isAbortError(error) || io.signal.aborted) throw new InterruptedError();
     const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     throw new JobFailedError(`cannot pull ${reference}: ${first}`, { cause: error, hint: io.pullHint });
   }

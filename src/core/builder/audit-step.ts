@@ -1,7 +1,7 @@
 import { auditLayer } from '../audit/audit-layer.js';
 import { systemLibrariesFromList } from '../audit/system-libraries.js';
 import { JobFailedError } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import type { BuildTarget } from './resolve-target.js';
 
 /**
@@ -12,7 +12,7 @@ export async function auditBuiltLayer(
   staging: string,
   target: BuildTarget,
   libraries: string[],
-  io: { sink: EventSink; signal: AbortSignal },
+  io: StepIO,
 ): Promise<{ errors: number; warnings: number }> {
   const result = await auditLayer(
     staging,

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import type { EventSink } from '../events.js';
+import type { EnvStepIO, JobContext } from '../job-context.js';
 import { containerProxyEnv, proxySettingsFrom } from '../net/proxy.js';
 import { dataDir } from '../paths.js';
-import type { Redactor } from '../redact.js';
 import { caBundleForContainer } from './ca-bundle.js';
 import { buildEnvironment, buildPlan } from './plan.js';
 import type { BuildTarget } from './resolve-target.js';
@@ -27,16 +26,13 @@ export async function runBuildContainer(
   engine: ContainerEngine,
   dirs: { job: string; sources: string; logPath: string },
   runtimeLibraries: string[],
-  io: {
-    sink: EventSink;
-    signal: AbortSignal;
-    env: NodeJS.ProcessEnv;
-    redactor: Redactor;
-    /** `--build-env` and `buildEnv`: given last, so they win over the proxy variables. */
-    buildEnv: Record<string, string>;
-    /** The Docker network to join; default the engine's. */
-    network?: string;
-  },
+  io: EnvStepIO &
+    Pick<JobContext, 'redactor'> & {
+      /** `--build-env` and `buildEnv`: given last, so they win over the proxy variables. */
+      buildEnv: Record<string, string>;
+      /** The Docker network to join; default the engine's. */
+      network?: string;
+    },
   afterRun: (containerId: string) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirs.job, { recursive: true });

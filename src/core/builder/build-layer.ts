@@ -8,8 +8,7 @@ import { runtimeProvidedLibraries } from '../audit/target.js';
 import { readRuntimeImageLibraries } from '../engine/runtime-libraries.js';
 import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
-import type { EventSink } from '../events.js';
-import type { JobContext } from '../job-context.js';
+import type { EnvStepIO, JobContext } from '../job-context.js';
 import { copyFileAtomic } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { packageLayer } from '../layer/package-layer.js';
@@ -18,7 +17,6 @@ import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { runBuildContainer } from './build-container.js';
 import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
-import type { Redactor } from '../redact.js';
 import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
@@ -97,13 +95,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   sink({ type: 'build.cache', hit: cached, key: digest });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);
-    await buildIntoCache(target, engine, { digest, images }, options, {
-      sink,
-      signal,
-      env,
-      root,
-      redactor: job.redactor,
-    });
+    await buildIntoCache(target, engine, { digest, images }, options, job);
   } else
     for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
@@ -146,9 +138,10 @@ async function buildIntoCache(
   engine: ContainerEngine,
   inputs: { digest: string; images: BaseImageRecords },
   options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal; env: NodeJS.ProcessEnv; root: string; redactor: Redactor },
+  io: EnvStepIO & Pick<JobContext, 'redactor'>,
 ): Promise<void> {
   const { sink } = io;
+  const root = cacheDir(io.env);
   const { digest } = inputs;
   const work = await mkdtemp(join(tmpdir(), 'layerforge-build-'));
   const timeoutMs = target.loaded.recipe.timeoutMinutes * 60_000;
@@ -156,21 +149,21 @@ async function buildIntoCache(
   const signal = AbortSignal.any([io.signal, timeout]);
   const staging = join(work, 'opt');
   try {
-    await mkdir(join(io.root, 'logs'), { recursive: true });
+    await mkdir(join(root, 'logs'), { recursive: true });
     const logPath = join(
-      io.root,
+      root,
       'logs',
       `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`,
     );
     // Read once: the build's closure, the shadowed-library warning and the audit all use it.
     const libraries = await step(sink, 'build', async () => {
       const libraries = await readRuntimeImageLibraries(engine, target.base.runtimeImage, {
-        cacheDir: io.root,
+        cacheDir: root,
         signal,
         runtimeOwn: runtimeProvidedLibraries(target.runtime),
       });
       await stageSources(target.loaded, join(work, 'sources'), {
-        cacheDir: io.root,
+        cacheDir: root,
         sourcesDir: options.sourcesDir,
         os: target.base.os.id,
         proxy: proxySettingsFrom(io.env),
@@ -226,7 +219,7 @@ async function buildIntoCache(
             }),
           (a) => `${a.errors} error(s), ${a.warnings} warning(s)`,
         );
-    const entryDir = join(io.root, 'builds', `.${digest}.${process.pid}.tmp`);
+    const entryDir = join(root, 'builds', `.${digest}.${process.pid}.tmp`);
     await rm(entryDir, { recursive: true, force: true });
     await step(sink, 'zip', () =>
       packageLayer(
@@ -250,7 +243,7 @@ async function buildIntoCache(
       ),
     );
     throwIfAborted(signal);
-    await commitToCache(entryDir, cacheEntry(io.root, digest, artifactName(target)));
+    await commitToCache(entryDir, cacheEntry(root, digest, artifactName(target)));
   } catch (error) {
     if (timeout.aborted && !io.signal.aborted) {
       throw new JobFailedError(
@@ -264,6 +257,6 @@ async function buildIntoCache(
     throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
-    await rm(join(io.root, 'builds', `.${digest}.${process.pid}.tmp`), { recursive: true, force: true });
+    await rm(join(root, 'builds', `.${digest}.${process.pid}.tmp`), { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { JobFailedError, UserError } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { walkLayerTree } from '../layer/tree.js';
 import type { BuildImageRunner } from '../prune/build-image-run.js';
 import type { PruneProfile } from '../prune/rules.js';
@@ -74,7 +74,7 @@ export async function compileBytecode(
   resolved: ResolvedBytecodeMode,
   runtime: LambdaRuntime,
   run: BuildImageRunner,
-  io: { sink: EventSink; signal?: AbortSignal },
+  io: StepIO,
 ): Promise<BytecodeResult> {
   const none: BytecodeResult = { mode: 'none', modules: 0, bytes: 0 };
   if (resolved === 'none') return none;

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { InterruptedError, JobFailedError } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
 
 /** A path inside the layer (relative to /opt), or undefined when the entry is /opt itself. */
@@ -48,11 +48,7 @@ export function safeLinkTarget(path: string, target: string): string {
  * Streams a tar of /opt (from the engine's archive API) into `destination`, validating every entry.
  * Memory stays flat: each file is piped to disk.
  */
-export async function extractOptArchive(
-  archive: Readable,
-  destination: string,
-  io: { sink: EventSink; signal?: AbortSignal },
-): Promise<void> {
+export async function extractOptArchive(archive: Readable, destination: string, io: StepIO): Promise<void> {
   try {
     await extractInto(archive, destination, io);
   } finally {
@@ -62,16 +58,12 @@ export async function extractOptArchive(
   }
 }
 
-async function extractInto(
-  archive: Readable,
-  destination: string,
-  io: { sink: EventSink; signal?: AbortSignal },
-): Promise<void> {
+async function extractInto(archive: Readable, destination: string, io: StepIO): Promise<void> {
   const extract = tar.extract();
   // Listen before any await, so an abort that comes early is not missed.
   const onAbort = () => extract.destroy(new InterruptedError());
-  if (io.signal?.aborted) throw new InterruptedError();
-  io.signal?.addEventListener('abort', onAbort, { once: true });
+  if (io.signal.aborted) throw new InterruptedError();
+  io.signal.addEventListener('abort', onAbort, { once: true });
   await mkdir(destination, { recursive: true });
   // Symlinks made so far: an entry below one of them would be written wherever the link points.
   const links = new Set<string>();
@@ -136,6 +128,6 @@ async function extractInto(
   try {
     await done;
   } finally {
-    io.signal?.removeEventListener('abort', onAbort);
+    io.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { writeLayerZip } from '../layer/zip-writer.js';
 import { buildImageRunner } from '../prune/build-image-run.js';
 import { pruneStagedLayer } from '../prune/prune-layer.js';
@@ -35,7 +36,7 @@ function smokeTester(
   work: string,
   target: BuildTarget,
   engine: ContainerEngine,
-  io: { sink: EventSink; signal?: AbortSignal },
+  io: StepIO,
 ): LayerTester {
   const quiet: EventSink = (event) => {
     if (event.type === 'test.result' || (event.type === 'build.log' && event.source === 'smoke-test')) return;
@@ -78,7 +79,7 @@ export async function pruneLayer(
   target: BuildTarget,
   engine: ContainerEngine,
   options: PruneOptions,
-  io: { sink: EventSink; signal?: AbortSignal },
+  io: StepIO,
 ): Promise<{ records: PruneRecord[]; bytecode: BytecodeResult }> {
   const run = buildImageRunner(staging, target.base, engine);
   const resolved = resolveBytecodeMode(options.bytecode, options.profile, target.runtime);

@@ -1,7 +1,7 @@
 import { loadBaseImage, DEFAULT_BASE } from '../base-images/definition.js';
 import { resolveBase, type ResolvedBase } from '../base-images/resolve.js';
 import { UserError } from '../errors.js';
-import type { JobContext } from '../job-context.js';
+import type { JobPlace } from '../job-context.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { LoadedRecipe } from '../recipes/load.js';
 import type { RecipeOsId } from '../recipes/schema.js';
@@ -18,10 +18,7 @@ export interface BuildTarget {
 }
 
 /** Resolves and checks the options before anything is started or written (bad input: exit 2). */
-export async function resolveBuildTarget(
-  options: BuildLayerOptions,
-  job: Pick<JobContext, 'cwd' | 'env'>,
-): Promise<BuildTarget> {
+export async function resolveBuildTarget(options: BuildLayerOptions, job: JobPlace): Promise<BuildTarget> {
   const { env } = job;
   const loaded = await resolveRecipe(options.recipe, options.recipeDirs ?? [], job.cwd, {
     allowLocalSources: options.allowLocalSources,
@@ -50,9 +47,20 @@ export async function resolveBuildTarget(
       },
     );
   }
-  const baseName = options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE;
-  const base = await resolveBase(await loadBaseImage(baseName), runtime, arch);
+  const base = options.resolvedBase
+    ? resolvedFor(options.resolvedBase, arch)
+    : await resolveBase(
+        await loadBaseImage(options.base ?? env.LAYERFORGE_BASE ?? DEFAULT_BASE),
+        runtime,
+        arch,
+      );
   return { loaded, runtime, arch, base };
+}
+
+/** A base the caller resolved: its images are for one arch, which must be the build's. */
+function resolvedFor(base: ResolvedBase, arch: Architecture): ResolvedBase {
+  if (base.arch !== arch) throw new Error(`base ${base.name} was resolved for ${base.arch}, not ${arch}`);
+  return base;
 }
 
 /** `dist/<recipe>-<version>-<runtime>-<arch>.zip`. */

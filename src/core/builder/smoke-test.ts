@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ResolvedBase } from '../base-images/resolve.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { extractLayerZip } from '../layer/extract-zip.js';
 import type { Recipe } from '../recipes/schema.js';
 import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
@@ -30,7 +30,7 @@ export async function runSmokeTests(
   runtime: LambdaRuntime,
   base: ResolvedBase,
   engine: ContainerEngine,
-  io: { sink: EventSink; signal?: AbortSignal },
+  io: StepIO,
 ): Promise<SmokeTestResult[]> {
   const layerDir = await mkdtemp(join(tmpdir(), 'layerforge-test-'));
   try {

@@ -1,5 +1,6 @@
 import type { PullPolicy } from '../base-images/image-presence.js';
-import type { EventSink } from '../events.js';
+import type { ResolvedBase } from '../base-images/resolve.js';
+import type { StepIO } from '../job-context.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { PruneProfile } from '../prune/rules.js';
 import type { Architecture } from '../runtimes/catalog.js';
@@ -13,6 +14,12 @@ export interface BuildLayerOptions {
   arch?: Architecture;
   /** Base image pair: `lambda` (official Amazon Linux images, the default) or a stand-in like `debian12`. */
   base?: string;
+  /**
+   * A base image pair the caller already resolved for this runtime and arch, used as it is:
+   * `base` and LAYERFORGE_BASE are not read. Invoke resolves the function's once and builds
+   * each recipe layer on it.
+   */
+  resolvedBase?: ResolvedBase;
   /** Folder for zips and manifests; default `dist` under cwd. */
   outDir?: string;
   /** User recipe folders, searched before the bundled ones. */
@@ -63,7 +70,4 @@ export interface BuildLayerResult {
  * The core build as the TUI and `publish <recipe>` receive it: the caller has bound it to its
  * job's folder, environment and engine, and passes only where events go and when to stop.
  */
-export type BuildLayer = (
-  options: BuildLayerOptions,
-  io: { sink: EventSink; signal: AbortSignal },
-) => Promise<BuildLayerResult>;
+export type BuildLayer = (options: BuildLayerOptions, io: StepIO) => Promise<BuildLayerResult>;

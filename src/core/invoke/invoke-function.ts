@@ -11,7 +11,7 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { InterruptedError, JobFailedError, UserError, throwIfAborted } from '../errors.js';
-import type { JobContext } from '../job-context.js';
+import type { EnvStepIO, JobContext } from '../job-context.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { DRIVER_DIR, DRIVER_PATH, DRIVER_SCRIPT, FUNCTION_RELAY_SCRIPT, relayedCommand } from './driver.js';
 import { findEmulator } from './emulator.js';
@@ -93,8 +93,7 @@ export async function invokeFunction(options: InvokeOptions, job: JobContext): P
     options.layers,
     {
       runtime: runtime.id,
-      arch,
-      base: baseName,
+      base,
       recipeDirs: options.recipeDirs,
       outDir: options.outDir,
       buildEnv: options.buildEnv,
@@ -103,7 +102,7 @@ export async function invokeFunction(options: InvokeOptions, job: JobContext): P
     // The engine already answered the ping: the builds use the same one.
     { ...job, engine: () => Promise.resolve(engine) },
   );
-  const image = await ensureInvokeImage(base, runtime, engine, { sink, signal, env });
+  const image = await ensureInvokeImage(base, runtime, engine, job);
 
   const work = await mkdtemp(join(tmpdir(), 'layerforge-invoke-'));
   try {
@@ -171,7 +170,7 @@ async function runInvocations(
   prepared: Prepared,
   options: InvokeOptions,
   engine: ContainerEngine,
-  job: Pick<JobContext, 'sink' | 'signal' | 'env'>,
+  job: EnvStepIO,
 ): Promise<InvokeResult> {
   const { sink, signal, env } = job;
   const runtime = getRuntime(options.runtime);

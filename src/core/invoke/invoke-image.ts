@@ -10,14 +10,8 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { EnvStepIO } from '../job-context.js';
 import type { LambdaRuntime } from '../runtimes/catalog.js';
-
-interface ImageIO {
-  sink: EventSink;
-  signal?: AbortSignal;
-  env: NodeJS.ProcessEnv;
-}
 
 /** The Dockerfile of a stand-in base's invoke image for one language family. */
 export function invokeDockerfileName(runtime: LambdaRuntime): string {
@@ -38,7 +32,7 @@ export async function ensureInvokeImage(
   base: ResolvedBase,
   runtime: LambdaRuntime,
   engine: ContainerEngine,
-  io: ImageIO,
+  io: EnvStepIO,
 ): Promise<string> {
   const log = (line: string) => io.sink({ type: 'build.log', source: 'base-image', line });
   if (base.loaded.definition.source.kind === 'registry') {
@@ -88,7 +82,7 @@ export async function ensureInvokeImage(
       io.signal,
     );
   } catch (error) {
-    if (io.signal?.aborted || isAbortError(error)) throw new InterruptedError();
+    if (io.signal.aborted || isAbortError(error)) throw new InterruptedError();
     throw new JobFailedError(`building the ${base.name} invoke image for ${runtime.family} failed`, {
       cause: error,
       details: [error instanceof Error ? error.message : String(error)],
@@ -100,7 +94,7 @@ export async function ensureInvokeImage(
 }
 
 /** The official runtime image, pulled when missing and checked for the function's arch. */
-async function pullRuntimeImage(base: ResolvedBase, engine: ContainerEngine, io: ImageIO): Promise<void> {
+async function pullRuntimeImage(base: ResolvedBase, engine: ContainerEngine, io: EnvStepIO): Promise<void> {
   await ensureRegistryImage(base.runtimeImage, base.arch, 'missing', engine, {
     sink: io.sink,
     signal: io.signal,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import type { ResolvedBase } from '../base-images/resolve.js';
 import { buildLayer } from '../builder/build-layer.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
@@ -29,8 +30,8 @@ async function manifestArch(zipPath: string): Promise<Architecture | undefined> 
 /** The function's target, which layers built from recipes must match. */
 export interface LayerInputOptions {
   runtime: string;
-  arch: Architecture;
-  base?: string;
+  /** The function's base image pair for its arch, resolved once by invoke: recipe layers are built on it. */
+  base: ResolvedBase;
   recipeDirs?: string[];
   outDir?: string;
   /** What the build containers get (`--build-env`), and the network they join. */
@@ -48,6 +49,7 @@ export async function resolveLayerZips(
   job: JobContext,
 ): Promise<string[]> {
   const io = job;
+  const { arch } = options.base;
   const zips: string[] = [];
   for (const value of values) {
     if ((await layerKind(value, job.cwd)) === 'zip') {
@@ -59,23 +61,23 @@ export async function resolveLayerZips(
       // A layer built for the other arch may hold .so files and programs of the wrong machine: the
       // handler's ImportError or exec failure would not say why. A warning, as a pure-Python layer works.
       const built = await manifestArch(path);
-      if (built !== undefined && built !== options.arch) {
+      if (built !== undefined && built !== arch) {
         io.sink({
           type: 'warning',
           code: 'layer-arch-mismatch',
-          message: `layer ${basename(path)} was built for ${built}, the function runs on ${options.arch}`,
+          message: `layer ${basename(path)} was built for ${built}, the function runs on ${arch}`,
         });
       }
       zips.push(path);
       continue;
     }
-    io.sink({ type: 'info', message: `building layer ${value} for ${options.runtime} ${options.arch}` });
+    io.sink({ type: 'info', message: `building layer ${value} for ${options.runtime} ${arch}` });
     const built = await buildLayer(
       {
         recipe: value,
         runtime: options.runtime,
-        arch: options.arch,
-        base: options.base,
+        arch,
+        resolvedBase: options.base,
         recipeDirs: options.recipeDirs,
         outDir: options.outDir,
         buildEnv: options.buildEnv,

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { throwIfAborted } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { layerforgeVersion } from '../version.js';
 import { manifestPathFor, manifestSchema } from './manifest.js';
@@ -44,10 +44,7 @@ export interface PackagedLayer {
  * the manifest atomically. If anything fails after the zip is written, the zip is removed too,
  * so a zip never sits there without its manifest.
  */
-export async function packageLayer(
-  options: PackageLayerOptions,
-  io: { sink: EventSink; signal?: AbortSignal },
-): Promise<PackagedLayer> {
+export async function packageLayer(options: PackageLayerOptions, io: StepIO): Promise<PackagedLayer> {
   const { stagingDir, zipPath } = options;
   const measured = await measureLayerTree(stagingDir, {
     reservedBytes: options.reservedBytes,

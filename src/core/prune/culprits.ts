@@ -1,4 +1,5 @@
 import { JobFailedError, throwIfAborted } from '../errors.js';
+import type { JobContext } from '../job-context.js';
 import type { LayerTester, RuleToggle } from './types.js';
 
 /** Switches rules on and off until exactly `wanted` are applied: reverts first (newest first), then reapplies in order. */
@@ -20,6 +21,9 @@ export async function setApplied(
   }
 }
 
+/** When the search stops, and where it says what it is doing (plain text: the caller words it as an event). */
+export type CulpritSearchIO = Pick<JobContext, 'signal'> & { onProgress?: (message: string) => void };
+
 export interface CulpritSearch {
   /** Rules left reverted: with any one of them applied, a smoke test fails. */
   culprits: RuleToggle[];
@@ -38,7 +42,7 @@ export interface CulpritSearch {
 export async function findCulprits(
   toggles: readonly RuleToggle[],
   test: LayerTester,
-  io: { signal?: AbortSignal; onProgress?: (message: string) => void },
+  io: CulpritSearchIO,
 ): Promise<CulpritSearch> {
   let testRuns = 0;
   const runWith = async (applied: readonly RuleToggle[]) => {

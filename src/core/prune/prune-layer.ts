@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { throwIfAborted } from '../errors.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { BuildImageRunner } from './build-image-run.js';
 import { findCulprits } from './culprits.js';
@@ -48,10 +48,7 @@ function toggleOf(
  * reported (`reverted: true`). Without tests only import-safe rules run, with a warning.
  * Returns one record per rule that changed something, in the order applied, for the manifest.
  */
-export async function pruneStagedLayer(
-  input: PruneStagedLayerInput,
-  io: { sink: EventSink; signal?: AbortSignal },
-): Promise<PruneRecord[]> {
+export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO): Promise<PruneRecord[]> {
   const { staging, sideDir, recipe } = input;
   const hasTests = recipe.tests.length > 0;
   const selection = selectRules(input.profile, recipe, { compilesBytecode: input.bytecode.mode !== 'none' });

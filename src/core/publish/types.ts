@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { BuildLayer, BuildLayerOptions } from '../builder/types.js';
-import type { EventSink } from '../events.js';
+import type { StepIO } from '../job-context.js';
 
 /** Who may use the published layer version, besides its owner. */
 export interface SharingOptions {
@@ -40,12 +40,11 @@ export interface PublishOptions {
   retry?: { attempts?: number; baseDelayMs?: number };
 }
 
-export interface PublishDeps {
+/** What a publish runs with: the job's sink and signal, its AWS clients, and the build for a recipe target. */
+export interface PublishDeps extends StepIO {
   clients: AwsClients;
   /** Needed only when the target is a recipe. */
   buildLayer?: BuildLayer;
-  sink: EventSink;
-  signal: AbortSignal;
   /** Injected clock: the lock file's timestamps and the runtimes' lifecycle. */
   now?: () => Date;
 }

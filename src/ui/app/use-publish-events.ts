@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { isAbortError } from '../../core/errors.js';
-import type { EventSink, LayerforgeEvent } from '../../core/events.js';
+import type { LayerforgeEvent } from '../../core/events.js';
+import type { StepIO } from '../../core/job-context.js';
 import { describeEvent } from '../plain-reporter.js';
 import type { BuildFailure } from './build-state.js';
 import { failureOf } from './use-build-events.js';
@@ -9,7 +10,7 @@ import { failureOf } from './use-build-events.js';
 export type PublishZip = (
   zipPath: string,
   regions: string[],
-  io: { sink: EventSink; signal: AbortSignal },
+  io: StepIO,
 ) => Promise<{ layerName: string; lockFile: string | undefined }>;
 
 export interface RegionRow {

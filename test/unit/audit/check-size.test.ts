@@ -2,21 +2,24 @@
 // layer-too-large, one at the limit passes. Sparse files keep the test off the disk.
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLayer } from '../../../src/core/audit/audit-layer.js';
 import { resolveAuditTarget } from '../../../src/core/audit/target.js';
 import type { AuditTarget } from '../../../src/core/audit/types.js';
-import { useTempDir } from '../layer/helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const LIMIT = 262_144_000;
-const tmp = useTempDir('layerforge-check-size-');
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-check-size-');
+});
 let target: AuditTarget;
 beforeAll(async () => {
   target = await resolveAuditTarget({ runtime: 'provided.al2023', arch: 'x86_64' });
 });
 
 async function layerOf(bytes: number): Promise<string> {
-  const layer = join(tmp.dir, 'layer');
+  const layer = join(dir, 'layer');
   await mkdir(join(layer, 'lib'), { recursive: true });
   const file = await open(join(layer, 'lib/data.dat'), 'w', 0o644);
   await file.truncate(bytes);

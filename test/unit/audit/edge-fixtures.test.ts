@@ -8,28 +8,27 @@ import {
   chmodSync,
   copyFileSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLayer } from '../../../src/core/audit/audit-layer.js';
 import { resolveAuditTarget } from '../../../src/core/audit/target.js';
 import type { AuditFinding, AuditTarget } from '../../../src/core/audit/types.js';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { readelfFacts } from '../../support/readelf-oracle.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/audit');
-const scratch = mkdtempSync(join(tmpdir(), 'lf-audit-edges-'));
+const scratch = sharedTempDir('lf-audit-edges-');
 let target: AuditTarget;
 
 function gcc(args: string[]): void {
-  execFileSync('gcc', args, { cwd: scratch, stdio: 'pipe' });
+  execFileSync('gcc', args, { cwd: scratch.path, stdio: 'pipe' });
 }
 
 /** bin/tool linked against libanswer.so, which sits in `libDir`; `dtags` picks RUNPATH or RPATH. */
@@ -37,9 +36,9 @@ function makeLayer(
   name: string,
   options: { libDir?: string; rpath?: string; dtags?: 'new' | 'old' },
 ): string {
-  const layer = join(scratch, name);
+  const layer = join(scratch.path, name);
   mkdirSync(join(layer, 'bin'), { recursive: true });
-  const buildLib = join(scratch, `${name}-build`);
+  const buildLib = join(scratch.path, `${name}-build`);
   mkdirSync(buildLib, { recursive: true });
   gcc([
     '-shared',
@@ -69,7 +68,6 @@ const codes = (findings: AuditFinding[]) =>
 beforeAll(async () => {
   target = await resolveAuditTarget({ runtime: 'provided.al2023', arch: 'x86_64' });
 });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('$ORIGIN in RUNPATH and RPATH', () => {
   it('finds a library through RUNPATH $ORIGIN/../vendor, as the real loader does', async () => {
@@ -109,7 +107,9 @@ describe('a library that exists only in the build image', () => {
   it('is reported missing, with the file that needs it', async () => {
     const layer = makeLayer('build-only', {});
     // It runs where it was built, with the build folder on the path ...
-    execFileSync(join(layer, 'bin/tool'), { env: { LD_LIBRARY_PATH: join(scratch, 'build-only-build') } });
+    execFileSync(join(layer, 'bin/tool'), {
+      env: { LD_LIBRARY_PATH: join(scratch.path, 'build-only-build') },
+    });
     // ... and the audit sees that the layer does not carry it.
     const { sink, events } = recordEvents();
     const result = await auditLayer(layer, target, { sink });
@@ -173,7 +173,7 @@ describe('symlinks, modes and damaged files', () => {
   });
 
   it('stops when its signal fires, for a folder and for a zip', async () => {
-    const zip = join(scratch, 'abort.zip');
+    const zip = join(scratch.path, 'abort.zip');
     execFileSync('zip', ['-q', '-r', '-y', zip, '.'], { cwd: layer });
     await expect(auditLayer(layer, target, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
       InterruptedError,
@@ -184,7 +184,7 @@ describe('symlinks, modes and damaged files', () => {
   });
 
   it('reports the same from a zip made by Info-ZIP, which keeps symlinks and modes', async () => {
-    const zip = join(scratch, 'layout.zip');
+    const zip = join(scratch.path, 'layout.zip');
     execFileSync('zip', ['-q', '-r', '-y', zip, '.'], { cwd: layer });
     const { findings } = await auditLayer(zip, target);
     expect(codes(findings)).toEqual(expected);

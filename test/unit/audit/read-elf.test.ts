@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EM_X86_64, ET_DYN } from '../../../src/core/elf/constants.js';
 import { ElfFormatError, readElf } from '../../../src/core/elf/read-elf.js';
 import { readelfFacts } from '../../support/readelf-oracle.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
 // Real binaries of the Debian 12 machine the tests run on, written by nobody here.
 const HOST_FILES = [
@@ -16,8 +16,7 @@ const HOST_FILES = [
   '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2',
 ];
 
-const scratch = mkdtempSync(join(tmpdir(), 'lf-read-elf-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = sharedTempDir('lf-read-elf-');
 
 describe('readElf on real Debian 12 binaries agrees with readelf -V -d', () => {
   for (const path of HOST_FILES) {
@@ -67,14 +66,14 @@ describe('readElf on files that are not (whole) ELF files', () => {
   it('throws ElfFormatError for a library cut after its headers', async () => {
     const whole = readFileSync('/usr/lib/x86_64-linux-gnu/libstdc++.so.6');
     for (const length of [4, 40, 200, 5000]) {
-      const cut = join(scratch, `cut-${length}.so`);
+      const cut = join(scratch.path, `cut-${length}.so`);
       writeFileSync(cut, whole.subarray(0, length));
       await expect(readElf(cut), `cut at ${length}`).rejects.toBeInstanceOf(ElfFormatError);
     }
   });
 
   it('throws ElfFormatError for the ELF magic followed by garbage', async () => {
-    const path = join(scratch, 'garbage.so');
+    const path = join(scratch.path, 'garbage.so');
     const bytes = Buffer.alloc(4096, 0xa5);
     bytes.write('\x7fELF', 0, 'latin1');
     writeFileSync(path, bytes);
@@ -82,7 +81,7 @@ describe('readElf on files that are not (whole) ELF files', () => {
   });
 
   it('throws ElfFormatError when the program headers point past the end', async () => {
-    const path = join(scratch, 'bad-phoff.so');
+    const path = join(scratch.path, 'bad-phoff.so');
     copyFileSync('/usr/lib/x86_64-linux-gnu/libz.so.1', path);
     const bytes = readFileSync(path);
     bytes.writeBigUInt64LE(BigInt(bytes.length + 4096), 32); // e_phoff

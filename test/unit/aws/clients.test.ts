@@ -1,14 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/core/aws/clients.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const saved = { ...process.env };
 /** A home with no ~/.aws: the tests never read this machine's AWS files. */
 let home = '';
 beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'lf-aws-home-'));
+  home = await tempDir('lf-aws-home-');
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
@@ -63,7 +63,7 @@ describe('credentials and region', () => {
   });
 
   it('reads region and keys of --profile from the AWS config file, as the SDK does', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-aws-config-'));
+    const dir = await tempDir('lf-aws-config-');
     const config = join(dir, 'config');
     await writeFile(
       config,

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   sharedFilePaths,
   type SharedConfigFiles,
 } from '../../../src/core/aws/settings.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const files = (configFile: SharedConfigFiles['configFile'], credentialsFile = {}): SharedConfigFiles => ({
   configFile,
@@ -129,7 +129,7 @@ describe('the shared files', () => {
   });
 
   it("are read with the SDK's own parser: profiles, services sections, comments", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-aws-settings-'));
+    const dir = await tempDir('lf-aws-settings-');
     await writeFile(
       join(dir, 'config'),
       [

@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import tar from 'tar-stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rootfsImageArchive } from '../../../src/core/base-images/image-archive.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
+const shared = sharedTempDir('layerforge-archive-');
 let dir: string;
 let rootfsTar: string;
 let rootfsBytes: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerforge-archive-'));
+  dir = shared.path;
   // A tiny root file system: a real tar with a folder and a shell script.
   const pack = tar.pack();
   pack.entry({ name: 'bin/', type: 'directory', mode: 0o755 });
@@ -23,9 +24,6 @@ beforeAll(async () => {
   rootfsBytes = await buffer(pack as unknown as Readable);
   rootfsTar = join(dir, 'rootfs.tar');
   await writeFile(rootfsTar, rootfsBytes);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** Every entry of a `docker load` archive: name, header size and bytes. */

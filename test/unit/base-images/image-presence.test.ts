@@ -7,11 +7,12 @@ import { JobFailedError, UserError } from '../../../src/core/errors.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { FakeEngine } from '../../support/fake-engine.js';
+import { testJob } from '../../support/job-context.js';
 
 const PY312_ARM = 'public.ecr.aws/lambda/python:3.12-arm64';
 
 function io(events: LayerforgeEvent[] = []) {
-  return { sink: (e: LayerforgeEvent) => void events.push(e), pullHint: 'use the stand-in' };
+  return { ...testJob({ sink: (e) => void events.push(e) }), pullHint: 'use the stand-in' };
 }
 
 describe('ensureRegistryImage', () => {
@@ -99,12 +100,13 @@ describe('ensureBaseImages on the official images', () => {
     const x86 = await ensureBaseImages(
       await resolveBase(lambda, getRuntime('python3.12'), 'x86_64'),
       engine,
-      { sink, env: {} },
+      testJob({ sink }),
     );
-    const arm = await ensureBaseImages(await resolveBase(lambda, getRuntime('python3.12'), 'arm64'), engine, {
-      sink,
-      env: {},
-    });
+    const arm = await ensureBaseImages(
+      await resolveBase(lambda, getRuntime('python3.12'), 'arm64'),
+      engine,
+      testJob({ sink }),
+    );
     expect(engine.pulls).toEqual([
       { reference: 'public.ecr.aws/sam/build-python3.12:latest-x86_64', platform: 'linux/amd64' },
       { reference: 'public.ecr.aws/lambda/python:3.12-x86_64', platform: 'linux/amd64' },

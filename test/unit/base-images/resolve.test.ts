@@ -1,24 +1,21 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadBaseImage, type LoadedBaseImage } from '../../../src/core/base-images/definition.js';
 import { baseDigest, resolveBase } from '../../../src/core/base-images/resolve.js';
 import { UserError } from '../../../src/core/errors.js';
 import { bundledBaseImagesDir } from '../../../src/core/paths.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 let copy: LoadedBaseImage;
 
 beforeEach(async () => {
   // A copy of the bundled stand-in, so its files can change without touching the real one.
-  root = await mkdtemp(join(tmpdir(), 'layerforge-base-'));
+  root = await tempDir('layerforge-base-');
   await cp(join(bundledBaseImagesDir, 'debian12'), join(root, 'debian12'), { recursive: true });
   copy = await loadBaseImage('debian12', root);
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 async function append(name: string, text: string): Promise<void> {

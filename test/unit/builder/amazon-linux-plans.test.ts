@@ -5,10 +5,9 @@
 // the runtime's own libraries in /var/lang/lib. A container that would start a tool its image lacks exits 127,
 // so such a plan fails here as it would on AWS's image. The plans, pulls and containers are
 // written to __snapshots__/amazon-linux-plans.md for people to read.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { imageShape, lambdaImages } from '../../../src/core/base-images/lambda-images.js';
 import { loadBaseImage } from '../../../src/core/base-images/definition.js';
 import { resolveBase } from '../../../src/core/base-images/resolve.js';
@@ -23,6 +22,7 @@ import { bundledRecipesDir } from '../../../src/core/paths.js';
 import { getRuntime, type Architecture, type LambdaRuntime } from '../../../src/core/runtimes/catalog.js';
 import type * as Sources from '../../../src/core/builder/sources.js';
 import { OfficialImagesEngine } from '../../support/official-images-engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { describeReplay, purpose } from './amazon-linux-record.js';
 import { testJob } from '../../support/job-context.js';
 
@@ -106,11 +106,6 @@ async function replayCases(): Promise<ReplayCase[]> {
 
 const CASES = await replayCases();
 const records = new Map<string, string>();
-const work = await mkdtemp(join(tmpdir(), 'layerforge-al-plans-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 const PLATFORM = { x86_64: 'linux/amd64', arm64: 'linux/arm64' } as const;
 
@@ -160,7 +155,7 @@ describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runt
   it('pulls the per-arch images, reads the runtime image without running it, and runs only what the images have', async () => {
     const engine = new OfficialImagesEngine();
     engine.optFiles = layerFiles(loaded, arch);
-    const dir = await mkdtemp(join(work, `${name}-${runtime.id}-${arch}-`));
+    const dir = await tempDir(`layerforge-al-plans-${name}-${runtime.id}-${arch}-`);
     const { sink } = recordEvents();
     const built = await buildLayer(
       {
@@ -218,7 +213,7 @@ describe.each(CASES)('$loaded.recipe.name on $runtime.id $arch', ({ loaded, runt
     if (!(built instanceof Error)) {
       const before = engine.runs.length;
       const base = await resolveBase(await loadBaseImage('lambda'), runtime, arch);
-      await runSmokeTests(built.zipPath, loaded.recipe, runtime, base, engine, { sink });
+      await runSmokeTests(built.zipPath, loaded.recipe, runtime, base, engine, testJob({ sink }));
       expect(engine.runs.slice(before).map((r) => [purpose(r), r.image, r.platform])).toEqual(
         loaded.recipe.tests.map(() => ['smoke-test', tags.runtime, platform]),
       );
@@ -246,7 +241,7 @@ describe('the replay itself', () => {
   async function replay(recipe: string, runtime: string, opt: Record<string, Buffer>) {
     const engine = new OfficialImagesEngine();
     engine.optFiles = opt;
-    const dir = await mkdtemp(join(work, `${recipe}-${runtime}-`));
+    const dir = await tempDir(`layerforge-al-plans-${recipe}-${runtime}-`);
     const { sink, events } = recordEvents();
     const result = buildLayer(
       {

@@ -1,7 +1,6 @@
 // What a build container is given (proxy variables, the user's build env, the network) and that
 // its output is redacted before it reaches an event, the log file or an error.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuildContainer } from '../../../src/core/builder/build-container.js';
@@ -9,6 +8,7 @@ import { recordEvents } from '../../../src/core/events.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { FakeEngine } from '../../support/fake-engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { handBase, loadedRecipe, makeRecipe } from './helpers.js';
 
 const SECRET_INDEX = 'https://builder:tok3n-Secret-99@index.corp/simple';
@@ -20,7 +20,7 @@ async function run(options: {
   lines?: string[];
   exitCode?: number;
 }) {
-  const work = await mkdtemp(join(tmpdir(), 'lf-build-container-'));
+  const work = await tempDir('lf-build-container-');
   const engine = new FakeEngine();
   engine.onRun = () => ({ lines: options.lines ?? [], exitCode: options.exitCode ?? 0 });
   const redactor = new Redactor();

@@ -1,24 +1,22 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { caBundleForContainer } from '../../../src/core/builder/ca-bundle.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
 const IN_CONTAINER = '/etc/layerforge/ca-bundle.crt';
+const shared = sharedTempDir('layerforge-ca-');
 let dir: string;
 let corporate: string;
 let system: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerforge-ca-'));
+  dir = shared.path;
   corporate = join(dir, 'corporate.pem');
   system = join(dir, 'system.pem');
   await writeFile(corporate, '-----BEGIN CERTIFICATE-----\ncorporate\n');
   await writeFile(system, '-----BEGIN CERTIFICATE-----\nsystem\n');
   await symlink(corporate, join(dir, 'link.pem'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('caBundleForContainer', () => {

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   cacheEntry,
   cacheEntryProblem,
@@ -11,6 +9,7 @@ import {
   type CacheEntry,
 } from '../../../src/core/builder/cache.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const artifact = 'demo-1.0.0-python3.12-x86_64.zip';
 let root: string;
@@ -39,16 +38,13 @@ function manifestFor(bytes: Buffer): string {
 }
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-cache-verify-'));
+  root = await tempDir('layerforge-cache-verify-');
   entry = cacheEntry(root, 'key1', artifact);
   await mkdir(entry.dir, { recursive: true });
   // Any bytes do: the check compares the file with its manifest, not the zip format.
   zipBytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 251));
   await writeFile(entry.zip, zipBytes);
   await writeFile(entry.manifest, manifestFor(zipBytes));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('cache entry verification', () => {

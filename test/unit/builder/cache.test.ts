@@ -1,19 +1,7 @@
 import { existsSync } from 'node:fs';
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  readFile,
-  readdir,
-  rm,
-  symlink,
-  unlink,
-  utimes,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   cacheEntry,
   commitToCache,
@@ -21,13 +9,14 @@ import {
   isCached,
   type BuildInputs,
 } from '../../../src/core/builder/cache.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 let recipeDir: string;
 let inputs: BuildInputs;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-cache-'));
+  root = await tempDir('layerforge-cache-');
   recipeDir = join(root, 'recipe');
   await mkdir(join(recipeDir, 'patches'), { recursive: true });
   await writeFile(join(recipeDir, 'recipe.yaml'), 'name: demo\nversion: 1.0.0\n');
@@ -43,9 +32,6 @@ beforeEach(async () => {
     base: 'lambda',
     options: { prune: 'safe', bytecode: 'pyc' },
   };
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('inputsDigest', () => {

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { extractOptArchive, safeLinkTarget } from '../../../src/core/builder/extract.js';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
+import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('safeLinkTarget', () => {
   it('keeps a relative target that stays inside the layer', () => {
@@ -66,14 +67,11 @@ function archiveOf(entries: TarEntry[]): Readable {
 let root: string;
 let dest: string;
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-extract-'));
+  root = await tempDir('layerforge-extract-');
   dest = join(root, 'layer');
 });
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 
-async function extract(entries: TarEntry[], signal?: AbortSignal) {
+async function extract(entries: TarEntry[], signal = new AbortController().signal) {
   const recorded = recordEvents();
   await extractOptArchive(archiveOf(entries), dest, { sink: recorded.sink, signal });
   return recorded.events;
@@ -232,7 +230,7 @@ describe('extractOptArchive against crafted archives', () => {
 
   it('closes the archive when an entry is refused', async () => {
     const archive = archiveOf([{ name: 'opt/lib/x', type: 'link', linkname: 'etc/shadow' }]);
-    await expect(extractOptArchive(archive, dest, { sink: () => {} })).rejects.toThrow(/outside \/opt/);
+    await expect(extractOptArchive(archive, dest, testJob())).rejects.toThrow(/outside \/opt/);
     expect(archive.destroyed).toBe(true);
   });
 });

@@ -1,7 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildEnvironment,
@@ -10,20 +7,17 @@ import {
   shellQuote,
 } from '../../../src/core/builder/plan.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { handBase, makeRecipe } from './helpers.js';
 
 /** Runs a shell script with sh; the plan needs $WORK, which the container's environment gives. */
 async function runPlan(script: string): Promise<{ status: number | null; stderr: string }> {
-  const work = await mkdtemp(join(tmpdir(), 'layerforge-plan-'));
-  try {
-    const result = spawnSync('sh', ['-c', script], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, WORK: work },
-    });
-    return { status: result.status, stderr: result.stderr };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const work = await tempDir('layerforge-plan-');
+  const result = spawnSync('sh', ['-c', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, WORK: work },
+  });
+  return { status: result.status, stderr: result.stderr };
 }
 
 function syntaxErrors(script: string): string {

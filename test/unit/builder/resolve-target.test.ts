@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactName,
   manifestRecipe,
@@ -9,13 +8,16 @@ import {
 } from '../../../src/core/builder/resolve-target.js';
 import type { BuildLayerOptions } from '../../../src/core/builder/types.js';
 import { ExitCode, JobFailedError, UserError } from '../../../src/core/errors.js';
+import { handBase } from './helpers.js';
+import { sharedTempDir } from '../../support/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/recipes-build');
 
+const shared = sharedTempDir('layerforge-target-');
 let ownRecipes: string;
 beforeAll(async () => {
   // A recipe with Python requirements that also lists a provided runtime.
-  ownRecipes = await mkdtemp(join(tmpdir(), 'layerforge-target-'));
+  ownRecipes = shared.path;
   await mkdir(join(ownRecipes, 'py-mixed'));
   await writeFile(
     join(ownRecipes, 'py-mixed', 'recipe.yaml'),
@@ -51,9 +53,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-});
-afterAll(async () => {
-  await rm(ownRecipes, { recursive: true, force: true });
 });
 
 function resolve(options: Partial<BuildLayerOptions> & { recipe: string }, env: NodeJS.ProcessEnv = {}) {
@@ -107,6 +106,19 @@ describe('resolveBuildTarget', () => {
     expect(fromEnv.base).toMatchObject({ name: 'debian12', standIn: true, os: { id: 'debian12' } });
     const fromOption = await resolve({ recipe: 'flaky', base: 'lambda' }, { LAYERFORGE_BASE: 'debian12' });
     expect(fromOption.base.name).toBe('lambda');
+  });
+
+  it('builds on a base the caller already resolved, reading neither --base nor LAYERFORGE_BASE', async () => {
+    // A hand-written pair: no definition of that name exists, so resolving by name would fail.
+    const given = handBase('al2023');
+    const target = await resolve(
+      { recipe: 'flaky', base: 'debian12', resolvedBase: given },
+      { LAYERFORGE_BASE: 'debian12' },
+    );
+    expect(target.base).toBe(given);
+    await expect(resolve({ recipe: 'flaky', arch: 'arm64', resolvedBase: given })).rejects.toThrow(
+      'base hand-al2023 was resolved for x86_64, not arm64',
+    );
   });
 
   it('refuses a runtime the recipe does not support', async () => {

@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runtimeProvidedLibraries } from '../../../src/core/audit/target.js';
 import type { BuildTarget } from '../../../src/core/builder/resolve-target.js';
 import { warnShadowedLibraries } from '../../../src/core/builder/shadowed-libraries.js';
@@ -9,15 +8,13 @@ import { readRuntimeImageLibraries } from '../../../src/core/engine/runtime-libr
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
 import { FakeEngine } from '../../support/fake-engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { handBase, loadedRecipe, makeRecipe } from './helpers.js';
 
 let work: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-shadowed-'));
+  work = await tempDir('layerforge-shadowed-');
   await mkdir(join(work, 'staging', 'lib'), { recursive: true });
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 function target(runtime: string): BuildTarget {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sourceFilename, stageSources } from '../../../src/core/builder/sources.js';
@@ -11,6 +10,7 @@ import { JobFailedError, UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { RecipeSource } from '../../../src/core/recipes/schema.js';
 import { startForwardProxy } from '../../support/forward-proxy.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { loadedRecipe, makeRecipe } from './helpers.js';
 
 const TARBALL = Buffer.from('pretend this is hello-1.0.0.tar.gz\n');
@@ -40,7 +40,7 @@ let served: Buffer;
 let base: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-sources-'));
+  root = await tempDir('layerforge-sources-');
   recipeDir = join(root, 'recipe');
   cacheDir = join(root, 'cache');
   staging = join(root, 'staging');
@@ -58,7 +58,6 @@ beforeEach(async () => {
 afterEach(async () => {
   vi.restoreAllMocks();
   await new Promise((resolve) => server.close(resolve));
-  await rm(root, { recursive: true, force: true });
 });
 
 function stage(sources: RecipeSource[], options: { sourcesDir?: string } = {}) {

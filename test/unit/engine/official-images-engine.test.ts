@@ -1,10 +1,9 @@
 // The fake of AWS's official images (test/support/official-images-engine.ts) must itself be right
 // for the Amazon Linux replay to mean anything: it refuses what the modelled images lack, and
 // only that.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../../../src/core/engine/container-engine.js';
 import {
   readRuntimeImageLibraries,
@@ -12,6 +11,7 @@ import {
 } from '../../../src/core/engine/runtime-libraries.js';
 import { OfficialImagesEngine } from '../../support/official-images-engine.js';
 import { programRuns, shellCommands } from '../../support/shell-commands.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const AL2023_BUILD = 'public.ecr.aws/sam/build-provided.al2023:latest-x86_64';
 const PYTHON312_BUILD = 'public.ecr.aws/sam/build-python3.12:latest-arm64';
@@ -19,10 +19,7 @@ const AL2_BUILD = 'public.ecr.aws/sam/build-provided.al2:latest-x86_64';
 
 let work: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-official-fake-'));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = await tempDir('layerforge-official-fake-');
 });
 
 async function pulled(...references: string[]): Promise<OfficialImagesEngine> {

@@ -1,20 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readRuntimeLibraries } from '../../../src/core/engine/runtime-libraries.js';
 import { JobFailedError } from '../../../src/core/errors.js';
 import { FakeEngine, type FakeFile } from '../../support/fake-engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const IMAGE = 'layerforge/test-runtime:1';
 
 let cacheDir: string;
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'layerforge-libs-'));
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
+  cacheDir = await tempDir('layerforge-libs-');
 });
 
 /** An image whose file system holds these paths (an empty file each, or a link). */

@@ -1,17 +1,17 @@
 import { readdirSync, readlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cacheEntry, commitToCache } from '../../../src/core/builder/cache.js';
 import { writeFileAtomic } from '../../../src/core/fs/atomic.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 /** Paths whose file descriptor was fsync'ed, read back from /proc: the real sync still runs. */
 let synced: string[];
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-atomic-'));
+  root = await tempDir('layerforge-atomic-');
   synced = [];
   const probe = await open(root, 'r');
   const prototype = Object.getPrototypeOf(probe) as { sync: (this: { fd: number }) => Promise<void> };
@@ -24,7 +24,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('writeFileAtomic', () => {

@@ -1,22 +1,21 @@
 // The one reader for files a user (or a stranger) wrote: it refuses what could hang or exhaust
 // the process, and positions bytes that are not UTF-8.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   MAX_YAML_FILE_BYTES,
   UntrustedFileError,
   firstInvalidUtf8,
   readUntrustedTextFile,
 } from '../../../src/core/fs/read-untrusted-file.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let dir = '';
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerforge-untrusted-'));
+  dir = await tempDir('layerforge-untrusted-');
 });
-afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 async function refusal(file: string, options = {}): Promise<UntrustedFileError> {
   const error: unknown = await readUntrustedTextFile(file, { displayName: 'recipe.yaml', ...options }).catch(

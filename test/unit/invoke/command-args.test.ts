@@ -1,26 +1,25 @@
 // `layerforge invoke` argument handling, in-process: everything here fails before a container
 // could start, so no engine is needed.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../../src/commands/command.js';
 import { invokeOptions, invokeOptionsFrom, readEvent } from '../../../src/commands/invoke.js';
 import { optionValues } from '../../../src/commands/options.js';
 import { RIE_MODULE, RIE_VERSION } from '../../../src/core/invoke/emulator.js';
 import { runLayerforge } from '../../support/run-cli.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'functions');
 let cwd = '';
 // No emulator anywhere: PATH and HOME point at empty folders.
 let env: NodeJS.ProcessEnv = {};
 beforeEach(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'layerforge-invoke-args-'));
+  cwd = await tempDir('layerforge-invoke-args-');
   env = { PATH: join(cwd, 'empty'), HOME: cwd, LAYERFORGE_RIE: '', GOPATH: '', GOBIN: '' };
   await writeFile(join(cwd, 'event.json'), '{"name": "args"}');
 });
-afterEach(async () => rm(cwd, { recursive: true, force: true }));
 
 const fn = join(fixtures, 'py-layer');
 const invoke = (...args: string[]) => runLayerforge(['invoke', ...args], { cwd, env });

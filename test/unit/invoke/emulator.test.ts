@@ -1,7 +1,6 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import {
   RIE_MODULE,
@@ -10,12 +9,12 @@ import {
   readElfInfo,
   rieInstallCommand,
 } from '../../../src/core/invoke/emulator.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work = '';
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-rie-'));
+  work = await tempDir('layerforge-rie-');
 });
-afterEach(async () => rm(work, { recursive: true, force: true }));
 
 /** A minimal 64-bit little-endian ELF header: the machine, and one program header (PT_INTERP when dynamic). */
 async function elf(path: string, machine: number, dynamic = false): Promise<string> {

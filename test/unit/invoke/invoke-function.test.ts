@@ -2,11 +2,10 @@
 // conditions), what it mounts, and how it reads the container's output. The real engine and
 // emulator are exercised in test/integration/invoke.test.ts.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type {
   ContainerEngine,
   ContainerRun,
@@ -16,12 +15,13 @@ import { JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { invokeFunction } from '../../../src/core/invoke/invoke-function.js';
 import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'functions');
 let work = '';
 let emulator = '';
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-invoke-unit-'));
+  work = await tempDir('layerforge-invoke-unit-');
   // A stand-in binary: findEmulator only reads its ELF header (x86-64, static).
   const header = Buffer.alloc(64);
   header.writeUInt32BE(0x7f454c46, 0);
@@ -32,7 +32,6 @@ beforeEach(async () => {
   await writeFile(emulator, header);
   await chmod(emulator, 0o755);
 });
-afterEach(async () => rm(work, { recursive: true, force: true }));
 
 function zip(name: string, file: string, text: string): string {
   const path = join(work, name);

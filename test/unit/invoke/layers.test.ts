@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdtemp, readFile, readlink, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, readlink, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { stageLayers } from '../../../src/core/invoke/layers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work = '';
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-layers-'));
+  work = await tempDir('layerforge-layers-');
 });
-afterEach(async () => rm(work, { recursive: true, force: true }));
 
 type Entry = { file: string; text: string } | { link: string; to: string } | { dir: string };
 

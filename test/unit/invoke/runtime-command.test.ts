@@ -1,21 +1,20 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { checkHandler, runtimeCommand } from '../../../src/core/invoke/runtime-command.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work = '';
 let task = '';
 let opt = '';
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-cmd-'));
+  work = await tempDir('layerforge-cmd-');
   task = join(work, 'task');
   opt = join(work, 'opt');
   await mkdir(task);
   await mkdir(opt);
 });
-afterEach(async () => rm(work, { recursive: true, force: true }));
 
 async function bootstrap(dir: string, mode: number): Promise<void> {
   await writeFile(join(dir, 'bootstrap'), '#!/bin/sh\n');

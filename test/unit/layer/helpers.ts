@@ -1,37 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
-
-/**
- * A fresh temporary folder for each test in the calling file or describe block, removed after it: read `.dir` inside
- * a test or hook.
- */
-export function useTempDir(prefix?: string): { readonly dir: string } {
-  let current: { dir: string; cleanup: () => Promise<void> } | undefined;
-  beforeEach(async () => {
-    current = await tempDir(prefix);
-  });
-  afterEach(async () => {
-    await current?.cleanup();
-  });
-  return {
-    get dir() {
-      if (!current) throw new Error('useTempDir().dir is only there inside a test');
-      return current.dir;
-    },
-  };
-}
-
-/** A fresh temporary folder, removed by the returned cleanup. */
-export async function tempDir(
-  prefix = 'layerforge-layer-',
-): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 export type TreeSpec = Record<
   string,

@@ -1,13 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { inspectLayerZip } from '../../../src/core/layer/inspect.js';
 import type { LayerInspection } from '../../../src/core/layer/inspect.js';
 import { writeLayerZip } from '../../../src/core/layer/zip-writer.js';
-import { handMadeZip, makeTree, run, useTempDir } from './helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { handMadeZip, makeTree, run } from './helpers.js';
 
-const tmp = useTempDir();
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-layer-');
+});
 
 const codes = (report: LayerInspection) =>
   report.problems.map((p) => `${p.severity} ${p.code} ${p.file}`).sort();
@@ -20,7 +24,7 @@ function zipinfoTotals(zipPath: string): { entries: number; bytes: number } {
 
 describe('inspectLayerZip', () => {
   it('reports the sizes zipinfo reports, modes and symlinks of a good layer, and no problems', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, {
       'python/lib/python3.12/site-packages/numpy/__init__.py': { file: 'x = 1\n'.repeat(500) },
       'python/lib/python3.12/site-packages/numpy.libs/libgfortran.so.5': {
@@ -31,7 +35,7 @@ describe('inspectLayerZip', () => {
       'lib/libgeos.so': { link: 'libgeos.so.3.12.1' },
       'bin/gdalinfo': { file: '#!/bin/sh\n', mode: 0o755 },
     });
-    const zipPath = join(tmp.dir, 'good.zip');
+    const zipPath = join(dir, 'good.zip');
     const written = await writeLayerZip(root, zipPath);
     const report = await inspectLayerZip(zipPath, { runtime: 'python3.12' });
 
@@ -66,7 +70,7 @@ describe('inspectLayerZip', () => {
   });
 
   it('flags a hand-made bad zip: escaping links, unreadable files, packages at the root, unsafe names', async () => {
-    const zipPath = join(tmp.dir, 'bad.zip');
+    const zipPath = join(dir, 'bad.zip');
     handMadeZip(zipPath, [
       ['python/', '', 0o040755],
       ['python/escape', '../../etc/passwd', 0o120777],
@@ -106,7 +110,7 @@ describe('inspectLayerZip', () => {
   });
 
   it('checks paths against one runtime when asked', async () => {
-    const zipPath = join(tmp.dir, 'mixed.zip');
+    const zipPath = join(dir, 'mixed.zip');
     handMadeZip(zipPath, [
       ['python/lib/python3.11/site-packages/yaml/__init__.py', '', 0o100644],
       ['nodejs/node_modules/sharp/index.js', '', 0o100644],
@@ -135,7 +139,7 @@ describe('inspectLayerZip', () => {
   });
 
   it('infers modes for a zip made without unix attributes and says so', async () => {
-    const zipPath = join(tmp.dir, 'windows.zip');
+    const zipPath = join(dir, 'windows.zip');
     handMadeZip(zipPath, [
       ['python/', '', 0, 0],
       ['python/mod.py', 'x = 1', 0, 0],
@@ -151,14 +155,14 @@ describe('inspectLayerZip', () => {
   });
 
   it('refuses a missing file and a file that is not a zip as bad input', async () => {
-    const missing = await inspectLayerZip(join(tmp.dir, 'nope.zip')).catch((e: unknown) => e);
+    const missing = await inspectLayerZip(join(dir, 'nope.zip')).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(UserError);
-    expect(missing).toMatchObject({ exitCode: 2, message: `no such file: ${join(tmp.dir, 'nope.zip')}` });
-    await writeFile(join(tmp.dir, 'text.zip'), 'just text, not a zip\n');
-    const notZip = await inspectLayerZip(join(tmp.dir, 'text.zip')).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ exitCode: 2, message: `no such file: ${join(dir, 'nope.zip')}` });
+    await writeFile(join(dir, 'text.zip'), 'just text, not a zip\n');
+    const notZip = await inspectLayerZip(join(dir, 'text.zip')).catch((e: unknown) => e);
     expect(notZip).toBeInstanceOf(UserError);
     expect((notZip as UserError).message).toContain('is not a readable zip file');
-    await expect(inspectLayerZip(join(tmp.dir, 'text.zip'), { runtime: 'python2.7' })).rejects.toThrow(
+    await expect(inspectLayerZip(join(dir, 'text.zip'), { runtime: 'python2.7' })).rejects.toThrow(
       'unknown Lambda runtime',
     );
   });

@@ -2,12 +2,13 @@
 // each row must get the same findings (code, severity, path) from each, in the core and on the
 // command line.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLayer } from '../../../src/core/audit/audit-layer.js';
 import { resolveAuditTarget } from '../../../src/core/audit/target.js';
 import { inspectLayerZip } from '../../../src/core/layer/inspect.js';
 import { runLayerforge } from '../../cli/cli-harness.js';
-import { handMadeZip, useTempDir } from './helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { handMadeZip } from './helpers.js';
 
 type ZipEntry = [name: string, content: string, mode: number];
 
@@ -157,7 +158,10 @@ const ROWS: Row[] = [
   },
 ];
 
-const tmp = useTempDir('layerforge-verdicts-');
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-verdicts-');
+});
 
 const verdicts = (findings: readonly { severity: string; code: string; file: string }[]) =>
   findings
@@ -167,7 +171,7 @@ const verdicts = (findings: readonly { severity: string; code: string; file: str
 
 describe('audit and inspect give one verdict per layout', () => {
   it.each(ROWS)('$name', async ({ name, runtime, entries, expected }) => {
-    const zipPath = join(tmp.dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.zip`);
+    const zipPath = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.zip`);
     handMadeZip(zipPath, entries);
     const target = await resolveAuditTarget({ runtime, arch: 'x86_64' });
     const audited = verdicts((await auditLayer(zipPath, target)).findings);
@@ -180,12 +184,12 @@ describe('audit and inspect give one verdict per layout', () => {
     const rows = ROWS.filter((row) => row.runtime === 'python3.12');
     // The rows' paths do not collide, so one zip carries them all; the two commands must agree on it.
     const entries = rows.flatMap((row) => row.entries);
-    handMadeZip(join(tmp.dir, 'all.zip'), entries);
+    handMadeZip(join(dir, 'all.zip'), entries);
     const audit = await runLayerforge(['audit', 'all.zip', '--runtime', 'python3.12', '--json'], {
-      cwd: tmp.dir,
+      cwd: dir,
     });
     const inspect = await runLayerforge(['inspect', 'all.zip', '--runtime', 'python3.12', '--json'], {
-      cwd: tmp.dir,
+      cwd: dir,
     });
     expect(audit.code).toBe(1);
     expect(inspect.code).toBe(1);

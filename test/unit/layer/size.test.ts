@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { JobFailedError } from '../../../src/core/errors.js';
 import {
   checkBudget,
@@ -10,7 +10,8 @@ import {
   packageOf,
 } from '../../../src/core/layer/size.js';
 import { LAMBDA_LIMITS } from '../../../src/core/lambda/quotas.js';
-import { makeTree, useTempDir } from './helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { makeTree } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -109,10 +110,13 @@ describe('measureEntries', () => {
 });
 
 describe('measureLayerTree', () => {
-  const tmp = useTempDir();
+  let dir = '';
+  beforeEach(async () => {
+    dir = await tempDir('layerforge-layer-');
+  });
 
   it('measures a staged tree, sparse files by their apparent size as Lambda counts them', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, {
       'lib/libbig.so.1': { file: '' },
       'lib/libbig.so': { link: 'libbig.so.1' },

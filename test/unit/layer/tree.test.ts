@@ -1,12 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { walkLayerTree } from '../../../src/core/layer/tree.js';
 import type { LayerTreeEntry } from '../../../src/core/layer/tree.js';
-import { makeTree, run, useTempDir } from './helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { makeTree, run } from './helpers.js';
 
-const tmp = useTempDir();
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-layer-');
+});
 
 async function walk(root: string, signal?: AbortSignal): Promise<LayerTreeEntry[]> {
   const entries: LayerTreeEntry[] = [];
@@ -16,7 +20,7 @@ async function walk(root: string, signal?: AbortSignal): Promise<LayerTreeEntry[
 
 describe('walkLayerTree', () => {
   it('lists entries in the byte order of their zip names, directories as name/', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, {
       'b/x': { file: '' },
       'a/b': { file: '' },
@@ -33,11 +37,11 @@ describe('walkLayerTree', () => {
   });
 
   it('reports type, on-disk mode, size and link target without following links', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, {
       'lib/libz.so.1.3': { file: '12345', mode: 0o600 },
       'lib/libz.so.1': { link: 'libz.so.1.3' },
-      'lib/tmp.dir-link': { link: '../bin' },
+      'lib/dir-link': { link: '../bin' },
       'bin/run': { file: '#!/bin/sh\n', mode: 0o700 },
     });
     const byPath = new Map((await walk(root)).map((e) => [e.path, e]));
@@ -47,15 +51,15 @@ describe('walkLayerTree', () => {
       size: 'libz.so.1.3'.length,
       linkTarget: 'libz.so.1.3',
     });
-    expect(byPath.get('lib/tmp.dir-link')).toMatchObject({ type: 'symlink', linkTarget: '../bin' });
+    expect(byPath.get('lib/dir-link')).toMatchObject({ type: 'symlink', linkTarget: '../bin' });
     expect(byPath.get('bin/run')).toMatchObject({ type: 'file', mode: 0o700 });
     expect(byPath.get('bin')).toMatchObject({ type: 'dir', size: 0 });
     // The link to bin/ was not followed: nothing listed under it.
-    expect([...byPath.keys()].filter((p) => p.startsWith('lib/tmp.dir-link/'))).toEqual([]);
+    expect([...byPath.keys()].filter((p) => p.startsWith('lib/dir-link/'))).toEqual([]);
   });
 
   it('allows dangling links that stay inside the layer', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, { 'lib/a/libgone.so': { link: '../libmissing.so.2' } });
     expect((await walk(root)).map((e) => e.path)).toEqual(['lib', 'lib/a', 'lib/a/libgone.so']);
   });
@@ -67,7 +71,7 @@ describe('walkLayerTree', () => {
     ['../b/../../../x', 'climbs out of the layer'],
     ['../../../opt/lib/x', 'climbs out of the layer'],
   ])('refuses lib/a/link -> %s naming the link and its target', async (target, why) => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await makeTree(root, { 'lib/a/link': { link: target } });
     const error = await walk(root).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
@@ -77,17 +81,15 @@ describe('walkLayerTree', () => {
   });
 
   it('refuses what a zip cannot hold, like a named pipe', async () => {
-    const root = join(tmp.dir, 'opt');
+    const root = join(dir, 'opt');
     await mkdir(join(root, 'run'), { recursive: true });
     run('mkfifo', [join(root, 'run', 'fifo')]);
     await expect(walk(root)).rejects.toThrow(/run\/fifo is a device, socket or pipe/);
   });
 
   it('fails clearly when the staged tree is missing, and stops when aborted', async () => {
-    await expect(walk(join(tmp.dir, 'missing'))).rejects.toThrow(
-      `no staged layer at ${join(tmp.dir, 'missing')}`,
-    );
-    const root = join(tmp.dir, 'opt');
+    await expect(walk(join(dir, 'missing'))).rejects.toThrow(`no staged layer at ${join(dir, 'missing')}`);
+    const root = join(dir, 'opt');
     await makeTree(root, { 'a/b': { file: '' } });
     const controller = new AbortController();
     controller.abort();

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { cp, lstat, mkdir, readdir, readFile, readlink, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { writeLayerZip } from '../../../src/core/layer/zip-writer.js';
-import { makeTree, python, run, sha256File, useTempDir, zipinfoModes } from './helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { makeTree, python, run, sha256File, zipinfoModes } from './helpers.js';
 import type { TreeSpec } from './helpers.js';
 
 const layer: TreeSpec = {
@@ -22,10 +23,13 @@ const layer: TreeSpec = {
   'a/z.txt': { file: 'z\n' },
 };
 
-const tmp = useTempDir();
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-layer-');
+});
 
 async function build(spec: TreeSpec = layer, name = 'tree'): Promise<string> {
-  const root = join(tmp.dir, name);
+  const root = join(dir, name);
   await makeTree(root, spec);
   return root;
 }
@@ -33,7 +37,7 @@ async function build(spec: TreeSpec = layer, name = 'tree'): Promise<string> {
 describe('writeLayerZip', () => {
   it('writes modes, dates and symlinks that Info-ZIP reads back', async () => {
     const root = await build();
-    const zipPath = join(tmp.dir, 'layer.zip');
+    const zipPath = join(dir, 'layer.zip');
     const info = await writeLayerZip(root, zipPath);
 
     const modes = zipinfoModes(zipPath);
@@ -71,7 +75,7 @@ describe('writeLayerZip', () => {
 
   it('is read the same way by Python zipfile: sorted names, unix modes, 1980 dates, link bodies', async () => {
     const root = await build();
-    const zipPath = join(tmp.dir, 'layer.zip');
+    const zipPath = join(dir, 'layer.zip');
     await writeLayerZip(root, zipPath);
     const entries = python<{ name: string; mode: number; system: number; date: number[]; body: string }[]>(
       `
@@ -102,9 +106,9 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
 
   it('recreates symlinks as symlinks and every file world-readable when unzip extracts it', async () => {
     const root = await build();
-    const zipPath = join(tmp.dir, 'layer.zip');
+    const zipPath = join(dir, 'layer.zip');
     await writeLayerZip(root, zipPath);
-    const out = join(tmp.dir, 'extracted');
+    const out = join(dir, 'extracted');
     run('unzip', ['-q', zipPath, '-d', out]);
 
     for (const [link, target] of [
@@ -125,11 +129,11 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
 
   it('gives the same bytes for the same tree: other path, new mtimes, another timezone', async () => {
     const first = await build(layer, 'one');
-    const a = await writeLayerZip(first, join(tmp.dir, 'a.zip'));
-    const again = await writeLayerZip(first, join(tmp.dir, 'again.zip'));
+    const a = await writeLayerZip(first, join(dir, 'a.zip'));
+    const again = await writeLayerZip(first, join(dir, 'again.zip'));
     expect(again.sha256).toBe(a.sha256);
 
-    const second = join(tmp.dir, 'two');
+    const second = join(dir, 'two');
     await cp(first, second, { recursive: true, verbatimSymlinks: true });
     const when = new Date('2031-07-04T15:16:17Z');
     for (const path of ['python/pkg/__init__.py', 'bin/tool', 'lib', 'share/private', '.']) {
@@ -140,9 +144,9 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
     try {
       // Proves the zone change took effect in this process before relying on it.
       expect(new Date(Date.UTC(2024, 0, 1)).getTimezoneOffset()).toBe(300);
-      const b = await writeLayerZip(second, join(tmp.dir, 'b.zip'));
+      const b = await writeLayerZip(second, join(dir, 'b.zip'));
       expect(b.sha256).toBe(a.sha256);
-      expect(await sha256File(join(tmp.dir, 'b.zip'))).toBe(a.sha256);
+      expect(await sha256File(join(dir, 'b.zip'))).toBe(a.sha256);
     } finally {
       if (savedTz === undefined) delete process.env.TZ;
       else process.env.TZ = savedTz;
@@ -162,7 +166,7 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
     ],
   ] as const)('refuses %s and leaves nothing behind', async (_what, spec, message) => {
     const root = await build({ 'bin/tool': { file: 'x', mode: 0o755 }, ...spec });
-    const out = join(tmp.dir, 'out');
+    const out = join(dir, 'out');
     await mkdir(out);
     const error = await writeLayerZip(root, join(out, 'layer.zip')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
@@ -176,7 +180,7 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
       'data/noise.bin': { file: randomBytes(48 * 1024 * 1024) },
       'data/z.txt': { file: 'z' },
     });
-    const out = join(tmp.dir, 'out');
+    const out = join(dir, 'out');
     await mkdir(out);
     const controller = new AbortController();
     let sawPartialZip = false;
@@ -210,9 +214,9 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
     const controller = new AbortController();
     controller.abort();
     await expect(
-      writeLayerZip(root, join(tmp.dir, 'layer.zip'), { signal: controller.signal }),
+      writeLayerZip(root, join(dir, 'layer.zip'), { signal: controller.signal }),
     ).rejects.toBeInstanceOf(InterruptedError);
-    expect((await readdir(tmp.dir)).filter((n) => n !== 'tree')).toEqual([]);
+    expect((await readdir(dir)).filter((n) => n !== 'tree')).toEqual([]);
   });
 
   it('stores non-ASCII names as UTF-8 that Python reads back exactly', async () => {
@@ -220,7 +224,7 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
       'share/données/café.txt': { file: 'crème\n' },
       'share/日本.txt': { file: 'x' },
     });
-    const zipPath = join(tmp.dir, 'utf8.zip');
+    const zipPath = join(dir, 'utf8.zip');
     await writeLayerZip(root, zipPath);
     const names = python<[string, boolean][]>(
       'import json,sys,zipfile; print(json.dumps([[i.filename, bool(i.flag_bits & 0x800)] for i in zipfile.ZipFile(sys.argv[1]).infolist()]))',
@@ -236,7 +240,7 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
 
   it('stores level 0 zips that Info-ZIP and Python still read', async () => {
     const root = await build({ 'python/m.py': { file: 'x = 1\n'.repeat(1000) } });
-    const zipPath = join(tmp.dir, 'stored.zip');
+    const zipPath = join(dir, 'stored.zip');
     const info = await writeLayerZip(root, zipPath, { level: 0 });
     expect(run('zipinfo', [zipPath])).toMatch(/stor .* python\/m\.py/);
     expect(info.zippedBytes).toBeGreaterThan(6000);

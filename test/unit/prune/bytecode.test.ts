@@ -1,28 +1,26 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cacheTag, compileBytecode, resolveBytecodeMode } from '../../../src/core/builder/bytecode.js';
 import { UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
+import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const python311 = getRuntime('python3.11');
 let staging: string;
 
 beforeEach(async () => {
-  staging = await mkdtemp(join(tmpdir(), 'layerforge-bytecode-'));
+  staging = await tempDir('layerforge-bytecode-');
   await mkdir(join(staging, 'python/pkg/__pycache__'), { recursive: true });
   await writeFile(join(staging, 'python/pkg/__init__.py'), 'x = 1\n');
   await writeFile(
     join(staging, 'python/pkg/__pycache__/__init__.cpython-311.pyc'),
     'stale, timestamp-checked',
   );
-});
-afterEach(async () => {
-  await rm(staging, { recursive: true, force: true });
 });
 
 /** A build image whose Python is `version`: it "compiles" by writing one .pyc per module. */
@@ -58,7 +56,7 @@ describe('compileBytecode', () => {
       'pyc',
       python311,
       imageWithPython('3.11', scripts),
-      { sink },
+      testJob({ sink }),
     );
     expect(result).toEqual({ mode: 'pyc', modules: 1, bytes: 'unchecked-hash pyc'.length });
     expect(scripts[0]).toMatch(/command -v python3\.11/);
@@ -73,9 +71,14 @@ describe('compileBytecode', () => {
 
   it('with auto, a build image with another Python skips compiling with a warning; the stale caches are gone anyway', async () => {
     const { sink, events } = recordEvents();
-    const result = await compileBytecode(staging, 'auto', 'pyc', python311, imageWithPython('3.12'), {
-      sink,
-    });
+    const result = await compileBytecode(
+      staging,
+      'auto',
+      'pyc',
+      python311,
+      imageWithPython('3.12'),
+      testJob({ sink }),
+    );
     expect(result.mode).toBe('none');
     expect(events).toContainEqual(
       expect.objectContaining({
@@ -94,7 +97,7 @@ describe('compileBytecode', () => {
       'pyc',
       python311,
       imageWithPython('3.12'),
-      recordEvents(),
+      testJob(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(
@@ -105,27 +108,12 @@ describe('compileBytecode', () => {
   it('does nothing for a layer without python/ or with --bytecode none', async () => {
     const runs: string[] = [];
     expect(
-      await compileBytecode(
-        staging,
-        'none',
-        'none',
-        python311,
-        imageWithPython('3.11', runs),
-        recordEvents(),
-      ),
+      await compileBytecode(staging, 'none', 'none', python311, imageWithPython('3.11', runs), testJob()),
     ).toEqual({ mode: 'none', modules: 0, bytes: 0 });
     await rm(join(staging, 'python'), { recursive: true });
     expect(
-      (
-        await compileBytecode(
-          staging,
-          'auto',
-          'pyc',
-          python311,
-          imageWithPython('3.11', runs),
-          recordEvents(),
-        )
-      ).modules,
+      (await compileBytecode(staging, 'auto', 'pyc', python311, imageWithPython('3.11', runs), testJob()))
+        .modules,
     ).toBe(0);
     expect(runs).toEqual([]);
   });

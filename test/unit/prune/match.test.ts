@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { indexLayer, matchRule } from '../../../src/core/prune/match.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 
@@ -15,10 +15,7 @@ async function tree(files: Record<string, string | { link: string }>): Promise<v
 }
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-prune-match-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir('layerforge-prune-match-');
 });
 
 describe('matchRule', () => {

@@ -1,12 +1,13 @@
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { pruneStagedLayer, type PruneStagedLayerInput } from '../../../src/core/prune/prune-layer.js';
 import { recipeSchema, type RecipeInput } from '../../../src/core/recipes/schema.js';
+import { testJob } from '../../support/job-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let work: string;
 let staging: string;
@@ -71,7 +72,7 @@ function input(extra: Partial<PruneStagedLayerInput>): PruneStagedLayerInput {
 }
 
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'layerforge-prune-'));
+  work = await tempDir('layerforge-prune-');
   staging = join(work, 'opt');
   await tree({
     'python/pkg/__init__.py': 'import pkg.core\n',
@@ -84,15 +85,12 @@ beforeEach(async () => {
   });
   await copyFile('/bin/true', join(staging, 'bin-tool'));
 });
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('pruneStagedLayer', () => {
   it('applies the safe rules, strips ELF files outside *.libs/, and reports bytes per rule', async () => {
     const { sink, events } = recordEvents();
     const elf = (await stat('/bin/true')).size;
-    const records = await pruneStagedLayer(input({}), { sink });
+    const records = await pruneStagedLayer(input({}), testJob({ sink }));
     expect(records).toEqual([
       { rule: 'docs', bytesSaved: 7, reverted: false },
       { rule: 'static-libraries', bytesSaved: 14, reverted: false },
@@ -122,7 +120,7 @@ describe('pruneStagedLayer', () => {
       const ok = existsSync(join(staging, 'share/doc/pkg/README'));
       return { ok, failed: ok ? [] : ['reads its README'], details: [] };
     };
-    const records = await pruneStagedLayer(input({ test }), { sink });
+    const records = await pruneStagedLayer(input({ test }), testJob({ sink }));
     expect(records.find((r) => r.rule === 'docs')).toEqual({ rule: 'docs', bytesSaved: 0, reverted: true });
     expect(records.filter((r) => r.reverted)).toHaveLength(1);
     expect(await readFile(join(staging, 'share/doc/pkg/README'), 'utf8')).toBe('read me');
@@ -139,7 +137,7 @@ describe('pruneStagedLayer', () => {
       const ok = (await stat(join(staging, 'bin-tool'))).size === original.length;
       return { ok, failed: ok ? [] : ['checks itself'], details: [] };
     };
-    const records = await pruneStagedLayer(input({ test }), { sink: recordEvents().sink });
+    const records = await pruneStagedLayer(input({ test }), testJob());
     expect(records.find((r) => r.rule === 'strip')?.reverted).toBe(true);
     expect((await readFile(join(staging, 'bin-tool'))).equals(original)).toBe(true);
   });
@@ -149,7 +147,7 @@ describe('pruneStagedLayer', () => {
     let ran = 0;
     const records = await pruneStagedLayer(
       input({ recipe: recipeWith({}), test: async () => (ran++, { ok: true, failed: [], details: [] }) }),
-      { sink },
+      testJob({ sink }),
     );
     expect(records.map((r) => r.rule)).toEqual(['docs', 'static-libraries']);
     expect(ran).toBe(0);
@@ -168,7 +166,7 @@ describe('pruneStagedLayer', () => {
       tests: smoke,
       prune: { remove: ['python/pkg/core.py'], protect: ['share/doc/**'], skip: ['strip'] },
     });
-    const records = await pruneStagedLayer(input({ recipe }), { sink: recordEvents().sink });
+    const records = await pruneStagedLayer(input({ recipe }), testJob());
     expect(records.map((r) => r.rule)).toEqual([
       'remove python/pkg/core.py',
       'static-libraries',
@@ -179,7 +177,7 @@ describe('pruneStagedLayer', () => {
 
   it('with --prune none applies only the recipe globs', async () => {
     const recipe = recipeWith({ tests: smoke, prune: { remove: ['lib/*.a'] } });
-    const records = await pruneStagedLayer(input({ recipe, profile: 'none' }), { sink: recordEvents().sink });
+    const records = await pruneStagedLayer(input({ recipe, profile: 'none' }), testJob());
     expect(records).toEqual([{ rule: 'remove lib/*.a', bytesSaved: 14, reverted: false }]);
   });
 
@@ -197,7 +195,7 @@ describe('pruneStagedLayer', () => {
       return { ok: sourcesBack, failed: sourcesBack ? [] : ['reads core.py'], details: [] };
     };
     const bytecode = { mode: 'pyc-only', cacheTag: 'cpython-311' } as const;
-    const applied = await pruneStagedLayer(input({ recipe, bytecode }), { sink: recordEvents().sink });
+    const applied = await pruneStagedLayer(input({ recipe, bytecode }), testJob());
     expect(applied.at(-1)).toEqual({ rule: 'sources-as-bytecode', bytesSaved: 22, reverted: false });
     expect(await listTree()).toEqual([
       'bin-tool',
@@ -217,7 +215,7 @@ describe('pruneStagedLayer', () => {
       'python/pkg/__pycache__/__init__.cpython-311.pyc': 'bytecode of __init__',
       'python/pkg/__pycache__/core.cpython-311.pyc': 'bytecode of core',
     });
-    const reverted = await pruneStagedLayer(input({ recipe, bytecode, test }), { sink: recordEvents().sink });
+    const reverted = await pruneStagedLayer(input({ recipe, bytecode, test }), testJob());
     expect(reverted).toEqual([{ rule: 'sources-as-bytecode', bytesSaved: 0, reverted: true }]);
     expect(sourcesBack).toBe(true);
     expect(await listTree()).toEqual([

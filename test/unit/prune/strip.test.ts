@@ -1,9 +1,9 @@
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { indexLayer } from '../../../src/core/prune/match.js';
 import { isStrippableElf, stripCandidates } from '../../../src/core/prune/strip.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 /** A real ELF executable from the host's Debian packages. */
@@ -27,10 +27,7 @@ async function put(path: string, from: string | Buffer): Promise<void> {
 }
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerforge-strip-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir('layerforge-strip-');
 });
 
 describe('isStrippableElf', () => {

@@ -1,6 +1,4 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   currentEntries,
@@ -12,6 +10,7 @@ import {
   type LockEntry,
   type LockFile,
 } from '../../../src/core/publish/lock-file.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 function entry(
   layerName: string,
@@ -98,7 +97,7 @@ describe('lock file merge', () => {
 
 describe('lock file on disk', () => {
   it('writes atomically, stable, and unchanged by a no-op merge', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-lock-'));
+    const dir = await tempDir('lf-lock-');
     const path = lockFilePath(dir);
     await recordInLockFile(path, [entry('a', 'us-east-1', 1)]);
     const first = await readFile(path, 'utf8');
@@ -124,7 +123,7 @@ describe('lock file on disk', () => {
   });
 
   it('reads a missing file as empty and refuses a damaged one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-lock-'));
+    const dir = await tempDir('lf-lock-');
     expect(await readLockFile(lockFilePath(dir))).toEqual(empty);
     await writeFile(lockFilePath(dir), '{ nope');
     await expect(readLockFile(lockFilePath(dir))).rejects.toThrow(/not valid JSON/);

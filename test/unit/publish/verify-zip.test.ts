@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { digestFile, verifyZipAgainstManifest } from '../../../src/core/publish/verify-zip.js';
 import { makeLayerZip } from '../../support/publish-fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('zip verification', () => {
   it('digests a file as hex and as Lambda’s base64 CodeSha256', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-digest-'));
+    const dir = await tempDir('lf-digest-');
     const data = Buffer.alloc(3 * 1024 * 1024 + 7, 7);
     await writeFile(join(dir, 'f'), data);
     const digest = await digestFile(join(dir, 'f'));
@@ -22,14 +22,14 @@ describe('zip verification', () => {
   });
 
   it('accepts a zip that matches its manifest (Info-ZIP zip, Python-style manifest)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-verify-'));
+    const dir = await tempDir('lf-verify-');
     const layer = await makeLayerZip(dir, 'ok', { files: { 'python/a.py': 'a = 1\n' } });
     const digest = await verifyZipAgainstManifest(layer.zipPath, layer.manifestPath, layer.manifest);
     expect(digest.codeSha256).toBe(layer.codeSha256);
   });
 
   it('rejects a changed zip with both digests', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-verify-'));
+    const dir = await tempDir('lf-verify-');
     const layer = await makeLayerZip(dir, 'changed', { files: { 'python/a.py': 'a = 1\n' } });
     await writeFile(layer.zipPath, 'different bytes');
     const error = await verifyZipAgainstManifest(layer.zipPath, layer.manifestPath, layer.manifest).catch(
@@ -43,7 +43,7 @@ describe('zip verification', () => {
   });
 
   it('rejects a manifest whose codeSha256 disagrees with its sha256', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-verify-'));
+    const dir = await tempDir('lf-verify-');
     const layer = await makeLayerZip(dir, 'odd', { files: { 'python/a.py': 'a = 1\n' } });
     const manifest = {
       ...layer.manifest,
@@ -55,7 +55,7 @@ describe('zip verification', () => {
   });
 
   it('names a missing zip', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lf-verify-'));
+    const dir = await tempDir('lf-verify-');
     const layer = await makeLayerZip(dir, 'gone', { files: { 'a.txt': 'a' } });
     await expect(
       verifyZipAgainstManifest(join(dir, 'nope.zip'), layer.manifestPath, layer.manifest),

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { bundledRecipesDir, packageRoot } from '../../../src/core/paths.js';
 import {
@@ -10,7 +10,7 @@ import {
   resolveRecipe,
 } from '../../../src/core/recipes/catalog.js';
 import { InvalidFileError } from '../../../src/core/yaml/invalid-file-error.js';
-import { removeDir, tempDir } from '../../cli/cli-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'recipes');
 const versionsA = join(fixtures, 'versions-a');
@@ -103,16 +103,12 @@ describe('resolveRecipe picks a version by semver range across folders', () => {
 
   it('reports a broken recipe of that name instead of silently using another version', async () => {
     const dir = await tempDir();
-    try {
-      await mkdir(join(dir, 'tiny'));
-      await writeFile(join(dir, 'tiny', 'recipe.yaml'), 'name: tiny\nversion: one\n');
-      const error = await thrown(resolveRecipe('tiny@1', [dir, versionsA]));
-      expect(error).toBeInstanceOf(InvalidFileError);
-      const issues = (error as InvalidFileError).issues;
-      expect(issues.find((i) => i.path === 'version')).toMatchObject({ line: 2, column: 10 });
-    } finally {
-      await removeDir(dir);
-    }
+    await mkdir(join(dir, 'tiny'));
+    await writeFile(join(dir, 'tiny', 'recipe.yaml'), 'name: tiny\nversion: one\n');
+    const error = await thrown(resolveRecipe('tiny@1', [dir, versionsA]));
+    expect(error).toBeInstanceOf(InvalidFileError);
+    const issues = (error as InvalidFileError).issues;
+    expect(issues.find((i) => i.path === 'version')).toMatchObject({ line: 2, column: 10 });
   });
 });
 
@@ -136,11 +132,8 @@ describe('user recipes shadow bundled ones', () => {
 });
 
 describe('findRecipeFolders', () => {
-  let dir = '';
-  afterEach(async () => removeDir(dir));
-
   it('accepts a folder that is itself a recipe, and skips dot-folders and folders without recipe.yaml', async () => {
-    dir = await tempDir();
+    const dir = await tempDir();
     await mkdir(join(dir, '.half-written.tmp'));
     await writeFile(join(dir, '.half-written.tmp', 'recipe.yaml'), 'name: ghost\n');
     await mkdir(join(dir, 'notes'));
@@ -150,7 +143,7 @@ describe('findRecipeFolders', () => {
   });
 
   it('refuses a folder that does not exist', async () => {
-    dir = await tempDir();
+    const dir = await tempDir();
     const error = await thrown(findRecipeFolders([join(dir, 'missing')]));
     expect(error.message).toBe(`recipe folder ${join(dir, 'missing')} does not exist`);
     expect(error.exitCode).toBe(2);

@@ -1,20 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { packageRoot } from '../../../src/core/paths.js';
 import { loadRecipe } from '../../../src/core/recipes/load.js';
 import { scaffoldRecipe, schemaReference } from '../../../src/core/recipes/scaffold.js';
-import { removeDir, tempDir } from '../../cli/cli-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const schemaFile = join(packageRoot, 'schema', 'recipe.schema.json');
 
 describe('scaffoldRecipe', () => {
-  let parent = '';
-  afterEach(async () => removeDir(parent));
-
   it('writes a recipe that validates, named as asked', async () => {
-    parent = await tempDir();
+    const parent = await tempDir();
     const dir = await scaffoldRecipe('geo-tools', join(parent, 'recipes'), schemaFile);
     expect(dir).toBe(join(parent, 'recipes', 'geo-tools'));
     const { recipe } = await loadRecipe(dir);
@@ -30,7 +27,7 @@ describe('scaffoldRecipe', () => {
   });
 
   it('points the $schema comment at the JSON Schema, relative to the recipe folder', async () => {
-    parent = await tempDir();
+    const parent = await tempDir();
     const dir = await scaffoldRecipe('geo', parent, schemaFile);
     const first = readFileSync(join(dir, 'recipe.yaml'), 'utf8').split('\n')[0] ?? '';
     const ref = first.replace('# yaml-language-server: $schema=', '');
@@ -46,7 +43,7 @@ describe('scaffoldRecipe', () => {
   });
 
   it('refuses an invalid name before creating anything', async () => {
-    parent = await tempDir();
+    const parent = await tempDir();
     for (const name of ['Geo', 'geo_tools', '-geo', '', 'a'.repeat(64), '../escape']) {
       await expect(scaffoldRecipe(name, join(parent, 'recipes'), schemaFile), name).rejects.toBeInstanceOf(
         UserError,
@@ -56,7 +53,7 @@ describe('scaffoldRecipe', () => {
   });
 
   it('refuses to overwrite an existing folder', async () => {
-    parent = await tempDir();
+    const parent = await tempDir();
     const dir = await scaffoldRecipe('geo', parent, schemaFile);
     await expect(scaffoldRecipe('geo', parent, schemaFile)).rejects.toThrow(`${dir} already exists`);
   });

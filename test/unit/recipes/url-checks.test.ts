@@ -1,11 +1,11 @@
 // Source URLs are classified by the host the URL parser normalises, so spelling an address
 // another way (decimal, hex, IPv4-mapped IPv6) does not slip past the checks.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveRecipe } from '../../../src/core/recipes/catalog.js';
 import { hostKind, sourceUrlProblem } from '../../../src/core/recipes/url-checks.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('hostKind', () => {
   const cases: [string, ReturnType<typeof hostKind>][] = [
@@ -52,13 +52,12 @@ describe('sourceUrlProblem', () => {
 
 describe('--allow-local-sources', () => {
   it('lets a loopback source through only when asked', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'layerforge-local-sources-'));
-    try {
-      await mkdir(join(root, 'mirrored'));
-      await writeFile(join(root, 'mirrored', 'build.sh'), '#!/bin/sh\n');
-      await writeFile(
-        join(root, 'mirrored', 'recipe.yaml'),
-        `name: mirrored
+    const root = await tempDir('layerforge-local-sources-');
+    await mkdir(join(root, 'mirrored'));
+    await writeFile(join(root, 'mirrored', 'build.sh'), '#!/bin/sh\n');
+    await writeFile(
+      join(root, 'mirrored', 'recipe.yaml'),
+      `name: mirrored
 version: 1.0.0
 summary: Built from a local mirror
 license: MIT
@@ -71,17 +70,14 @@ install:
       sha256: ${'ab'.repeat(32)}
   script: build.sh
 `,
-      );
-      const refused: unknown = await resolveRecipe('mirrored', [root], root).catch((e: unknown) => e);
-      expect(refused).toMatchObject({
-        message:
-          'mirrored/recipe.yaml:10:12: install.sources[0].url: the URL points at this machine (loopback)',
-        exitCode: 2,
-      });
-      const allowed = await resolveRecipe('mirrored', [root], root, { allowLocalSources: true });
-      expect(allowed.recipe.install.sources?.[0]?.url).toBe('http://127.0.0.1:8080/lib-1.0.tar.gz');
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    );
+    const refused: unknown = await resolveRecipe('mirrored', [root], root).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      message:
+        'mirrored/recipe.yaml:10:12: install.sources[0].url: the URL points at this machine (loopback)',
+      exitCode: 2,
+    });
+    const allowed = await resolveRecipe('mirrored', [root], root, { allowLocalSources: true });
+    expect(allowed.recipe.install.sources?.[0]?.url).toBe('http://127.0.0.1:8080/lib-1.0.tar.gz');
   });
 });

@@ -12,7 +12,7 @@ import { extractLayerZip } from '../../../../src/core/layer/extract-zip.js';
 import { inspectLayerZip } from '../../../../src/core/layer/inspect.js';
 import { craftZip, deflatedEntry, ELF_HEAD, zerosEntry } from '../../../support/hostile-zip.js';
 import { Random } from '../../../fuzz/random.js';
-import { tempDir } from '../helpers.js';
+import { sharedTempDir } from '../../../support/temp-dir.js';
 
 const SEED = 0x5eed_12;
 const MUTANTS = 200;
@@ -39,12 +39,12 @@ function mutate(next: () => number): Buffer {
   return bytes;
 }
 
+const shared = sharedTempDir('layerforge-fuzz-zip-');
 let dir = '';
-let cleanup: () => Promise<void> = async () => {};
 let target: AuditTarget;
 const savedTmp = process.env.TMPDIR;
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('layerforge-fuzz-zip-'));
+  dir = shared.path;
   await mkdir(join(dir, 'tmp'));
   process.env.TMPDIR = join(dir, 'tmp');
   target = await resolveAuditTarget({ runtime: 'provided.al2023', arch: 'x86_64' });
@@ -52,7 +52,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
-  await cleanup();
 });
 
 /** Runs one reader; returns how it ended, failing the test on anything but a UserError. */

@@ -3,18 +3,22 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src/core/errors.js';
 import { SafeZip } from '../../../../src/core/layer/zip/open-zip.js';
 import type { ZipLimits } from '../../../../src/core/layer/zip/open-zip.js';
 import { craftZip, deflatedEntry, zerosEntry } from '../../../support/hostile-zip.js';
 import type { RawEntry } from '../../../support/hostile-zip.js';
-import { handMadeZip, useTempDir } from '../helpers.js';
+import { tempDir } from '../../../support/temp-dir.js';
+import { handMadeZip } from '../helpers.js';
 
-const tmp = useTempDir('layerforge-open-zip-');
+let dir = '';
+beforeEach(async () => {
+  dir = await tempDir('layerforge-open-zip-');
+});
 
 async function zipOf(entries: RawEntry[] | Buffer): Promise<string> {
-  const path = join(tmp.dir, 'layer.zip');
+  const path = join(dir, 'layer.zip');
   await writeFile(path, Buffer.isBuffer(entries) ? entries : craftZip(entries));
   return path;
 }
@@ -57,7 +61,7 @@ const sink = () =>
 
 describe('SafeZip', () => {
   it('reads an honest zip: names, sizes, link targets and bytes', async () => {
-    const path = join(tmp.dir, 'honest.zip');
+    const path = join(dir, 'honest.zip');
     handMadeZip(path, [
       ['python/a.py', 'print(1)\n', 0o100644],
       ['python/link.py', 'a.py', 0o120777],

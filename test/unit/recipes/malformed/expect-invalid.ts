@@ -3,14 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import {
-  removeDir,
-  runLayerforge,
-  snapshotTree,
-  tempDir,
-  writeTree,
-  type CliRun,
-} from '../../../cli/cli-harness.js';
+import { runLayerforge, snapshotTree, writeTree, type CliRun } from '../../../cli/cli-harness.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 export interface MalformedCase {
   /** The whole recipe.yaml, as a user would have written it. */
@@ -39,31 +33,27 @@ homepage: https://example.com/broken
 
 export async function expectInvalidRecipe(c: MalformedCase): Promise<CliRun> {
   const root = await tempDir('layerforge-malformed-');
-  try {
-    await writeTree(root, { 'recipes/broken/recipe.yaml': c.yaml });
-    for (const [name, content] of Object.entries(c.files ?? {})) {
-      await writeTree(root, { [`recipes/broken/${name}`]: content });
-    }
-    await c.setup?.(join(root, 'recipes', 'broken'));
-    const before = await snapshotTree(root);
-    const run = await runLayerforge(['show', c.spec ?? 'broken', '--recipes', 'recipes'], { cwd: root });
-
-    const where = `recipes/broken/recipe.yaml:${c.line}:${c.column}: `;
-    const first = `${where}${c.path ? `${c.path}: ` : ''}${c.message}`;
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^error: /);
-    expect(run.stderr).toContain(first);
-    // The first problem in the file is the one the user reads first.
-    expect(run.stderr.split('\n').find((l) => l.includes('recipe.yaml:'))).toContain(first);
-    if (c.hint !== undefined) expect(run.stderr).toContain(`hint: ${c.hint}`);
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr).not.toContain('internal error');
-
-    expect(await snapshotTree(root)).toEqual(before);
-    expect(existsSync(join(root, 'dist'))).toBe(false);
-    return run;
-  } finally {
-    await removeDir(root);
+  await writeTree(root, { 'recipes/broken/recipe.yaml': c.yaml });
+  for (const [name, content] of Object.entries(c.files ?? {})) {
+    await writeTree(root, { [`recipes/broken/${name}`]: content });
   }
+  await c.setup?.(join(root, 'recipes', 'broken'));
+  const before = await snapshotTree(root);
+  const run = await runLayerforge(['show', c.spec ?? 'broken', '--recipes', 'recipes'], { cwd: root });
+
+  const where = `recipes/broken/recipe.yaml:${c.line}:${c.column}: `;
+  const first = `${where}${c.path ? `${c.path}: ` : ''}${c.message}`;
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^error: /);
+  expect(run.stderr).toContain(first);
+  // The first problem in the file is the one the user reads first.
+  expect(run.stderr.split('\n').find((l) => l.includes('recipe.yaml:'))).toContain(first);
+  if (c.hint !== undefined) expect(run.stderr).toContain(`hint: ${c.hint}`);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(run.stderr).not.toContain('internal error');
+
+  expect(await snapshotTree(root)).toEqual(before);
+  expect(existsSync(join(root, 'dist'))).toBe(false);
+  return run;
 }

@@ -1,7 +1,8 @@
 // Malformed recipes, part 5: osVersions, the version each OS's packages actually give.
 import { describe, expect, it } from 'vitest';
 import { loadRecipe } from '../../../../src/core/recipes/load.js';
-import { removeDir, tempDir, writeTree } from '../../../cli/cli-harness.js';
+import { writeTree } from '../../../cli/cli-harness.js';
+import { tempDir } from '../../../support/temp-dir.js';
 import { VALID_HEAD, expectInvalidRecipe } from './expect-invalid.js';
 
 // osVersions sits on line 6, right after the valid head; its entries on lines 7 and on.
@@ -15,29 +16,21 @@ install:
 describe('recipe osVersions', () => {
   it('accepts a version per OS, "x" for whatever patch release the OS ships', async () => {
     const root = await tempDir('layerforge-os-versions-');
-    try {
-      await writeTree(root, {
-        'broken/recipe.yaml': `${VALID_HEAD}osVersions:
+    await writeTree(root, {
+      'broken/recipe.yaml': `${VALID_HEAD}osVersions:
   al2: '1.1.1'
   al2023: 3.2.2
   debian12: 3.0.x
 ${TAIL}`,
-      });
-      const { recipe } = await loadRecipe(`${root}/broken`);
-      expect(recipe.osVersions).toEqual({ al2: '1.1.1', al2023: '3.2.2', debian12: '3.0.x' });
-    } finally {
-      await removeDir(root);
-    }
+    });
+    const { recipe } = await loadRecipe(`${root}/broken`);
+    expect(recipe.osVersions).toEqual({ al2: '1.1.1', al2023: '3.2.2', debian12: '3.0.x' });
   });
 
   it('is optional', async () => {
     const root = await tempDir('layerforge-os-versions-');
-    try {
-      await writeTree(root, { 'broken/recipe.yaml': `${VALID_HEAD}${TAIL}` });
-      expect((await loadRecipe(`${root}/broken`)).recipe.osVersions).toBeUndefined();
-    } finally {
-      await removeDir(root);
-    }
+    await writeTree(root, { 'broken/recipe.yaml': `${VALID_HEAD}${TAIL}` });
+    expect((await loadRecipe(`${root}/broken`)).recipe.osVersions).toBeUndefined();
   });
 
   it('refuses an OS layerforge does not build on, at its key', async () => {
