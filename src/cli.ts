@@ -1,6 +1,7 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
 import { createJobContext } from './core/job-context.js';
+import { Redactor } from './core/redact.js';
 import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
 import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
@@ -17,11 +18,18 @@ import { terminalJson, terminalLines } from './ui/terminal-text.js';
  */
 export async function runCli(argv: string[], cliIO: CliIO): Promise<number> {
   const output = guardOutput(cliIO);
-  return output.finish(await run(argv, output));
+  // One redaction for the whole run: whatever the job learns is secret (credentials, build-env
+  // values, proxy passwords) is hidden from everything written, errors included.
+  const redactor = new Redactor();
+  const io: CliIO = {
+    ...output.io,
+    stdout: { write: (s: string) => output.io.stdout.write(redactor.redact(s)) },
+    stderr: { write: (s: string) => output.io.stderr.write(redactor.redact(s)) },
+  };
+  return output.finish(await run(argv, io, output, redactor));
 }
 
-async function run(argv: string[], output: GuardedOutput): Promise<number> {
-  const { io } = output;
+async function run(argv: string[], io: CliIO, output: GuardedOutput, redactor: Redactor): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {
@@ -31,7 +39,7 @@ async function run(argv: string[], output: GuardedOutput): Promise<number> {
       if (whyNotInteractive(io) === undefined) args.push('pick');
       else return await noCommand(io);
     }
-    const program = await buildProgram(args, io);
+    const program = await buildProgram(args, io, redactor);
     await program.parseAsync(args, { from: 'user' });
     return exitCodeOf(program);
   } catch (error) {
@@ -55,7 +63,7 @@ function exitCodeOf(program: Command): number {
   return exitCodes.get(program) ?? ExitCode.ok;
 }
 
-async function buildProgram(args: string[], io: CliIO): Promise<Command> {
+async function buildProgram(args: string[], io: CliIO, redactor = new Redactor()): Promise<Command> {
   const program = new Command('layerforge')
     .description('Build AWS Lambda layers with native dependencies, audited and deterministic.')
     .version(layerforgeVersion, '-V, --version')
@@ -70,12 +78,18 @@ async function buildProgram(args: string[], io: CliIO): Promise<Command> {
   const names = first && commandLoaders[first] ? [first] : Object.keys(commandLoaders);
   for (const name of names) {
     const load = commandLoaders[name];
-    if (load) addCommand(program, await load(), io, program);
+    if (load) addCommand(program, await load(), io, program, redactor);
   }
   return program;
 }
 
-function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Command): void {
+function addCommand(
+  parent: Command,
+  definition: AnyCommand,
+  io: CliIO,
+  root: Command,
+  redactor: Redactor,
+): void {
   const command = parent.command(definition.name).description(definition.summary).exitOverride();
   command.configureOutput(
     commanderOutput(io, `${commandPath(parent)} ${definition.name.split(' ')[0] ?? ''}`),
@@ -87,7 +101,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
   }
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
-  for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root);
+  for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root, redactor);
   if (definition.subcommands && definition.subcommands.length > 0 && !definition.name.includes('<')) {
     // A group like `base` without its sub-command: show its help and fail as bad usage.
     command.action(() => {
@@ -125,6 +139,7 @@ function addCommand(parent: Command, definition: AnyCommand, io: CliIO, root: Co
         env: io.env,
         sink,
         signal: io.signal,
+        redactor,
         ...(typeof dockerHost === 'string' ? { dockerHost } : {}),
         ...(typeof dockerContext === 'string' ? { dockerContext } : {}),
       }),

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../core/config.js';
+import { configBuildEnv, loadConfig, type LayerforgeConfig } from '../core/config.js';
+import { parseBuildEnvEntry, resolveBuildEnv } from '../core/builder/build-env.js';
 import { PULL_POLICIES } from '../core/base-images/image-presence.js';
 import { BYTECODE_MODES } from '../core/builder/bytecode.js';
 import type { BuildLayerOptions } from '../core/builder/types.js';
@@ -10,6 +11,47 @@ import { parseArchitecture } from '../core/runtimes/catalog.js';
 import type { CommandContext } from './command.js';
 import { choice, flag, list, negated, text, type OptionValues } from './options.js';
 import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
+
+/** What build containers get: every command that may run a build (`build`, `test`, `publish`, `pick`, `invoke`). */
+export const buildEnvOptions = {
+  // A value may hold commas (NO_PROXY=a,b): one variable per flag.
+  buildEnv: list(
+    '--build-env <KEY[=VALUE]>',
+    "a variable for build containers, e.g. PIP_INDEX_URL; KEY alone passes this machine's value; repeatable (also buildEnv in layerforge.config.yaml); values are redacted from all output",
+    false,
+  ),
+  dockerNetwork: text(
+    '--docker-network <network>',
+    "the Docker network build containers join, e.g. host to reach a proxy on this machine's loopback (also dockerNetwork in layerforge.config.yaml)",
+  ),
+};
+
+/**
+ * The build env and network from the flags and the config file: entries of the config first,
+ * then the flags (a later one wins). Values become secrets of the job, redacted from every
+ * output; a `KEY` this machine does not set is not passed, with a warning.
+ */
+export function buildEnvFrom(
+  options: OptionValues<typeof buildEnvOptions>,
+  config: LayerforgeConfig,
+  ctx: CommandContext,
+): { buildEnv: Record<string, string>; dockerNetwork?: string } {
+  const entries = [
+    ...configBuildEnv(config).map((e) => parseBuildEnvEntry(e, 'buildEnv in layerforge.config.yaml')),
+    ...options.buildEnv.map((e) => parseBuildEnvEntry(e, '--build-env')),
+  ];
+  const { values, unset } = resolveBuildEnv(entries, ctx.env);
+  for (const value of Object.values(values)) ctx.job.redactor.addValue(value);
+  for (const { name, from } of unset) {
+    ctx.sink({
+      type: 'warning',
+      code: 'build-env-unset',
+      message: `${name} (${from}) is not set in this environment, so build containers do not get it`,
+    });
+  }
+  const dockerNetwork = options.dockerNetwork ?? config.dockerNetwork;
+  return { buildEnv: values, ...(dockerNetwork ? { dockerNetwork } : {}) };
+}
 
 /** Flags shared by `build`, `test`, `publish <recipe>` and the picker. */
 export const buildOptions = {
@@ -48,6 +90,7 @@ export const buildOptions = {
     'Python bytecode: auto (default: pyc unless --prune none), none, pyc or pyc-only',
     BYTECODE_MODES,
   ),
+  ...buildEnvOptions,
   ...recipeOptions,
 };
 
@@ -128,5 +171,6 @@ export async function buildOptionsFrom(
     prune: options.prune,
     bytecode: options.bytecode,
     pull: options.pull,
+    ...buildEnvFrom(options, config, ctx),
   };
 }

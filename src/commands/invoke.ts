@@ -10,6 +10,7 @@ import type { CommandContext } from './command.js';
 import { defineCommand } from './command.js';
 import { count, flag, list, text, type OptionValues } from './options.js';
 import { baseFrom, baseOptions, engineOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
+import { buildEnvFrom, buildEnvOptions } from './build-options.js';
 
 /** The event: a file's text, or standard input for `-`. */
 export async function readEvent(
@@ -68,6 +69,7 @@ export const invokeOptions = {
     '--out <dir>',
     'where layers built from recipes go (default: outDir in layerforge.config.yaml, else dist)',
   ),
+  ...buildEnvOptions,
   ...recipeOptions,
   ...engineOptions,
 };
@@ -103,6 +105,7 @@ export async function invokeOptionsFrom(
     timeoutSeconds: options.timeout,
     recipeDirs: await recipeDirsFrom(options, ctx),
     outDir: options.out ?? config.outDir,
+    ...buildEnvFrom(options, config, ctx),
   };
 }
 

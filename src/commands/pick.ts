@@ -68,7 +68,12 @@ export const command = defineCommand({
       });
     }
     const buildLayer: BuildLayer = async (input, io) =>
-      (await import('../core/builder/build-layer.js')).buildLayer(input, { ...ctx.job, ...io });
+      (await import('../core/builder/build-layer.js')).buildLayer(input, {
+        ...ctx.job,
+        ...io,
+        // The picker's sink draws the screen: its events are redacted as the job's own are.
+        sink: (event) => io.sink(ctx.job.redactor.redactDeep(event)),
+      });
     const { recipe: _recipe, runtime: _runtime, arch, base, test: _test, ...rest } = buildOptions;
     return runPicker(
       {

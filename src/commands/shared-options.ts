@@ -28,7 +28,7 @@ export async function recipeDirsFrom(
 export const awsOptions = {
   region: list(
     '--region <region>',
-    'AWS region(s), repeatable or comma-separated (default: AWS_REGION or the profile)',
+    "AWS region(s), repeatable or comma-separated (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)",
   ),
   profile: text(
     '--profile <name>',
@@ -36,7 +36,7 @@ export const awsOptions = {
   ),
   endpointUrl: text(
     '--endpoint-url <url>',
-    'send Lambda and S3 calls to this endpoint, e.g. an emulator (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3)',
+    "send Lambda and S3 calls to this endpoint, e.g. an emulator (default: AWS_ENDPOINT_URL_LAMBDA / _S3, AWS_ENDPOINT_URL, then the profile's endpoint_url)",
   ),
 };
 

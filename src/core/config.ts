@@ -8,6 +8,41 @@ import { formatPath, positionOf, type PositionedIssue } from './yaml/positions.j
 
 export const CONFIG_FILE = 'layerforge.config.yaml';
 
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `buildEnv`: what build containers get, as a list like `--build-env` (`KEY` or `KEY=VALUE`) or
+ * a mapping (`KEY: value`, or `KEY:` with no value to pass this machine's). Prefer the forms
+ * without a value for secrets, so they stay out of a committed file.
+ */
+const buildEnvSchema = z
+  .union(
+    [
+      z.array(
+        z
+          .string({ error: 'expected KEY or KEY=VALUE' })
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s, { error: 'expected KEY or KEY=VALUE' }),
+      ),
+      z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+        .superRefine((entries, ctx) => {
+          for (const name of Object.keys(entries)) {
+            if (!VARIABLE_NAME.test(name))
+              ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a variable name` });
+          }
+        }),
+    ],
+    {
+      error:
+        "expected a list of KEY or KEY=VALUE, or a mapping of KEY: value (KEY: with no value passes this machine's)",
+    },
+  )
+  .optional()
+  .meta({
+    description:
+      "Variables build containers get, e.g. PIP_INDEX_URL: KEY alone (or KEY: with no value) passes this machine's value, so secrets stay out of this file. Values are redacted from every output; names (not values) enter the cache key.",
+  });
+
 /** Project settings, from layerforge.config.yaml in the working directory. */
 export const configSchema = z.strictObject(
   {
@@ -36,6 +71,15 @@ export const configSchema = z.strictObject(
       .max(250, { error: "expected at most 250, Lambda's limit for a function and all its layers" })
       .optional()
       .meta({ description: 'MB of the 250 MB already used by the function and its other layers.' }),
+    buildEnv: buildEnvSchema,
+    dockerNetwork: z
+      .string({ error: 'expected a Docker network name' })
+      .min(1, { error: 'expected a Docker network name' })
+      .optional()
+      .meta({
+        description:
+          'The Docker network build containers join unless --docker-network is given, e.g. host to reach a proxy on this machine.',
+      }),
   },
   { error: 'expected a mapping of settings such as recipeDirs, base, outDir' },
 );
@@ -84,6 +128,16 @@ export async function loadConfig(
 
 /** The project's recipe folder, where `layerforge init` writes: searched when it exists. */
 export const PROJECT_RECIPES_DIR = 'recipes';
+
+/** The config's `buildEnv` as `KEY[=VALUE]` entries, in the file's order. */
+export function configBuildEnv(config: LayerforgeConfig): string[] {
+  const buildEnv = config.buildEnv;
+  if (buildEnv === undefined) return [];
+  if (Array.isArray(buildEnv)) return buildEnv;
+  return Object.entries(buildEnv).map(([name, value]) =>
+    value === null ? name : `${name}=${String(value)}`,
+  );
+}
 
 /**
  * User recipe folders in search order (first match wins between equal versions): `--recipes`

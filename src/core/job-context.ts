@@ -3,6 +3,8 @@ import type { AwsClientOptions, AwsClients } from './aws/clients.js';
 import type { ContainerEngine } from './engine/container-engine.js';
 import type { DockerEndpoint } from './engine/docker-endpoint.js';
 import { ignoreEvents, type EventSink } from './events.js';
+import { proxySettingsFrom } from './net/proxy.js';
+import { Redactor } from './redact.js';
 
 /**
  * What one job runs with: where it runs, where it reports, when it stops, and the ports to
@@ -14,6 +16,11 @@ export interface JobContext {
   readonly env: NodeJS.ProcessEnv;
   readonly sink: EventSink;
   readonly signal: AbortSignal;
+  /**
+   * The job's one redaction: AWS credentials, build-env values and proxy passwords are added as
+   * they become known, and every event the sink receives is redacted with it.
+   */
+  readonly redactor: Redactor;
   /**
    * The container engine at `host` (a `--docker-host` value; default: the job's own choice, see
    * `dockerEndpoint`), made on first use: a job that never builds never loads dockerode.
@@ -57,6 +64,8 @@ export interface JobContextInit {
   dockerContext?: string;
   /** Where ~/.docker and ~/.ssh are. Default: HOME, else the process's user's home. */
   home?: string;
+  /** Shared with the CLI's output streams, so errors printed after the job are redacted too. */
+  redactor?: Redactor;
 }
 
 /** The one place that reads the process's globals and knows how to reach Docker. */
@@ -73,11 +82,16 @@ export function createJobContext(init: JobContextInit = {}): JobContext {
       ...(init.dockerContext !== undefined ? { context: init.dockerContext } : {}),
     });
   };
+  const redactor = init.redactor ?? new Redactor();
+  // A proxy URL may carry a password (http://user:pass@proxy:3128).
+  for (const url of Object.values(proxySettingsFrom(env))) redactor.addValue(url);
+  const sink = init.sink ?? ignoreEvents;
   return {
     cwd: init.cwd ?? process.cwd(),
     env,
-    sink: init.sink ?? ignoreEvents,
+    sink: (event) => sink(redactor.redactDeep(event)),
     signal: init.signal ?? new AbortController().signal,
+    redactor,
     engine(host = init.dockerHost) {
       const key = host ?? '';
       let engine = engines.get(key);
@@ -97,7 +111,7 @@ export function createJobContext(init: JobContextInit = {}): JobContext {
     dockerEndpoint,
     async aws(options = {}) {
       const { createAwsClients } = await import('./aws/clients.js');
-      return createAwsClients({ ...options, env });
+      return createAwsClients({ ...options, env, redactor });
     },
   };
 }

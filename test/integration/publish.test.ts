@@ -120,7 +120,7 @@ describe('publish against moto', () => {
       };
     };
     const env = testAwsEnv(server().endpoint);
-    const clients = createAwsClients({ env });
+    const clients = await createAwsClients({ env });
     const summary = await publishLayer(
       {
         target: 'pandas@^2',
@@ -143,7 +143,7 @@ describe('publish against moto', () => {
     const { cwd, layer } = await project();
     const controller = new AbortController();
     const env = testAwsEnv(server().endpoint);
-    const clients = createAwsClients({ env });
+    const clients = await createAwsClients({ env });
     const attempt = publishLayer(
       { target: layer.zipPath, regions: ['us-east-1', 'eu-west-1'], cwd, env, concurrency: 1 },
       {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, userRecipeDirs } from '../../src/core/config.js';
+import { configBuildEnv, loadConfig, userRecipeDirs } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
 import { InvalidFileError } from '../../src/core/yaml/invalid-file-error.js';
 import { writeTree } from '../cli/cli-harness.js';
@@ -71,5 +71,43 @@ describe('userRecipeDirs', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toBe('recipe folder gone (from $LAYERFORGE_RECIPES) does not exist');
     expect((error as UserError).exitCode).toBe(2);
+  });
+});
+
+describe('buildEnv and dockerNetwork', () => {
+  it('takes a list like --build-env, or a mapping where no value means the host value', async () => {
+    await writeTree(cwd, {
+      'layerforge.config.yaml': 'buildEnv: [PIP_INDEX_URL, "PIP_TRUSTED_HOST=a=b"]\ndockerNetwork: host\n',
+    });
+    const listed = await loadConfig(cwd);
+    expect(configBuildEnv(listed)).toEqual(['PIP_INDEX_URL', 'PIP_TRUSTED_HOST=a=b']);
+    expect(listed.dockerNetwork).toBe('host');
+    await writeTree(cwd, {
+      'layerforge.config.yaml': 'buildEnv:\n  PIP_INDEX_URL:\n  PIP_NO_CACHE_DIR: 1\n  X: hello\n',
+    });
+    expect(configBuildEnv(await loadConfig(cwd))).toEqual(['PIP_INDEX_URL', 'PIP_NO_CACHE_DIR=1', 'X=hello']);
+  });
+
+  it('positions a bad entry at its line and column', async () => {
+    await writeTree(cwd, { 'layerforge.config.yaml': 'buildEnv:\n  - GOOD\n  - 1BAD=x\n' });
+    const listed = (await loadConfig(cwd).catch((e: unknown) => e)) as InvalidFileError;
+    expect(listed).toBeInstanceOf(InvalidFileError);
+    expect(listed.issues).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 5,
+        path: 'buildEnv[1]',
+        message: expect.stringContaining('expected KEY or KEY=VALUE'),
+      }),
+    ]);
+    await writeTree(cwd, { 'layerforge.config.yaml': 'buildEnv:\n  OK: 1\n  bad-name: x\n' });
+    const mapped = (await loadConfig(cwd).catch((e: unknown) => e)) as InvalidFileError;
+    expect(mapped.issues).toEqual([
+      expect.objectContaining({
+        line: 3,
+        path: 'buildEnv.bad-name',
+        message: '"bad-name" is not a variable name',
+      }),
+    ]);
   });
 });

@@ -1,10 +1,14 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { UserError } from '../errors.js';
+import { ProxyRoutingAgent } from '../net/agents.js';
+import { hasProxy, proxySettingsFrom } from '../net/proxy.js';
+import { Redactor } from '../redact.js';
 import { describeAwsError, redactedCause } from './errors.js';
-import { Redactor } from './redact.js';
+import { loadAwsSettings, type AwsSettings, type Sourced } from './settings.js';
 
-/** How to reach AWS: the CLI's --profile and --endpoint-url plus the process environment. */
+/** How to reach AWS: the CLI's --profile and --endpoint-url plus the job's environment. */
 export interface AwsClientOptions {
   profile?: string;
   /** One endpoint for Lambda and S3 (an emulator such as moto's server). */
@@ -12,6 +16,8 @@ export interface AwsClientOptions {
   env: NodeJS.ProcessEnv;
   /** Attempts per read call, throttling and 5xx included (the SDK's standard retry strategy). */
   maxAttempts?: number;
+  /** The job's redaction: credentials are added to it as they resolve. Default: a new one. */
+  redactor?: Redactor;
 }
 
 /**
@@ -27,7 +33,9 @@ export interface AwsClients {
    */
   lambdaPublish(region: string): LambdaClient;
   s3(region: string): S3Client;
-  /** The region from the environment or the profile, as the SDK resolves it. */
+  /** Profile, default region and endpoints, each with where it came from. */
+  readonly settings: AwsSettings;
+  /** The region when no --region is given: AWS_REGION, AWS_DEFAULT_REGION, then the profile's. */
   defaultRegion(): Promise<string | undefined>;
   /** Resolves credentials once; throws a UserError when there are none. */
   checkCredentials(): Promise<void>;
@@ -36,54 +44,84 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** The standard endpoint variables, read from the injected environment as the SDK reads them. */
-export function endpointFor(service: 'LAMBDA' | 'S3', options: AwsClientOptions): string | undefined {
-  if (options.endpointUrl) return options.endpointUrl;
-  const env = options.env;
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  return nonEmpty(env[`AWS_ENDPOINT_URL_${service}`]) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
+type CredentialsProvider = () => Promise<Credentials>;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.length > 0 ? value : undefined;
 }
 
-interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** Keys in the injected environment win, unless a profile was asked for (the SDK's own order). */
-function credentialsFromEnv(options: AwsClientOptions): StaticCredentials | undefined {
-  const { env } = options;
-  if (options.profile || env.AWS_PROFILE) return undefined;
+/**
+ * The SDK's credential chain (SSO, roles, web identity, process, profiles, containers, instance
+ * metadata) for the chosen profile. Keys in the job's environment win when no profile is chosen,
+ * as in the chain's own first link: read here from the job's environment, which the SDK cannot
+ * be given (it reads the process's own environment, the same in the CLI).
+ */
+function credentialsFor(
+  settings: AwsSettings,
+  env: NodeJS.ProcessEnv,
+  requestHandler: object | undefined,
+): CredentialsProvider {
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  return { accessKeyId, secretAccessKey, sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) };
+  if (!settings.profile && accessKeyId && secretAccessKey) {
+    const identity = { accessKeyId, secretAccessKey, sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) };
+    return () => Promise.resolve(identity);
+  }
+  return fromNodeProviderChain({
+    ...(settings.profile ? { profile: settings.profile.value } : {}),
+    filepath: settings.credentialsFile,
+    configFilepath: settings.configFile,
+    // Roles and SSO call STS and SSO: through the same proxy as every other call.
+    ...(requestHandler ? { clientConfig: { requestHandler } } : {}),
+  });
 }
 
-export function createAwsClients(options: AwsClientOptions): AwsClients {
-  const redactor = new Redactor();
-  const credentials = credentialsFromEnv(options);
-  if (credentials)
-    redactor.add(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken);
-  const profile = options.profile ?? nonEmpty(options.env.AWS_PROFILE);
-  // One credential provider for every client: the chain (SSO, roles, profiles) resolves once,
-  // and what checkCredentials resolved is what the calls sign with.
-  const identityClient = new LambdaClient({
-    ...(profile ? { profile } : {}),
-    ...(credentials ? { credentials } : {}),
-    region: 'us-east-1',
-  });
+/** An endpoint from the environment or a profile is checked as the flag is: a typo is bad input, not a crash. */
+function checkEndpoint(endpoint: Sourced<string>): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint.value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new UserError(
+      `the AWS endpoint "${endpoint.value}" (from ${endpoint.source}) is not an http(s) URL`,
+      {
+        hint: 'e.g. http://127.0.0.1:5000; unset it to use AWS itself',
+      },
+    );
+  }
+}
+
+/**
+ * AWS clients resolved as the AWS CLI resolves its settings (see settings.ts): the region and
+ * endpoints are passed to the SDK explicitly, so its own look-ups (which read AWS_PROFILE only,
+ * and ignore AWS_DEFAULT_REGION) never override them.
+ */
+export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
+  const redactor = options.redactor ?? new Redactor();
+  const { env } = options;
+  redactor.add(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
+  const settings = await loadAwsSettings(options);
+  for (const endpoint of Object.values(settings.endpoints)) if (endpoint) checkEndpoint(endpoint);
+  const proxy = proxySettingsFrom(options.env);
+  // One agent for every client: it decides per request between the proxy and a direct connection.
+  const agent = hasProxy(proxy) ? new ProxyRoutingAgent(proxy) : undefined;
+  const agents = agent ? { httpAgent: agent, httpsAgent: agent } : {};
+  const credentials = credentialsFor(settings, options.env, agent ? agents : undefined);
   const common = {
-    ...(profile ? { profile } : {}),
-    credentials: identityClient.config.credentials,
+    ...(settings.profile ? { profile: settings.profile.value } : {}),
+    credentials,
   };
   const maxAttempts = options.maxAttempts ?? 5;
-  const lambdaEndpoint = endpointFor('LAMBDA', options);
-  const s3Endpoint = endpointFor('S3', options);
+  const lambdaEndpoint = settings.endpoints.lambda?.value;
+  const s3Endpoint = settings.endpoints.s3?.value;
 
   const cache = new Map<string, LambdaClient | S3Client>();
   function cached<T extends LambdaClient | S3Client>(key: string, make: () => T): T {
@@ -98,9 +136,15 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       ...common,
       region,
       maxAttempts: attempts,
-      ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),
+      // Resolved above for the chosen profile; the SDK would look only at AWS_PROFILE's.
+      ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : { ignoreConfiguredEndpointUrls: true }),
       // A 50 MB inline upload can be slow; a stalled one should still end.
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: 10_000,
+        requestTimeout: 300_000,
+        throwOnRequestTimeout: true,
+        ...agents,
+      },
     });
 
   return {
@@ -115,24 +159,17 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
             region,
             maxAttempts,
             // Emulators and most custom endpoints serve buckets by path, not by host name.
-            ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
+            ...(s3Endpoint
+              ? { endpoint: s3Endpoint, forcePathStyle: true }
+              : { ignoreConfiguredEndpointUrls: true }),
+            ...(agent ? { requestHandler: agents } : {}),
           }),
       ),
-    async defaultRegion() {
-      const fromEnv = nonEmpty(options.env.AWS_REGION);
-      if (fromEnv) return fromEnv;
-      const probe = new LambdaClient(profile ? { profile } : {});
-      try {
-        return await probe.config.region();
-      } catch {
-        return undefined;
-      } finally {
-        probe.destroy();
-      }
-    },
+    settings,
+    defaultRegion: () => Promise.resolve(settings.region?.value),
     async checkCredentials() {
       try {
-        const identity = await identityClient.config.credentials();
+        const identity = await credentials();
         redactor.add(identity.accessKeyId, identity.secretAccessKey, identity.sessionToken);
       } catch (cause) {
         const { message, hint } = describeAwsError(cause, (t) => redactor.redact(t));
@@ -143,7 +180,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();
-      identityClient.destroy();
+      agent?.destroy();
     },
   };
 }

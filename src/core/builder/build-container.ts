@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import type { EnvStepIO } from '../job-context.js';
+import type { EnvStepIO, JobContext } from '../job-context.js';
+import { containerProxyEnv, proxySettingsFrom } from '../net/proxy.js';
 import { dataDir } from '../paths.js';
 import { caBundleForContainer } from './ca-bundle.js';
 import { buildEnvironment, buildPlan } from './plan.js';
@@ -17,14 +18,21 @@ const LOG_TAIL_LINES = 50;
  * Runs the recipe's steps in a labelled build container, then hands the stopped container to
  * `afterRun` (which extracts /opt) before removing it. The recipe folder is mounted read-only at
  * /recipe, the verified sources at /sources, and layerforge's own scripts at /layerforge.
- * The full log goes to `logPath`.
+ * The container gets the job's proxy variables and the user's build env; every line of its
+ * output is redacted before it reaches the log at `logPath`, an event or an error.
  */
 export async function runBuildContainer(
   target: BuildTarget,
   engine: ContainerEngine,
   dirs: { job: string; sources: string; logPath: string },
   runtimeLibraries: string[],
-  io: EnvStepIO,
+  io: EnvStepIO &
+    Pick<JobContext, 'redactor'> & {
+      /** `--build-env` and `buildEnv`: given last, so they win over the proxy variables. */
+      buildEnv: Record<string, string>;
+      /** The Docker network to join; default the engine's. */
+      network?: string;
+    },
   afterRun: (containerId: string) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirs.job, { recursive: true });
@@ -34,7 +42,8 @@ export async function runBuildContainer(
 
   const log = createWriteStream(dirs.logPath);
   const tail: string[] = [];
-  const onLine = (line: string) => {
+  const onLine = (raw: string) => {
+    const line = io.redactor.redact(raw);
     log.write(line + '\n');
     tail.push(line);
     if (tail.length > LOG_TAIL_LINES) tail.shift();
@@ -48,7 +57,12 @@ export async function runBuildContainer(
         image: target.base.buildImage,
         entrypoint: ['/bin/sh'],
         command: ['/layerforge/plan.sh'],
-        env: { ...buildEnvironment(target.runtime, target.base, availableParallelism()), ...ca.env },
+        env: {
+          ...buildEnvironment(target.runtime, target.base, availableParallelism()),
+          ...containerProxyEnv(proxySettingsFrom(io.env)),
+          ...ca.env,
+          ...io.buildEnv,
+        },
         mounts: [
           { hostPath: target.loaded.dir, containerPath: '/recipe', readOnly: true },
           { hostPath: dirs.sources, containerPath: '/sources', readOnly: true },
@@ -58,6 +72,7 @@ export async function runBuildContainer(
         labels: { [LABELS.purpose]: 'build' },
         platform: target.base.platform,
         workingDir: '/tmp',
+        ...(io.network ? { network: io.network } : {}),
       },
       onLine,
       io.signal,

@@ -15,6 +15,8 @@ import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
 import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { runBuildContainer } from './build-container.js';
+import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
+import { proxySettingsFrom } from '../net/proxy.js';
 import { extractOptArchive } from './extract.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
@@ -32,6 +34,8 @@ import type { BuildLayerOptions, BuildLayerResult } from './types.js';
  */
 export async function buildLayer(options: BuildLayerOptions, job: JobContext): Promise<BuildLayerResult> {
   const { sink, signal, env } = job;
+  checkBuildEnv(options.buildEnv ?? {});
+  for (const value of Object.values(options.buildEnv ?? {})) job.redactor.addValue(value);
   const target = await step(
     sink,
     'resolve',
@@ -79,6 +83,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
           prune: options.prune ?? 'safe',
           bytecode: options.bytecode ?? 'auto',
         },
+        buildEnvNames: Object.keys(options.buildEnv ?? {}),
       });
       return { digest, images };
     },
@@ -88,8 +93,11 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   const entry = cacheEntry(root, digest, artifactName(target));
   const cached = !options.noCache && (await isReusable(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
-  if (!cached) await buildIntoCache(target, engine, { digest, images }, options, job);
-  else for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
+  if (!cached) {
+    warnUnreachableProxy(env, options, sink);
+    await buildIntoCache(target, engine, { digest, images }, options, job);
+  } else
+    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
 
   await mkdir(outDir, { recursive: true });
   await copyFileAtomic(entry.zip, zipPath);
@@ -130,7 +138,7 @@ async function buildIntoCache(
   engine: ContainerEngine,
   inputs: { digest: string; images: BaseImageRecords },
   options: BuildLayerOptions,
-  io: EnvStepIO,
+  io: EnvStepIO & Pick<JobContext, 'redactor'>,
 ): Promise<void> {
   const { sink } = io;
   const root = cacheDir(io.env);
@@ -158,6 +166,7 @@ async function buildIntoCache(
         cacheDir: root,
         sourcesDir: options.sourcesDir,
         os: target.base.os.id,
+        proxy: proxySettingsFrom(io.env),
         sink,
         signal,
       });
@@ -167,7 +176,14 @@ async function buildIntoCache(
         engine,
         dirs,
         libraries.provided,
-        { sink, signal, env: io.env },
+        {
+          sink,
+          signal,
+          env: io.env,
+          redactor: io.redactor,
+          buildEnv: options.buildEnv ?? {},
+          network: options.dockerNetwork,
+        },
         (containerId) =>
           step(sink, 'extract', async () =>
             extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),

@@ -18,6 +18,12 @@ export interface BuildInputs {
   base: string;
   /** Options that change the artifact (prune profile, bytecode). */
   options: Record<string, string | boolean>;
+  /**
+   * Names of the variables given with --build-env or buildEnv (a private index can serve other
+   * bytes than the public one), never their values: the digest is printed and written in every
+   * manifest, and a short secret could be found from it by trying values.
+   */
+  buildEnvNames?: string[];
 }
 
 async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir = root): Promise<void> {
@@ -46,6 +52,7 @@ export async function inputsDigest(inputs: BuildInputs): Promise<string> {
   hash.update(`build-image ${inputs.buildImageId}\nruntime-image ${inputs.runtimeImageId}\n`);
   for (const key of Object.keys(inputs.options).sort())
     hash.update(`option ${key}=${String(inputs.options[key])}\n`);
+  for (const name of [...new Set(inputs.buildEnvNames ?? [])].sort()) hash.update(`build-env ${name}\n`);
   await hashTree(hash, inputs.recipeDir);
   return hash.digest('hex');
 }

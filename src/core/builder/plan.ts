@@ -109,6 +109,21 @@ export function buildPlan(recipe: Recipe, runtime: LambdaRuntime, base: Resolved
   ].join('\n');
 }
 
+/**
+ * The variables layerforge sets for every build and the recipe's script reads: `--build-env`
+ * and `buildEnv` cannot change them (a test keeps this list and `buildEnvironment` in step).
+ */
+export const RESERVED_BUILD_ENV = [
+  'PREFIX',
+  'JOBS',
+  'WORK',
+  'SOURCES',
+  'RECIPE_DIR',
+  'PYTHON_VERSION',
+  'PKG_CONFIG_PATH',
+  'PIP_BREAK_SYSTEM_PACKAGES',
+] as const;
+
 /** Environment of the build container: what recipe scripts may rely on. */
 export function buildEnvironment(
   runtime: LambdaRuntime,

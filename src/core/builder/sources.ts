@@ -5,9 +5,11 @@ import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Dispatcher } from 'undici';
 import { JobFailedError, UserError, isAbortError, InterruptedError } from '../errors.js';
 import { temporarySibling } from '../fs/atomic.js';
 import type { EventSink } from '../events.js';
+import type { ProxySettings } from '../net/proxy.js';
 import type { LoadedRecipe } from '../recipes/load.js';
 import type { RecipeSource } from '../recipes/schema.js';
 
@@ -32,17 +34,27 @@ function mismatch(what: string, expected: string, actual: string): JobFailedErro
   });
 }
 
-/** Downloads `url` to `dest`, hashing as it streams; nothing is left at `dest` unless the digest matches. */
-async function download(url: string, dest: string, expected: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Downloads `url` to `dest`, hashing as it streams; nothing is left at `dest` unless the digest
+ * matches. The request goes through `dispatcher`, which honours the job's proxy settings.
+ */
+async function download(
+  url: string,
+  dest: string,
+  expected: string,
+  dispatcher: Dispatcher,
+  signal?: AbortSignal,
+): Promise<void> {
   const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname))) {
     throw new UserError(`refusing to download ${url} over plain HTTP`, { hint: 'use an https:// URL' });
   }
-  const response = await fetch(url, { signal }).catch((cause: unknown) => {
+  const { fetch } = await import('undici');
+  const response = await fetch(url, { signal, dispatcher }).catch((cause: unknown) => {
     if (isAbortError(cause) || signal?.aborted) throw new InterruptedError();
     throw new JobFailedError(`cannot download ${url}`, {
       cause,
-      hint: 'check the network, or pass --sources <dir> with the file for an offline build',
+      hint: 'check the network (and HTTPS_PROXY, NO_PROXY behind a proxy), or pass --sources <dir> with the file for an offline build',
     });
   });
   if (!response.ok || !response.body) {
@@ -77,42 +89,69 @@ async function download(url: string, dest: string, expected: string, signal?: Ab
 export async function stageSources(
   loaded: LoadedRecipe,
   stagingDir: string,
-  options: { cacheDir: string; sourcesDir?: string; os?: string; sink: EventSink; signal?: AbortSignal },
+  options: {
+    cacheDir: string;
+    sourcesDir?: string;
+    os?: string;
+    /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the job's environment; default none. */
+    proxy?: ProxySettings;
+    sink: EventSink;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   await mkdir(stagingDir, { recursive: true });
-  for (const source of loaded.recipe.install.sources ?? []) {
-    // A source for another OS (say, a tarball built where AL2023 lacks the package) is not fetched.
-    if (options.os !== undefined && source.os && !source.os.some((os) => os === options.os)) continue;
-    const name = sourceFilename(source);
-    const target = join(stagingDir, name);
-    if (source.path) {
-      const file = join(loaded.dir, source.path);
-      if (!existsSync(file)) throw new UserError(`source ${source.path} does not exist in ${loaded.dir}`);
-      const actual = await sha256File(file);
-      if (actual !== source.sha256) throw mismatch(file, source.sha256, actual);
-      await copyFile(file, target);
-      continue;
+  // Made on the first download and closed at the end, so no idle connection outlives the build.
+  let dispatcher: Dispatcher | undefined;
+  try {
+    for (const source of loaded.recipe.install.sources ?? []) {
+      dispatcher = await stageSource(loaded, source, stagingDir, options, dispatcher);
     }
-    const cached = join(options.cacheDir, 'sources', source.sha256, name);
-    if (!existsSync(cached)) {
-      await mkdir(join(options.cacheDir, 'sources', source.sha256), { recursive: true });
-      const offline = options.sourcesDir ? join(options.sourcesDir, name) : undefined;
-      if (offline && existsSync(offline)) {
-        const actual = await sha256File(offline);
-        if (actual !== source.sha256) throw mismatch(offline, source.sha256, actual);
-        await copyFile(offline, cached);
-      } else {
-        options.sink({ type: 'info', message: `downloading ${source.url}` });
-        await download(source.url ?? '', cached, source.sha256, options.signal);
-      }
-    } else {
-      // A cache entry is trusted only if it still has the digest it is filed under.
-      const actual = await sha256File(cached);
-      if (actual !== source.sha256) {
-        await rm(cached, { force: true });
-        throw mismatch(cached, source.sha256, actual);
-      }
-    }
-    await link(cached, target).catch(() => copyFile(cached, target));
+  } finally {
+    await dispatcher?.close();
   }
+}
+
+/** One source into the staging folder; returns the download dispatcher, made when first needed. */
+async function stageSource(
+  loaded: LoadedRecipe,
+  source: RecipeSource,
+  stagingDir: string,
+  options: Parameters<typeof stageSources>[2],
+  dispatcher: Dispatcher | undefined,
+): Promise<Dispatcher | undefined> {
+  // A source for another OS (say, a tarball built where AL2023 lacks the package) is not fetched.
+  if (options.os !== undefined && source.os && !source.os.some((os) => os === options.os)) return dispatcher;
+  const name = sourceFilename(source);
+  const target = join(stagingDir, name);
+  if (source.path) {
+    const file = join(loaded.dir, source.path);
+    if (!existsSync(file)) throw new UserError(`source ${source.path} does not exist in ${loaded.dir}`);
+    const actual = await sha256File(file);
+    if (actual !== source.sha256) throw mismatch(file, source.sha256, actual);
+    await copyFile(file, target);
+    return dispatcher;
+  }
+  const cached = join(options.cacheDir, 'sources', source.sha256, name);
+  if (!existsSync(cached)) {
+    await mkdir(join(options.cacheDir, 'sources', source.sha256), { recursive: true });
+    const offline = options.sourcesDir ? join(options.sourcesDir, name) : undefined;
+    if (offline && existsSync(offline)) {
+      const actual = await sha256File(offline);
+      if (actual !== source.sha256) throw mismatch(offline, source.sha256, actual);
+      await copyFile(offline, cached);
+    } else {
+      options.sink({ type: 'info', message: `downloading ${source.url}` });
+      dispatcher ??= (await import('../net/agents.js')).proxyDispatcher(options.proxy ?? {});
+      await download(source.url ?? '', cached, source.sha256, dispatcher, options.signal);
+    }
+  } else {
+    // A cache entry is trusted only if it still has the digest it is filed under.
+    const actual = await sha256File(cached);
+    if (actual !== source.sha256) {
+      await rm(cached, { force: true });
+      throw mismatch(cached, source.sha256, actual);
+    }
+  }
+  await link(cached, target).catch(() => copyFile(cached, target));
+  return dispatcher;
 }

@@ -42,6 +42,18 @@ export interface BuildLayerOptions {
   allowLocalSources?: boolean;
   /** Bytes of the 250 MB already used by the function and other layers. */
   reservedBytes?: number;
+  /**
+   * Variables the build container gets (`--build-env`, `buildEnv` in the config), e.g.
+   * PIP_INDEX_URL. Their values are secrets to layerforge: redacted from every output and never
+   * in the cache key; their names are in it. HTTP(S)_PROXY and NO_PROXY from the job's
+   * environment are passed without being listed here.
+   */
+  buildEnv?: Record<string, string>;
+  /**
+   * The Docker network the build container joins (`--docker-network`): `host` reaches a proxy or
+   * a mirror on this machine's loopback. Default: the engine's default network.
+   */
+  dockerNetwork?: string;
   /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
   now?: Date;
 }

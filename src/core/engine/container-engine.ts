@@ -27,7 +27,8 @@ export interface ContainerSpec {
   user?: string;
   readOnlyRootFs?: boolean;
   tmpfs?: Record<string, string>;
-  network?: 'default' | 'none';
+  /** `none`, `default` (the engine's), `host`, or a network's name. */
+  network?: string;
   workingDir?: string;
   platform?: string;
 }

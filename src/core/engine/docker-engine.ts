@@ -289,7 +289,7 @@ function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
       Binds: (spec.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
       ReadonlyRootfs: spec.readOnlyRootFs ?? false,
       Tmpfs: spec.tmpfs,
-      NetworkMode: spec.network === 'none' ? 'none' : 'default',
+      NetworkMode: spec.network ?? 'default',
       Init: true,
     },
   };

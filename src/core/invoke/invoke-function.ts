@@ -96,6 +96,8 @@ export async function invokeFunction(options: InvokeOptions, job: JobContext): P
       base,
       recipeDirs: options.recipeDirs,
       outDir: options.outDir,
+      buildEnv: options.buildEnv,
+      dockerNetwork: options.dockerNetwork,
     },
     // The engine already answered the ping: the builds use the same one.
     { ...job, engine: () => Promise.resolve(engine) },
@@ -186,8 +188,9 @@ async function runInvocations(
         ...LAMBDA_ENVIRONMENT,
         ...languagePathEnvironment(runtime),
         _HANDLER: options.handler,
-        AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-        AWS_DEFAULT_REGION: env.AWS_REGION ?? 'us-east-1',
+        // Lambda sets both to the function's region; here the host's, as the AWS CLI finds it.
+        AWS_REGION: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+        AWS_DEFAULT_REGION: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
         ...timeoutEnv,
       },
       mounts: [

@@ -34,6 +34,9 @@ export interface LayerInputOptions {
   base: ResolvedBase;
   recipeDirs?: string[];
   outDir?: string;
+  /** What the build containers get (`--build-env`), and the network they join. */
+  buildEnv?: Record<string, string>;
+  dockerNetwork?: string;
 }
 
 /**
@@ -77,6 +80,8 @@ export async function resolveLayerZips(
         resolvedBase: options.base,
         recipeDirs: options.recipeDirs,
         outDir: options.outDir,
+        buildEnv: options.buildEnv,
+        dockerNetwork: options.dockerNetwork,
       },
       job,
     );

@@ -25,6 +25,9 @@ export interface InvokeOptions {
   recipeDirs?: string[];
   /** Where recipe layers are written (as `layerforge build` does); default `dist`. */
   outDir?: string;
+  /** What containers building `layers` from recipes get (`--build-env`), and their network. */
+  buildEnv?: Record<string, string>;
+  dockerNetwork?: string;
   /** Folder of base-image definitions; default the bundled one. */
   baseImagesDir?: string;
 }

@@ -6,7 +6,7 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The regions to publish to: the given ones (deduplicated, in order), or the SDK's default
- * region (AWS_REGION, then the profile's `region`). None at all is a UserError.
+ * region (AWS_REGION, AWS_DEFAULT_REGION, then the profile's `region`). None at all is a UserError.
  */
 export async function resolveRegions(given: string[] | undefined, clients: AwsClients): Promise<string[]> {
   const regions = [...new Set((given ?? []).map((r) => r.trim()).filter((r) => r.length > 0))];
@@ -21,6 +21,6 @@ export async function resolveRegions(given: string[] | undefined, clients: AwsCl
   const fallback = await clients.defaultRegion();
   if (fallback) return [fallback];
   throw new UserError('no region: layerforge does not know where to publish', {
-    hint: 'pass --region us-east-1 (several: --region us-east-1,eu-west-1), set AWS_REGION, or set region in your AWS profile',
+    hint: 'pass --region us-east-1 (several: --region us-east-1,eu-west-1), set AWS_REGION or AWS_DEFAULT_REGION, or set region in your AWS profile',
   });
 }

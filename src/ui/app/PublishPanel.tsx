@@ -49,7 +49,8 @@ export function PublishPanel({ canPublish, state, defaultRegions, onPublish, onQ
           onCancel={() => setTyping(false)}
         />
         <Styled tone="muted">
-          comma-separated; empty uses AWS_REGION or your profile's region · Enter publish · Esc back
+          comma-separated; empty uses AWS_REGION, AWS_DEFAULT_REGION or your profile's region · Enter publish
+          · Esc back
         </Styled>
       </Box>
     );

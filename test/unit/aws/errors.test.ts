@@ -7,7 +7,7 @@ import {
   isNotFoundError,
   isRetryableError,
 } from '../../../src/core/aws/errors.js';
-import { Redactor } from '../../../src/core/aws/redact.js';
+import { Redactor } from '../../../src/core/redact.js';
 import { InterruptedError } from '../../../src/core/errors.js';
 
 function serviceError(

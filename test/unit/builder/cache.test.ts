@@ -46,6 +46,14 @@ describe('inputsDigest', () => {
     expect(await inputsDigest(reordered)).toBe(await inputsDigest(inputs));
   });
 
+  it('holds the names of build-env variables, in any order, and none when none are given', async () => {
+    const plain = await inputsDigest(inputs);
+    expect(await inputsDigest({ ...inputs, buildEnvNames: [] })).toBe(plain);
+    const withIndex = await inputsDigest({ ...inputs, buildEnvNames: ['PIP_INDEX_URL', 'TOKEN'] });
+    expect(withIndex).not.toBe(plain);
+    expect(await inputsDigest({ ...inputs, buildEnvNames: ['TOKEN', 'PIP_INDEX_URL'] })).toBe(withIndex);
+  });
+
   it('does not change when only modification times change', async () => {
     const before = await inputsDigest(inputs);
     const past = new Date('2001-02-03T04:05:06Z');

@@ -9,6 +9,7 @@ import { sourceFilename, stageSources } from '../../../src/core/builder/sources.
 import { JobFailedError, UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import type { RecipeSource } from '../../../src/core/recipes/schema.js';
+import { startForwardProxy } from '../../support/forward-proxy.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { loadedRecipe, makeRecipe } from './helpers.js';
 
@@ -126,7 +127,8 @@ describe('stageSources: a download', () => {
   });
 
   it('refuses plain HTTP to a host other than loopback, without a request', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    // Downloads go through the proxy when one is set: this one records any request and sends none out.
+    const proxy = await startForwardProxy({ loopbackOnly: true });
     // The recipe schema refuses this URL already; the download keeps its own check behind it.
     const source = { url: 'https://example.com/hello.tar.gz', sha256: GOOD };
     const loaded = loadedRecipe(
@@ -134,15 +136,18 @@ describe('stageSources: a download', () => {
       recipeDir,
     );
     for (const s of loaded.recipe.install.sources ?? []) s.url = 'http://example.com/hello.tar.gz';
-    const error = await stageSources(loaded, staging, { cacheDir, sink: recordEvents().sink }).catch(
-      (e: unknown) => e,
-    );
+    const error = await stageSources(loaded, staging, {
+      cacheDir,
+      sink: recordEvents().sink,
+      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url },
+    }).catch((e: unknown) => e);
+    await proxy.stop();
     expect(error).toBeInstanceOf(UserError);
     expect(error).not.toBeInstanceOf(JobFailedError);
     expect((error as UserError).message).toBe(
       'refusing to download http://example.com/hello.tar.gz over plain HTTP',
     );
-    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(proxy.calls).toEqual([]);
   });
 
   it('detects a cache entry whose bytes were changed, removes it, and downloads again next time', async () => {
@@ -218,5 +223,37 @@ describe('stageSources: sources for one OS', () => {
     });
     expect(requests).toEqual([]);
     expect(await readdir(staging)).toEqual(['hello.tar.gz']);
+  });
+});
+
+describe('stageSources behind a proxy', () => {
+  it('downloads through HTTP_PROXY / HTTPS_PROXY, and directly to a host NO_PROXY names', async () => {
+    const proxy = await startForwardProxy({ loopbackOnly: true });
+    try {
+      const source = { url: `${base}/hello.tar.gz`, sha256: GOOD };
+      const loaded = loadedRecipe(
+        makeRecipe({ install: { sources: [source], script: 'build.sh' } }),
+        recipeDir,
+      );
+      const settings = { httpProxy: proxy.url, httpsProxy: proxy.url };
+      await stageSources(loaded, staging, { cacheDir, sink: recordEvents().sink, proxy: settings });
+      expect(proxy.calls.map((c) => c.target)).toContainEqual(
+        expect.stringContaining(base.slice('http://'.length)),
+      );
+      expect(requests).toEqual(['/hello.tar.gz']);
+
+      const before = proxy.calls.length;
+      await rm(cacheDir, { recursive: true, force: true });
+      await rm(staging, { recursive: true, force: true });
+      await stageSources(loaded, staging, {
+        cacheDir,
+        sink: recordEvents().sink,
+        proxy: { ...settings, noProxy: '127.0.0.1' },
+      });
+      expect(proxy.calls.length).toBe(before);
+      expect(requests).toEqual(['/hello.tar.gz', '/hello.tar.gz']);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
