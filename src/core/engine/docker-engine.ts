@@ -7,7 +7,10 @@ import {
   type ContainerEngine,
   type ContainerRun,
   type ContainerSpec,
+  type EngineVersion,
   type ImageInfo,
+  type ImageRemoval,
+  type ListedImage,
 } from './container-engine.js';
 import { lineSplitter } from './line-splitter.js';
 
@@ -110,6 +113,59 @@ export class DockerEngine implements ContainerEngine {
       await this.docker.ping();
     } catch (error) {
       throw unreachable(this.endpoint, error);
+    }
+  }
+
+  async version(signal?: AbortSignal): Promise<EngineVersion> {
+    // dockerode passes the signal on to the request; its types do not say so.
+    const ask = this.docker.version.bind(this.docker) as (options: {
+      abortSignal?: AbortSignal;
+    }) => Promise<Docker.DockerVersion>;
+    let raw: Docker.DockerVersion;
+    try {
+      raw = await ask({ abortSignal: signal });
+    } catch (error) {
+      throw unreachable(this.endpoint, error);
+    }
+    return {
+      version: raw.Version,
+      apiVersion: raw.ApiVersion,
+      os: raw.Os,
+      arch: raw.Arch,
+      ...(raw.KernelVersion ? { kernelVersion: raw.KernelVersion } : {}),
+    };
+  }
+
+  async listImages(query: { labels?: Record<string, string>; reference?: string }): Promise<ListedImage[]> {
+    const filters: Record<string, string[]> = {};
+    if (query.labels) filters.label = Object.entries(query.labels).map(([k, v]) => `${k}=${v}`);
+    if (query.reference) filters.reference = [query.reference];
+    let list: Docker.ImageInfo[];
+    try {
+      list = await this.docker.listImages({ all: false, filters: JSON.stringify(filters) });
+    } catch (error) {
+      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
+      throw error;
+    }
+    return list.map((image) => ({
+      id: image.Id,
+      tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+      bytes: image.Size,
+      created: new Date(image.Created * 1000).toISOString(),
+      labels: image.Labels ?? {},
+    }));
+  }
+
+  async removeImage(reference: string): Promise<ImageRemoval> {
+    try {
+      await this.docker.getImage(reference).remove({ force: false, noprune: false });
+      return 'removed';
+    } catch (error) {
+      const status = (error as DockerError).statusCode;
+      if (status === 404) return 'absent';
+      if (status === 409) return 'in-use';
+      if (isConnectionError(error)) throw unreachable(this.endpoint, error);
+      throw error;
     }
   }
 
