@@ -25,3 +25,4 @@ add('versions', () => import('./versions.js'));
 add('pick', () => import('./pick.js'));
 add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
+add('cache', () => import('./cache.js'));
