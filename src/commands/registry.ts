@@ -25,4 +25,5 @@ add('versions', () => import('./versions.js'));
 add('pick', () => import('./pick.js'));
 add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
+add('doctor', () => import('./doctor.js'));
 add('cache', () => import('./cache.js'));
