@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { InterruptedError, UserError } from '../core/errors.js';
 import type { CommandContext } from './command.js';
 
@@ -25,18 +25,22 @@ export async function confirmDeletion(
       hint: `add --yes to delete without asking (or --dry-run to see what would go)`,
     });
   }
-  const readline = createInterface({ input: prompt.input, output: prompt.output, terminal: false });
+  const readline = createInterface({ input: prompt.input, terminal: false });
+  const { signal } = ctx;
+  let onAbort = () => {};
   try {
     const answer = await new Promise<string | undefined>((resolve, reject) => {
-      // The input ended (Ctrl-D) before an answer: that is a no. The question alone would wait forever.
+      readline.once('line', resolve);
+      // The input ended (Ctrl-D) before an answer: that is a no, not a wait forever.
       readline.once('close', () => resolve(undefined));
-      readline.question(`${question} [y/N] `, { signal: ctx.signal }).then(resolve, reject);
+      onAbort = () => reject(new InterruptedError());
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      prompt.output.write(`${question} [y/N] `);
     });
     return answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
-  } catch (error) {
-    if (ctx.signal.aborted) throw new InterruptedError();
-    throw error;
   } finally {
+    signal.removeEventListener('abort', onAbort);
     readline.close();
   }
 }
