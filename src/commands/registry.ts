@@ -27,3 +27,4 @@ add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
 add('doctor', () => import('./doctor.js'));
 add('cache', () => import('./cache.js'));
+add('completion', () => import('./completion.js'));
