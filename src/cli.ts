@@ -102,6 +102,8 @@ function addCommand(
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root, redactor);
+  // `versions delete x --region r`: the sub-command's options are its own, not taken by the parent.
+  if (definition.subcommands && definition.subcommands.length > 0) command.enablePositionalOptions();
   if (definition.subcommands && definition.subcommands.length > 0 && !definition.name.includes('<')) {
     // A group like `base` without its sub-command: show its help and fail as bad usage.
     command.action(() => {
@@ -113,7 +115,7 @@ function addCommand(
   command.action(async (...actionArgs: unknown[]) => {
     // Commander passes positionals, then the options object, then the Command itself.
     const cmd = actionArgs[actionArgs.length - 1] as Command;
-    const options = optionValues(table, cmd.opts());
+    const options = optionValues(table, optionsWithParents(cmd));
     const positionals = actionArgs
       .slice(0, -2)
       .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
@@ -149,6 +151,16 @@ function addCommand(
     const code = await definition.run(positionals, options, ctx);
     exitCodes.set(root, code);
   });
+}
+
+/**
+ * A command's options over its parents' (commander's optsWithGlobals lets the parent win):
+ * `versions --region r delete x` means region r for the delete, and the delete's own win.
+ */
+function optionsWithParents(command: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = command; c; c = c.parent) chain.unshift(c);
+  return Object.assign({}, ...chain.map((c) => c.opts())) as Record<string, unknown>;
 }
 
 const ROOT_HELP_FOOTER = `

@@ -25,3 +25,6 @@ add('versions', () => import('./versions.js'));
 add('pick', () => import('./pick.js'));
 add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
+add('doctor', () => import('./doctor.js'));
+add('cache', () => import('./cache.js'));
+add('completion', () => import('./completion.js'));

@@ -6,7 +6,10 @@ import type {
   ContainerEngine,
   ContainerRun,
   ContainerSpec,
+  EngineVersion,
   ImageInfo,
+  ImageRemoval,
+  ListedImage,
 } from '../../src/core/engine/container-engine.js';
 
 /** What a fake container prints and how it exits. */
@@ -47,8 +50,22 @@ export class FakeEngine implements ContainerEngine {
   /** Image reference → id and architecture. */
   readonly images = new Map<
     string,
-    { id: string; architecture: string; created?: string; repoDigests?: string[] }
+    {
+      id: string;
+      architecture: string;
+      created?: string;
+      repoDigests?: string[];
+      labels?: Record<string, string>;
+      bytes?: number;
+    }
   >();
+  /** What `version` answers; set `unreachable` to make it (and `ping`) fail as a stopped engine does. */
+  engineVersion: EngineVersion = { version: '27.0.0-fake', apiVersion: '1.47', os: 'linux', arch: 'amd64' };
+  unreachable = false;
+  /** Image ids a container uses: `removeImage` refuses them, as the engine does. */
+  readonly imagesInUse = new Set<string>();
+  /** Every `removeImage` call, in order. */
+  readonly imageRemovals: string[] = [];
   readonly containers = new Map<string, FakeContainer>();
   /** Specs of every container run, in order. */
   readonly runs: ContainerSpec[] = [];
@@ -80,6 +97,46 @@ export class FakeEngine implements ContainerEngine {
 
   async ping(): Promise<void> {
     this.pings += 1;
+    if (this.unreachable) throw new Error(`cannot reach the Docker engine at ${this.endpoint}`);
+  }
+
+  async version(): Promise<EngineVersion> {
+    if (this.unreachable) throw new Error(`cannot reach the Docker engine at ${this.endpoint}`);
+    return this.engineVersion;
+  }
+
+  /** Images by tag, grouped by id: one entry per image, with all its tags (a dangling one's key is its id). */
+  async listImages(query: { labels?: Record<string, string>; reference?: string }): Promise<ListedImage[]> {
+    const byId = new Map<string, ListedImage>();
+    const pattern = query.reference
+      ? new RegExp(`^${query.reference.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^:]*')}(:|$)`)
+      : undefined;
+    for (const [reference, image] of this.images) {
+      const labels = image.labels ?? {};
+      const tagged = !reference.startsWith('sha256:');
+      if (query.labels && !Object.entries(query.labels).every(([k, v]) => labels[k] === v)) continue;
+      if (pattern && !(tagged && pattern.test(reference))) continue;
+      const listed = byId.get(image.id) ?? {
+        id: image.id,
+        tags: [],
+        bytes: image.bytes ?? 1000,
+        created: image.created ?? '2026-11-30T00:00:00Z',
+        labels,
+      };
+      if (tagged) listed.tags.push(reference);
+      byId.set(image.id, listed);
+    }
+    return [...byId.values()];
+  }
+
+  async removeImage(reference: string): Promise<ImageRemoval> {
+    this.imageRemovals.push(reference);
+    const image = this.images.get(reference) ?? [...this.images.values()].find((i) => i.id === reference);
+    if (!image) return 'absent';
+    if (this.imagesInUse.has(image.id)) return 'in-use';
+    if (this.images.has(reference) && !reference.startsWith('sha256:')) this.images.delete(reference);
+    else for (const [key, i] of this.images) if (i.id === reference) this.images.delete(key);
+    return 'removed';
   }
 
   async imageId(reference: string): Promise<string | undefined> {

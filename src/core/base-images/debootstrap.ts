@@ -30,6 +30,14 @@ export function debianMirror(env: NodeJS.ProcessEnv): string {
 /** When debootstrap stops, the environment it reads the mirror from, and where its output lines go. */
 export type RootfsIO = Pick<JobContext, 'signal' | 'env'> & { onLine: (line: string) => void };
 
+/** Where Debian installs debootstrap (it is in root's PATH only). */
+export const DEBOOTSTRAP_PATHS = ['/usr/sbin/debootstrap', '/usr/bin/debootstrap'] as const;
+
+/** The debootstrap program, or undefined when it is not installed. */
+export function findDebootstrap(): string | undefined {
+  return DEBOOTSTRAP_PATHS.find((path) => existsSync(path));
+}
+
 /**
  * Builds a root file system tarball with debootstrap, cached at `tarball`. Needs root and
  * debootstrap on the host (and QEMU user emulation for a foreign arch).
@@ -41,7 +49,7 @@ export async function buildRootfsTarball(
   io: RootfsIO,
 ): Promise<void> {
   if (existsSync(tarball)) return;
-  if (!existsSync('/usr/sbin/debootstrap') && !existsSync('/usr/bin/debootstrap')) {
+  if (findDebootstrap() === undefined) {
     throw new UserError(
       'debootstrap is not installed; it builds the offline base images from Debian packages',
       {

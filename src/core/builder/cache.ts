@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { EventSink } from '../events.js';
@@ -97,11 +97,18 @@ export async function cacheEntryProblem(entry: CacheEntry): Promise<string | und
 /**
  * Whether the entry can be reused: present, and its zip matches its manifest's size and sha256.
  * A damaged entry (a disk error, a crash, a hand edit) is removed with a warning so it is rebuilt.
+ * A reused entry's folder is touched: `cache prune` goes by when an entry was last used, and
+ * leaves alone an entry touched after it listed it.
  */
 export async function isReusable(entry: CacheEntry, sink: EventSink): Promise<boolean> {
   if (!isCached(entry)) return false;
   const problem = await cacheEntryProblem(entry);
-  if (problem === undefined) return true;
+  if (problem === undefined) {
+    const now = new Date();
+    // A read-only cache still serves hits; it only cannot record them.
+    await utimes(entry.dir, now, now).catch(() => {});
+    return true;
+  }
   sink({
     type: 'warning',
     code: 'corrupt-cache-entry',

@@ -44,6 +44,33 @@ export interface ImageInfo {
   repoDigests: string[];
 }
 
+/** What the engine says about itself (Docker's `GET /version`). */
+export interface EngineVersion {
+  /** The engine's release: `20.10.24+dfsg1`, `27.3.1`. */
+  version: string;
+  /** The highest API version it speaks: `1.41`. */
+  apiVersion: string;
+  /** Docker's names: `linux`, and `amd64` or `arm64`. */
+  os: string;
+  arch: string;
+  /** The kernel the engine runs on: equal to this machine's when they share one. */
+  kernelVersion?: string;
+}
+
+/** An image as the engine lists it. */
+export interface ListedImage {
+  id: string;
+  /** `repository:tag` names; empty for a dangling image. */
+  tags: string[];
+  bytes: number;
+  /** When it was built (RFC 3339). */
+  created: string;
+  labels: Record<string, string>;
+}
+
+/** What removing an image did: `in-use` when a container uses it or another image is built on it. */
+export type ImageRemoval = 'removed' | 'absent' | 'in-use';
+
 export interface ContainerRun {
   id: string;
   exitCode: number;
@@ -98,6 +125,15 @@ export interface ContainerEngine {
   removeContainer(containerId: string): Promise<void>;
   /** Containers carrying every given label, with their labels. */
   listContainers(labels: Record<string, string>): Promise<{ id: string; labels: Record<string, string> }[]>;
+  /** The engine's versions, OS and arch; throws a JobFailedError when it does not answer. */
+  version(signal?: AbortSignal): Promise<EngineVersion>;
+  /** Images carrying every given label, or whose name matches `reference` (`layerforge/*`). */
+  listImages(query: { labels?: Record<string, string>; reference?: string }): Promise<ListedImage[]>;
+  /**
+   * Removes an image by name (the name only, when it has others) or id, never forcing: an
+   * image a container uses stays, so a build running at the same time keeps its image.
+   */
+  removeImage(reference: string): Promise<ImageRemoval>;
   /** The endpoint, for messages: `unix:///var/run/docker.sock`. */
   readonly endpoint: string;
 }

@@ -7,7 +7,10 @@ import {
   type ContainerEngine,
   type ContainerRun,
   type ContainerSpec,
+  type EngineVersion,
   type ImageInfo,
+  type ImageRemoval,
+  type ListedImage,
 } from './container-engine.js';
 import { modemWith, type DockerConnection } from './docker-connection.js';
 import type { DockerEndpoint } from './docker-endpoint.js';
@@ -91,6 +94,58 @@ export class DockerEngine implements ContainerEngine {
       const failure = this.failure(error);
       // Whatever else stopped a ping, the engine is not there to use.
       throw failure === error ? unreachable(error, this.resolved) : failure;
+    }
+  }
+
+  async version(signal?: AbortSignal): Promise<EngineVersion> {
+    // dockerode passes the signal on to the request; its types do not say so.
+    const ask = this.docker.version.bind(this.docker) as (options: {
+      abortSignal?: AbortSignal;
+    }) => Promise<Docker.DockerVersion>;
+    let raw: Docker.DockerVersion;
+    try {
+      raw = await ask({ abortSignal: signal });
+    } catch (error) {
+      const failure = this.failure(error);
+      throw failure === error ? unreachable(error, this.resolved) : failure;
+    }
+    return {
+      version: raw.Version,
+      apiVersion: raw.ApiVersion,
+      os: raw.Os,
+      arch: raw.Arch,
+      ...(raw.KernelVersion ? { kernelVersion: raw.KernelVersion } : {}),
+    };
+  }
+
+  async listImages(query: { labels?: Record<string, string>; reference?: string }): Promise<ListedImage[]> {
+    const filters: Record<string, string[]> = {};
+    if (query.labels) filters.label = Object.entries(query.labels).map(([k, v]) => `${k}=${v}`);
+    if (query.reference) filters.reference = [query.reference];
+    let list: Docker.ImageInfo[];
+    try {
+      list = await this.docker.listImages({ all: false, filters: JSON.stringify(filters) });
+    } catch (error) {
+      throw this.failure(error);
+    }
+    return list.map((image) => ({
+      id: image.Id,
+      tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+      bytes: image.Size,
+      created: new Date(image.Created * 1000).toISOString(),
+      labels: image.Labels ?? {},
+    }));
+  }
+
+  async removeImage(reference: string): Promise<ImageRemoval> {
+    try {
+      await this.docker.getImage(reference).remove({ force: false, noprune: false });
+      return 'removed';
+    } catch (error) {
+      const status = (error as DockerError).statusCode;
+      if (status === 404) return 'absent';
+      if (status === 409) return 'in-use';
+      throw this.failure(error);
     }
   }
 

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { ContainerEngine } from './container-engine.js';
 import { LABELS } from './container-engine.js';
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine with that id still runs (EPERM: it runs as another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -19,7 +20,8 @@ export async function removeLeftoverContainers(engine: ContainerEngine): Promise
   const removed: string[] = [];
   for (const container of await engine.listContainers({ [LABELS.managed]: 'true' })) {
     const pid = Number(container.labels[LABELS.pid]);
-    if (container.labels[LABELS.host] !== hostname() || !Number.isInteger(pid) || isAlive(pid)) continue;
+    if (container.labels[LABELS.host] !== hostname() || !Number.isInteger(pid) || isProcessAlive(pid))
+      continue;
     await engine.removeContainer(container.id);
     removed.push(container.id);
   }
