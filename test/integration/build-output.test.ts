@@ -37,7 +37,8 @@ describe('build prints its result on stdout', () => {
     expect(existsSync(zip)).toBe(true);
     expect(run.stderr).toContain('▸ resolve');
     expect(run.stderr).toContain(`layer: ${zip}`);
-  });
+    // The one build that runs a container; the others hit the cache it fills.
+  }, 600_000);
 
   it('--json ends with one build.result record, a member of the event union', async () => {
     const run = await runLayerforge(['build', 'hello', '--base', 'debian12', '--json'], { cwd: work, env });
@@ -93,7 +94,7 @@ describe('build prints its result on stdout', () => {
     const quiet = await runLayerforge([...argv, '--quiet'], { cwd: work, env });
     expect(quiet.stdout).toBe(run.stdout);
     expect(nonWarningLines(quiet.stderr)).toEqual([]);
-  });
+  }, 600_000);
 
   it('writes to outDir from layerforge.config.yaml, and --out beats it', async () => {
     const project = await mkdtemp(join(work, 'project-'));
@@ -115,5 +116,5 @@ describe('build prints its result on stdout', () => {
     const run = await runLayerforge(['test', 'hello', '--base', 'debian12', '-q'], { cwd: work, env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`${join(work, 'dist', ZIP)}\n`);
-  });
+  }, 300_000);
 });

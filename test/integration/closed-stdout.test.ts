@@ -112,5 +112,5 @@ describe('a build whose reader goes away', () => {
     expect(containersWithLabel(`dev.layerforge.pid=${child.pid}`)).toEqual([]);
     const out = join(cwd, 'dist');
     expect(existsSync(out) ? (await readdir(out)).filter((f) => f.endsWith('.zip')) : []).toEqual([]);
-  });
+  }, 300_000);
 });
