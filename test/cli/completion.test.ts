@@ -57,6 +57,7 @@ describe('layerforge completion bash', () => {
       '--json',
       '--arch',
       '--docker-host',
+      '--context',
       '--help',
     ]);
   });

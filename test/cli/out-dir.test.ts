@@ -76,7 +76,7 @@ describe('the outDir from the config file is checked like --out', () => {
   it('help still names dist as the default', async () => {
     const help = await runLayerforge(['build', '--help'], { cwd });
     expect(help.stdout).toMatch(
-      /--out <dir> +folder for the zip and manifest \(default: outDir in\s+layerforge\.config\.yaml, else dist\)/,
+      /--out <dir>\s+folder for the zip and manifest\s+\(default:\s+outDir\s+in\s+layerforge\.config\.yaml, else\s+dist\)/,
     );
   });
 });
