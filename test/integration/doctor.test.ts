@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorCheck, DoctorReport } from '../../src/core/doctor/types.js';
 import { requireDocker } from '../support/docker.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { NOWHERE, isolateAwsProcessEnv, testAwsEnv } from '../support/publish-fixtures.js';
+import { NOWHERE, TEST_CREDENTIALS, isolateAwsProcessEnv, testAwsEnv } from '../support/publish-fixtures.js';
 import { testEmulator } from '../support/rie.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 
@@ -104,6 +104,6 @@ describe('layerforge doctor on this machine', () => {
       status: 'fail',
       summary: expect.stringMatching(/^ListLayers in us-east-1: /),
     });
-    expect(run.stdout + run.stderr).not.toContain(String(env.AWS_SECRET_ACCESS_KEY));
+    expect(run.stdout + run.stderr).not.toContain(TEST_CREDENTIALS.secretAccessKey);
   });
 });

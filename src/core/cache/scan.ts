@@ -37,8 +37,25 @@ async function names(dir: string): Promise<string[]> {
   }
 }
 
+/** An item whose path went away while the cache was listed: renamed into place, or removed. */
+class Vanished extends Error {}
+
 async function mtimeOf(path: string): Promise<number> {
-  return (await lstat(path)).mtimeMs;
+  try {
+    return (await lstat(path)).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Vanished(path);
+    throw error;
+  }
+}
+
+/** Lists the item unless it vanished meanwhile: a build writing the cache renames as we read. */
+async function unlessVanished(list: CacheItem[], make: () => Promise<CacheItem>): Promise<void> {
+  try {
+    list.push(await make());
+  } catch (error) {
+    if (!(error instanceof Vanished)) throw error;
+  }
 }
 
 function isTemporary(name: string): boolean {
@@ -98,7 +115,7 @@ async function builds(root: string, logs: Map<string, string>, now: number, sign
     throwIfAborted(signal);
     const path = join(dir, name);
     if (isTemporary(name)) {
-      found.push(await partial(path, name, now, signal));
+      await unlessVanished(found, () => partial(path, name, now, signal));
       continue;
     }
     const manifestFile = (await names(path)).find((file) => file.endsWith('.manifest.json'));
@@ -110,14 +127,14 @@ async function builds(root: string, logs: Map<string, string>, now: number, sign
     const paths = log ? [path, log] : [path];
     if (!manifest) {
       const what = `build ${name.slice(0, 12)} (no readable manifest)`;
-      found.push(await item({ kind: 'build', what, paths, group: path }, signal));
+      await unlessVanished(found, () => item({ kind: 'build', what, paths, group: path }, signal));
       continue;
     }
     const runtime = manifest.runtimes[0] ?? '-';
     const recipe = manifest.recipe ? `${manifest.recipe.name} ${manifest.recipe.version}` : manifest.zip.file;
     const recipeName = manifest.recipe?.name ?? manifest.zip.file;
-    found.push(
-      await item(
+    await unlessVanished(found, () =>
+      item(
         {
           kind: 'build',
           what: `${recipe} ${manifest.runtimes.join(',')} ${manifest.arch} on ${manifest.base}`,
@@ -161,7 +178,7 @@ async function rootfsTarballs(root: string, now: number, signal?: AbortSignal): 
     throwIfAborted(signal);
     const path = join(dir, name);
     if (isTemporary(name)) {
-      found.push(await partial(path, name, now, signal));
+      await unlessVanished(found, () => partial(path, name, now, signal));
       continue;
     }
     const parsed = /^(.+)-([0-9a-f]{16})-(x86_64|arm64)\.tar$/.exec(name);
@@ -172,7 +189,7 @@ async function rootfsTarballs(root: string, now: number, signal?: AbortSignal): 
           base: parsed[1],
         }
       : { what: `root file system ${name}`, group: path };
-    found.push(await item({ kind: 'rootfs', paths: [path], ...fields }, signal));
+    await unlessVanished(found, () => item({ kind: 'rootfs', paths: [path], ...fields }, signal));
   }
   return found;
 }
@@ -182,10 +199,12 @@ async function runtimeLibraries(root: string, now: number, signal?: AbortSignal)
   const dir = join(root, 'runtime-libraries');
   for (const name of await names(dir)) {
     const path = join(dir, name);
-    if (isTemporary(name)) found.push(await partial(path, name, now, signal));
+    if (isTemporary(name)) await unlessVanished(found, () => partial(path, name, now, signal));
     else {
       const what = `libraries of runtime image ${name.replace(/\.(json|txt)$/, '').slice(0, 12)}`;
-      found.push(await item({ kind: 'runtime-libraries', what, paths: [path], group: path }, signal));
+      await unlessVanished(found, () =>
+        item({ kind: 'runtime-libraries', what, paths: [path], group: path }, signal),
+      );
     }
   }
   return found;
@@ -202,12 +221,14 @@ async function sources(root: string, now: number, signal?: AbortSignal): Promise
     const temporary = files.find(isTemporary);
     const file = files.find((f) => !isTemporary(f)) ?? '(nothing yet)';
     const what = `download ${file} (sha256 ${sha.slice(0, 12)})`;
-    const { item: download, newestMtimeMs } = await measured(
-      { kind: 'source', what, paths: [path], group: path },
-      signal,
-    );
-    const writing = temporary !== undefined && stillWriting(temporary, newestMtimeMs, now);
-    found.push({ ...download, ...(writing ? { inUse: 'being written' as const } : {}) });
+    await unlessVanished(found, async () => {
+      const { item: download, newestMtimeMs } = await measured(
+        { kind: 'source', what, paths: [path], group: path },
+        signal,
+      );
+      const writing = temporary !== undefined && stillWriting(temporary, newestMtimeMs, now);
+      return { ...download, ...(writing ? { inUse: 'being written' as const } : {}) };
+    });
   }
   return found;
 }
@@ -226,8 +247,8 @@ export async function scanCache(
   const items: CacheItem[] = [...(await builds(root, logs, now, signal))];
   for (const [, path] of logs) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    items.push(
-      isTemporary(name) ? await partial(path, name, now, signal) : await orphanLog(path, name, now, signal),
+    await unlessVanished(items, () =>
+      isTemporary(name) ? partial(path, name, now, signal) : orphanLog(path, name, now, signal),
     );
   }
   items.push(...(await rootfsTarballs(root, now, signal)));
@@ -236,13 +257,10 @@ export async function scanCache(
   for (const name of await names(root)) {
     if (KNOWN_FOLDERS.has(name)) continue;
     const path = join(root, name);
-    items.push(
+    await unlessVanished(items, () =>
       isTemporary(name)
-        ? await partial(path, name, now, signal)
-        : await item(
-            { kind: 'other', what: `not layerforge's: ${name}`, paths: [path], group: path },
-            signal,
-          ),
+        ? partial(path, name, now, signal)
+        : item({ kind: 'other', what: `not layerforge's: ${name}`, paths: [path], group: path }, signal),
     );
   }
   for (const found of items) {
