@@ -4,6 +4,7 @@ import { listLayerforgeImages } from './images.js';
 import { removeCacheItems, removeImages } from './remove.js';
 import { scanCache } from './scan.js';
 import {
+  inBase,
   selectCacheItemsToClean,
   selectCacheItemsToPrune,
   selectImagesToClean,
@@ -43,10 +44,6 @@ export interface CacheRemovalPlan {
   inUse: CacheItem[];
   /** The items' bytes in the cache folder (images are counted apart: they share layers). */
   bytes: number;
-}
-
-function inBase(itemBase: string | undefined, wanted: string | undefined): boolean {
-  return wanted === undefined || itemBase === wanted;
 }
 
 function plan(

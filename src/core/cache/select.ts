@@ -41,7 +41,8 @@ export function selectByPolicy<T>(
   return removed;
 }
 
-function inBase(base: string | undefined, wanted: string | undefined): boolean {
+/** Whether an item or image belongs to the base asked for (any, when none was). */
+export function inBase(base: string | undefined, wanted: string | undefined): boolean {
   return wanted === undefined || base === wanted;
 }
 
