@@ -4,7 +4,7 @@ import { createJobContext } from './core/job-context.js';
 import { Redactor } from './core/redact.js';
 import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
-import { commanderOption, optionValues, type OptionTable } from './commands/options.js';
+import { OUTPUT_OPTIONS, commanderOption, optionValues, type OptionTable } from './commands/options.js';
 import { commandLoaders } from './commands/registry.js';
 import { guardOutput, type GuardedOutput } from './output-streams.js';
 import { whyNotInteractive } from './ui/interactive.js';
@@ -96,8 +96,7 @@ function addCommand(
   );
   if (definition.help) command.addHelpText('after', `\n${definition.help}`);
   if (definition.json !== false) {
-    command.option('--json', 'print machine-readable JSON');
-    command.option('-q, --quiet', 'no progress: print only results, warnings and errors');
+    for (const [key, decl] of Object.entries(OUTPUT_OPTIONS)) command.addOption(commanderOption(key, decl));
   }
   const table: OptionTable = definition.options ?? {};
   for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));

@@ -1,5 +1,5 @@
 import type { AnyCommand } from './command.js';
-import type { OptionDecl } from './options.js';
+import { OUTPUT_OPTIONS, type OptionDecl } from './options.js';
 
 /** One option as a shell completes it. */
 export interface CompletionOption {
@@ -73,12 +73,6 @@ export function completionOption(decl: OptionDecl): CompletionOption {
   };
 }
 
-const JSON_OPTION: CompletionOption = {
-  long: '--json',
-  description: 'print machine-readable JSON',
-  takesValue: false,
-  repeatable: false,
-};
 const HELP_OPTION: CompletionOption = {
   long: '--help',
   short: '-h',
@@ -95,8 +89,9 @@ export function completionCommand(definition: AnyCommand, parent: string[]): Com
     completionOption,
   );
   const subcommands = (definition.subcommands ?? []).map((sub) => completionCommand(sub, path));
-  // Mirrors src/cli.ts: --json unless the command says not, and commander's --help everywhere.
-  const options = [...(definition.json !== false ? [JSON_OPTION] : []), ...declared, HELP_OPTION];
+  // As src/cli.ts adds them: the output options unless the command says not, commander's --help everywhere.
+  const output = definition.json !== false ? Object.values(OUTPUT_OPTIONS).map(completionOption) : [];
+  const options = [...output, ...declared, HELP_OPTION];
   return {
     path,
     name,

@@ -132,6 +132,15 @@ export function choice<const T extends string>(
   return { kind: 'choice', flags, description, choices, ...(hint !== undefined ? { hint } : {}) };
 }
 
+/**
+ * The options every command that prints takes (all but those declared with `json: false`): the
+ * CLI adds them to each command and the completion scripts offer them, from this one list.
+ */
+export const OUTPUT_OPTIONS = {
+  json: flag('--json', 'print machine-readable JSON'),
+  quiet: flag('-q, --quiet', 'no progress: print only results, warnings and errors'),
+} as const;
+
 /** The commander option for a declaration; its attribute name must be the table's key. */
 export function commanderOption(key: string, decl: OptionDecl): Option {
   const option = new Option(decl.flags, decl.description);

@@ -55,6 +55,7 @@ describe('layerforge completion bash', () => {
     // `base build` is not `build`: its options are its own.
     expect(complete('layerforge', 'base', 'build', '--')).toEqual([
       '--json',
+      '--quiet',
       '--arch',
       '--docker-host',
       '--context',
@@ -64,6 +65,11 @@ describe('layerforge completion bash', () => {
 
   it('offers every registered command, with nothing written per command', () => {
     expect(complete('layerforge', '').sort()).toEqual(Object.keys(commandLoaders).sort());
+  });
+
+  it('offers the options the CLI adds to every command that prints, short forms too', () => {
+    expect(complete('layerforge', 'list', '--q')).toEqual(['--quiet']);
+    expect(complete('layerforge', 'cache', 'prune', '-')).toContain('-q');
   });
 
   it('refuses a shell it does not know (bad usage)', async () => {
