@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { containersWithLabel, requireDocker } from '../support/docker.js';
 import { sharedTempDir } from '../support/temp-dir.js';
+import { launcherStderr } from '../support/launcher-stderr.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'layerforge.js');
@@ -33,7 +34,7 @@ async function ended(child: ReturnType<typeof spawn>): Promise<Ended> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  return { code, signal, stderr };
+  return { code, signal, stderr: launcherStderr(stderr) };
 }
 
 /**
@@ -69,7 +70,7 @@ describe('a closed stdout ends the command quietly with exit 0', () => {
         cwd: work,
         encoding: 'utf8',
       });
-      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      expect({ status: run.status, stderr: launcherStderr(run.stderr) }).toEqual({ status: 0, stderr: '' });
     },
   );
 
@@ -79,7 +80,7 @@ describe('a closed stdout ends the command quietly with exit 0', () => {
       encoding: 'utf8',
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^error: cannot write to standard output: ENOSPC/);
+    expect(launcherStderr(run.stderr)).toMatch(/^error: cannot write to standard output: ENOSPC/);
   });
 });
 

@@ -12,6 +12,7 @@ import { requireDocker } from '../support/docker.js';
 import { makeCertificates, startTlsProxy, type TlsProxy } from '../support/docker-tls-proxy.js';
 import { runLayerforge, type CliRun } from '../support/run-cli.js';
 import { sharedTempDir } from '../support/temp-dir.js';
+import { launcherStderr } from '../support/launcher-stderr.js';
 
 const ENGINE = 'unix:///var/run/docker.sock';
 const shared = sharedTempDir('layerforge-it-docker-contexts-');
@@ -103,11 +104,12 @@ describe('as its own process (the built CLI in lib/)', () => {
     if (!existsSync(join(dirname(bin), '..', 'lib', 'cli.js'))) {
       throw new Error('lib/ is not built: run `npm run build` first (`npm test` does)');
     }
-    return spawnSync(process.execPath, [bin, 'base', 'build', 'debian12', '--arch', 'x86_64', ...args], {
+    const run = spawnSync(process.execPath, [bin, 'base', 'build', 'debian12', '--arch', 'x86_64', ...args], {
       cwd: work,
       env: { PATH: process.env.PATH, HOME: work, DOCKER_CONFIG: config, ...env },
       encoding: 'utf8',
     });
+    return { ...run, stderr: launcherStderr(run.stderr) };
   };
 
   it('--docker-host wins over DOCKER_HOST in the environment', () => {
