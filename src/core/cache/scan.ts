@@ -107,17 +107,32 @@ async function partial(path: string, name: string, now: number, signal?: AbortSi
   };
 }
 
-/** `builds/<digest>/`: what its manifest says, and its log from `logs/` (same digest) with it. */
-async function builds(root: string, logs: Map<string, string>, now: number, signal?: AbortSignal) {
+/**
+ * Each entry of `root/<folder>`: a temporary name is a write under way or left behind, any
+ * other is described by `describe`; an entry that vanishes while it is read is skipped.
+ */
+async function eachEntry(
+  root: string,
+  folder: string,
+  now: number,
+  signal: AbortSignal | undefined,
+  describe: (path: string, name: string) => Promise<CacheItem>,
+): Promise<CacheItem[]> {
   const found: CacheItem[] = [];
-  const dir = join(root, 'builds');
+  const dir = join(root, folder);
   for (const name of await names(dir)) {
     throwIfAborted(signal);
     const path = join(dir, name);
-    if (isTemporary(name)) {
-      await unlessVanished(found, () => partial(path, name, now, signal));
-      continue;
-    }
+    await unlessVanished(found, () =>
+      isTemporary(name) ? partial(path, name, now, signal) : describe(path, name),
+    );
+  }
+  return found;
+}
+
+/** `builds/<digest>/`: what its manifest says, and its log from `logs/` (same digest) with it. */
+async function builds(root: string, logs: Map<string, string>, now: number, signal?: AbortSignal) {
+  return eachEntry(root, 'builds', now, signal, async (path, name) => {
     const manifestFile = (await names(path)).find((file) => file.endsWith('.manifest.json'));
     const manifest = manifestFile
       ? await readManifest(join(path, manifestFile)).catch(() => undefined)
@@ -127,26 +142,22 @@ async function builds(root: string, logs: Map<string, string>, now: number, sign
     const paths = log ? [path, log] : [path];
     if (!manifest) {
       const what = `build ${name.slice(0, 12)} (no readable manifest)`;
-      await unlessVanished(found, () => item({ kind: 'build', what, paths, group: path }, signal));
-      continue;
+      return item({ kind: 'build', what, paths, group: path }, signal);
     }
     const runtime = manifest.runtimes[0] ?? '-';
     const recipe = manifest.recipe ? `${manifest.recipe.name} ${manifest.recipe.version}` : manifest.zip.file;
     const recipeName = manifest.recipe?.name ?? manifest.zip.file;
-    await unlessVanished(found, () =>
-      item(
-        {
-          kind: 'build',
-          what: `${recipe} ${manifest.runtimes.join(',')} ${manifest.arch} on ${manifest.base}`,
-          paths,
-          group: `build ${recipeName} ${runtime} ${manifest.arch} ${manifest.base}`,
-          base: manifest.base,
-        },
-        signal,
-      ),
+    return item(
+      {
+        kind: 'build',
+        what: `${recipe} ${manifest.runtimes.join(',')} ${manifest.arch} on ${manifest.base}`,
+        paths,
+        group: `build ${recipeName} ${runtime} ${manifest.arch} ${manifest.base}`,
+        base: manifest.base,
+      },
+      signal,
     );
-  }
-  return found;
+  });
 }
 
 /** `logs/<artifact>-<digest12>.log`, by the digest that ties it to its build entry. */
@@ -172,15 +183,7 @@ async function orphanLog(path: string, name: string, now: number, signal?: Abort
 }
 
 async function rootfsTarballs(root: string, now: number, signal?: AbortSignal): Promise<CacheItem[]> {
-  const found: CacheItem[] = [];
-  const dir = join(root, 'rootfs');
-  for (const name of await names(dir)) {
-    throwIfAborted(signal);
-    const path = join(dir, name);
-    if (isTemporary(name)) {
-      await unlessVanished(found, () => partial(path, name, now, signal));
-      continue;
-    }
+  return eachEntry(root, 'rootfs', now, signal, (path, name) => {
     const parsed = /^(.+)-([0-9a-f]{16})-(x86_64|arm64)\.tar$/.exec(name);
     const fields = parsed
       ? {
@@ -189,25 +192,15 @@ async function rootfsTarballs(root: string, now: number, signal?: AbortSignal): 
           base: parsed[1],
         }
       : { what: `root file system ${name}`, group: path };
-    await unlessVanished(found, () => item({ kind: 'rootfs', paths: [path], ...fields }, signal));
-  }
-  return found;
+    return item({ kind: 'rootfs', paths: [path], ...fields }, signal);
+  });
 }
 
 async function runtimeLibraries(root: string, now: number, signal?: AbortSignal): Promise<CacheItem[]> {
-  const found: CacheItem[] = [];
-  const dir = join(root, 'runtime-libraries');
-  for (const name of await names(dir)) {
-    const path = join(dir, name);
-    if (isTemporary(name)) await unlessVanished(found, () => partial(path, name, now, signal));
-    else {
-      const what = `libraries of runtime image ${name.replace(/\.(json|txt)$/, '').slice(0, 12)}`;
-      await unlessVanished(found, () =>
-        item({ kind: 'runtime-libraries', what, paths: [path], group: path }, signal),
-      );
-    }
-  }
-  return found;
+  return eachEntry(root, 'runtime-libraries', now, signal, (path, name) => {
+    const what = `libraries of runtime image ${name.replace(/\.(json|txt)$/, '').slice(0, 12)}`;
+    return item({ kind: 'runtime-libraries', what, paths: [path], group: path }, signal);
+  });
 }
 
 /** `sources/<sha256>/<file>`: one download each; a temporary file inside means one is under way. */
