@@ -50,3 +50,13 @@ export const requirement = z
   .refine((r) => r.trimStart().startsWith('-') || /^[A-Za-z0-9]/.test(r), {
     error: 'expected a package spec that starts with the project name, like numpy==2.1.3',
   });
+
+/**
+ * An npm package spec such as sharp@0.34.5, @img/sharp-linux-x64@^0.34 or sharp: a registry name,
+ * never a path, URL, git remote or option that npm would also accept.
+ */
+export const npmSpec = z
+  .string({ error: 'expected an npm package spec like sharp@0.34.5' })
+  .regex(/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(@[A-Za-z0-9.^~<>=| *+-]+)?$/, {
+    error: 'expected an npm package spec like sharp@0.34.5: a registry name and an optional version range',
+  });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';
-import { httpUrl, plainName, requirement, sourceUrl } from './schema-values.js';
+import { httpUrl, npmSpec, plainName, requirement, sourceUrl } from './schema-values.js';
 
 // Messages are written lowercase and start with what was expected: the positioner adds
 // "got <what the file says>" and the place. zod's own capitalised messages are reworded there.
@@ -163,6 +163,27 @@ const installSchema = z
           { error: 'expected a mapping with requirements' },
         )
         .optional(),
+      node: z
+        .strictObject(
+          {
+            packages: list(npmSpec, 'expected a list of npm package specs, e.g. [sharp@0.34.5]')
+              .min(1, { error: 'expected at least one npm package spec' })
+              .optional()
+              .meta({
+                description:
+                  'npm package specs installed for the target (linux, its CPU, glibc) into nodejs/node_modules.',
+              }),
+            project: relativePath.optional().meta({
+              description:
+                'A folder in the recipe folder holding package.json (and package-lock.json, installed with npm ci).',
+            }),
+          },
+          { error: 'expected a mapping with packages or project' },
+        )
+        .refine((n) => (n.packages === undefined) !== (n.project === undefined), {
+          error: 'expected packages or project, not both and not neither',
+        })
+        .optional(),
       packages: perOs(
         list(packageName, 'expected a list of OS package names').min(1, {
           error: 'expected at least one package',
@@ -188,10 +209,10 @@ const installSchema = z
             'A script in the recipe folder, or one per OS; it runs with PREFIX=/opt, SOURCES, WORK and JOBS.',
         }),
     },
-    { error: 'expected a mapping with at least one of python, packages, sources or script' },
+    { error: 'expected a mapping with at least one of python, node, packages, sources or script' },
   )
-  .refine((i) => i.python || i.packages || i.sources || i.script, {
-    error: 'expected at least one of python, packages, sources or script',
+  .refine((i) => i.python || i.node || i.packages || i.sources || i.script, {
+    error: 'expected at least one of python, node, packages, sources or script',
   });
 
 // What an OS's own packages give, which may differ from `version` (OpenSSL: 3.0 on Debian 12,
@@ -296,6 +317,20 @@ export const recipeSchema = z.strictObject(
         { error: 'expected a mapping with remove, protect and/or skip' },
       )
       .optional(),
+    checkImports: z
+      .strictObject(
+        {
+          skip: list(plainName('expected a module or package name'), 'expected a list of names to skip')
+            .default([])
+            .meta({ description: 'Top-level modules or npm packages known not to load on their own.' }),
+        },
+        { error: 'expected a mapping like { skip: [] }' },
+      )
+      .optional()
+      .meta({
+        description:
+          "Adds smoke tests derived from the layer's metadata: import every top-level module its wheels declare, require() every direct npm dependency.",
+      }),
     tests: list(testSchema, 'expected a list of smoke tests, each with run')
       .default([])
       .meta({ description: 'Smoke tests run in the runtime image with the finished layer at /opt.' }),
