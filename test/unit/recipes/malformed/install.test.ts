@@ -179,7 +179,7 @@ describe('malformed recipe: install as a whole', () => {
       line: 8,
       column: 10,
       path: 'install',
-      message: 'expected at least one of python, packages, sources or script',
+      message: 'expected at least one of python, node, packages, sources or script',
     });
   });
 
@@ -192,7 +192,7 @@ tests: []
       column: 9,
       path: 'install',
       message:
-        'expected a mapping with at least one of python, packages, sources or script, got an empty value',
+        'expected a mapping with at least one of python, node, packages, sources or script, got an empty value',
       hint: '"install:" has no value: give it one',
     });
   });
