@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
+import { listenOnLoopback, splice } from './loopback-server.js';
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, made by openssl. */
 export interface TestCertificates {
@@ -106,24 +107,13 @@ export async function makeCertificates(root: string, name = 'tls'): Promise<Test
 export async function startPlainProxy(
   socketPath = '/var/run/docker.sock',
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
   const server = createNetServer((client) => {
     const engine = connect(socketPath);
-    sockets.add(client).add(engine);
-    for (const s of [client, engine]) s.on('close', () => sockets.delete(s)).on('error', () => s.destroy());
-    client.pipe(engine).pipe(client);
+    listening.track(engine);
+    splice(client, engine);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the plain proxy has no port');
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { port: listening.port, close: listening.stop };
 }
 
 export interface TlsProxy {
@@ -144,7 +134,6 @@ export async function startTlsProxy(
   certs: TestCertificates,
   socketPath = '/var/run/docker.sock',
 ): Promise<TlsProxy> {
-  const sockets = new Set<Socket>();
   const proxy = { authorized: 0, refused: 0 };
   const server = createServer(
     {
@@ -157,27 +146,20 @@ export async function startTlsProxy(
     (client: TLSSocket) => {
       proxy.authorized += 1;
       const engine = connect(socketPath);
-      sockets.add(client).add(engine);
-      for (const s of [client, engine]) s.on('close', () => sockets.delete(s)).on('error', () => s.destroy());
-      client.pipe(engine).pipe(client);
+      listening.track(engine);
+      splice(client, engine);
     },
   );
   server.on('tlsClientError', () => (proxy.refused += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the TLS proxy has no port');
+  const listening = await listenOnLoopback(server);
   return {
-    port: address.port,
+    port: listening.port,
     get authorized() {
       return proxy.authorized;
     },
     get refused() {
       return proxy.refused;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.stop,
   };
 }

@@ -1,5 +1,5 @@
 import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 /** The API call a request is, told apart by method and path (Lambda's REST paths; the rest is S3). */
 export type ApiKind =
@@ -77,7 +77,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const rules: ActiveRule[] = [];
   const requests: ProxiedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const forward = (
     req: IncomingMessage,
@@ -154,12 +153,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.end(`fault proxy: ${String(error)}`);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, stop } = await listenOnLoopback(server);
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -167,9 +161,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests,
     count: (kind, outcome) =>
       requests.filter((r) => r.kind === kind && (outcome === undefined || r.outcome === outcome)).length,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 }

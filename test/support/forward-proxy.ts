@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { forwardRequest, listenOnLoopback } from './loopback-server.js';
 
 /** One request the proxy handled: a CONNECT tunnel (`host:port`) or a plain-HTTP absolute URL. */
 export interface ProxiedCall {
@@ -37,7 +38,6 @@ const isLoopbackHost = (host: string) => host === 'localhost' || host.startsWith
 export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const { credentials } = options;
   const calls: ProxiedCall[] = [];
-  const sockets = new Set<Socket>();
   const expected = credentials
     ? `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`
     : undefined;
@@ -77,24 +77,12 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port || 80,
-        method: req.method,
-        path: url.pathname + url.search,
-        headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
+    forwardRequest(req, res, {
+      hostname: url.hostname,
+      port: url.port || 80,
+      path: url.pathname + url.search,
+      headers,
     });
-    req.pipe(upstream);
   });
 
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
@@ -121,17 +109,11 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    listening.track(upstream);
     upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
+  const { port } = listening;
   const auth = credentials
     ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@`
     : '';
@@ -139,9 +121,6 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     url: `http://${auth}127.0.0.1:${port}`,
     port,
     calls,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: listening.stop,
   };
 }

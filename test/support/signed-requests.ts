@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import { forwardRequest, listenOnLoopback, splice } from './loopback-server.js';
 
 /** What a SigV4-signed request says about who sent it and where it was meant to go. */
 export interface SignedRequest {
@@ -32,7 +33,6 @@ const CREDENTIAL = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 export async function startSignedRequestRecorder(target: string): Promise<SignedRequestRecorder> {
   const upstream = new URL(target);
   const requests: SignedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const match = CREDENTIAL.exec(String(req.headers.authorization ?? ''));
     requests.push({
@@ -42,39 +42,10 @@ export async function startSignedRequestRecorder(target: string): Promise<Signed
       region: match?.[2] ?? '',
       service: match?.[3] ?? '',
     });
-    const out = httpRequest(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(out);
+    forwardRequest(req, res, upstream);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, stop } = await listenOnLoopback(server);
+  return { endpoint: `http://127.0.0.1:${port}`, requests, stop };
 }
 
 /** A self-signed certificate for 127.0.0.1, made with openssl in `dir`. */
@@ -111,30 +82,14 @@ export async function startTlsFront(
   certificate: { certFile: string; keyFile: string },
 ): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
   const upstream = new URL(target);
-  const sockets = new Set<Socket>();
   const server = createTlsServer(
     { cert: readFileSync(certificate.certFile), key: readFileSync(certificate.keyFile) },
     (client) => {
       const plain = connect(Number(upstream.port), upstream.hostname);
-      client.pipe(plain).pipe(client);
-      client.on('error', () => plain.destroy());
-      plain.on('error', () => client.destroy());
-      sockets.add(plain);
-      plain.on('close', () => sockets.delete(plain));
+      listening.track(plain);
+      splice(client, plain);
     },
   );
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `https://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const listening = await listenOnLoopback(server);
+  return { endpoint: `https://127.0.0.1:${listening.port}`, port: listening.port, stop: listening.stop };
 }
