@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: wires the process (signals, exit code) to the in-process CLI in lib/.
+// Thin launcher: wires the process (signals, exit code) to the in-process CLI, bundled in
+// lib/bundle/ (scripts/bundle.mjs) so start-up reads a few files, not hundreds of modules.
 import { warnAboutNode } from './node-version.js';
 
 // The shell's convention: 128 + the signal's number.
@@ -31,7 +32,7 @@ if (warnAboutNode(process.version, process.stderr)) process.exit(1);
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 
 // Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
-const { runCli } = await import('../lib/cli.js');
+const { runCli } = await import('../lib/bundle/cli.js');
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

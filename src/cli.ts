@@ -73,9 +73,12 @@ async function buildProgram(args: string[], io: CliIO, redactor = new Redactor()
     .showSuggestionAfterError(true)
     .addHelpText('after', ROOT_HELP_FOOTER);
 
-  // Load only the command that was asked for; `--help` alone (or no command) loads all to list them.
+  // Load only the command that was asked for; `--help` alone (or no command) loads all to list
+  // them, and `--version` alone none at all: it is what scripts call most often.
   const first = args.find((a) => !a.startsWith('-'));
-  const names = first && commandLoaders[first] ? [first] : Object.keys(commandLoaders);
+  const versionOnly = !first && args.some((a) => a === '-V' || a === '--version');
+  const names =
+    first && commandLoaders[first] ? [first] : versionOnly ? [] : Object.keys(commandLoaders);
   for (const name of names) {
     const load = commandLoaders[name];
     if (load) addCommand(program, await load(), io, program, redactor);
