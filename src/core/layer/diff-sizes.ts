@@ -28,6 +28,7 @@ export function sizeFolder(path: string): string {
     const scoped = parts[modules + 1]?.startsWith('@');
     return parts.slice(0, modules + (scoped ? 3 : 2)).join('/');
   }
+  if (modules >= 0) return parts.slice(0, modules + 1).join('/');
   return parts.length > 1 ? (parts[0] ?? path) : '.';
 }
 
