@@ -30,7 +30,9 @@ async function olderPandasRecipe(): Promise<string> {
     .replace('numpy==2.2.6', 'numpy==2.1.3')
     .replace('pytz==2026.6', 'pytz==2024.2')
     .replace('tzdata==2026.6', 'tzdata==2024.2')
-    .replace('six==1.17.0', 'six==1.16.0');
+    .replace('six==1.17.0', 'six==1.16.0')
+    // The recipe's own smoke test (which the prune step runs) names the versions.
+    .replace(String.raw`2\.3\.3 2\.2\.6`, String.raw`2\.2\.3 2\.1\.3`);
   await writeFile(file, yaml);
   return recipes;
 }
@@ -139,6 +141,13 @@ describe('what is inside a layer, on real builds', () => {
     expect(os.find((p) => p.name === 'libjq1')?.sourcePackage).toBe('jq');
 
     const { cdx } = await validSboms(first.zip, 'jq');
+    // Given the recipe, sbom builds it (a cache hit now) and describes the same zip.
+    const fromRecipe = await runLayerforge(
+      ['sbom', 'jq', '--base', 'debian12', '--runtime', 'python3.11', '--out', join(work, 'jq3'), '--quiet'],
+      { cwd: work },
+    );
+    expect(fromRecipe.code, fromRecipe.stderr).toBe(0);
+    expect(fromRecipe.stdout).toBe(JSON.stringify(cdx, null, 2) + '\n');
     const purls = (cdx.components as { purl: string }[]).map((c) => c.purl);
     expect(purls).toHaveLength(3);
     for (const purl of purls)

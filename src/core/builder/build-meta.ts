@@ -46,18 +46,15 @@ export async function readBuildMeta(
   meta.rpmPackages = files.get('os-packages.txt');
   meta.rpmOwners = files.get('os-owners.tsv');
   if (base.packageManager === 'apt' && meta.exported?.trim()) {
-    const status = await readArchiveFiles(
-      await engine.copyFromIfPresent(containerId, '/var/lib/dpkg/status'),
-      (name) => name === 'status',
+    // One read of dpkg's folder: its status file and each package's list of files.
+    const dpkg = await readArchiveFiles(
+      await engine.copyFromIfPresent(containerId, '/var/lib/dpkg/.'),
+      (name) => name === 'status' || /^info\/[^/]+\.list$/.test(name),
       signal,
     );
-    meta.dpkgStatus = status.get('status');
-    const lists = await readArchiveFiles(
-      await engine.copyFromIfPresent(containerId, '/var/lib/dpkg/info/.'),
-      (name) => name.endsWith('.list'),
-      signal,
-    );
-    meta.dpkgLists = new Map([...lists].map(([name, text]) => [name.replace(/\.list$/, ''), text]));
+    meta.dpkgStatus = dpkg.get('status');
+    const lists = [...dpkg].filter(([name]) => name.startsWith('info/'));
+    meta.dpkgLists = new Map(lists.map(([name, text]) => [name.slice(5).replace(/\.list$/, ''), text]));
   }
   return meta;
 }
