@@ -15,10 +15,15 @@ export interface SizeChange {
 
 /**
  * The folder a file's size is counted under: a package's own folder where the layout has one
- * (`python/numpy`, `python/numpy-2.2.6.dist-info`, `nodejs/node_modules/@img/sharp-linux-x64`),
+ * (`python/numpy`, `python/numpy-*.dist-info`, `nodejs/node_modules/@img/sharp-linux-x64`),
  * else the file's top folder (`lib`, `bin`).
  */
 export function sizeFolder(path: string): string {
+  // A wheel's dist-info folder names its version: counted as one row across an upgrade.
+  return packageFolder(path).replace(/^(.*\/[^/]+?)-[^/-]+\.dist-info$/, '$1-*.dist-info');
+}
+
+function packageFolder(path: string): string {
   const parts = path.split('/');
   const site = /^python\/lib\/python[^/]+\/site-packages\//.exec(path);
   if (site) return parts.slice(0, 5).join('/');
