@@ -14,6 +14,15 @@ provided_names=" "
 while IFS= read -r name; do provided_names="$provided_names$name "; done < "$provided"
 is_provided() { case "$provided_names" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
+# Where each exported file came from, for the manifest's OS packages: layer path, the path it was
+# copied from, and that path with links resolved (a package owns one of them). Outside /opt.
+meta=/layerforge-meta
+record() {
+  [ -d "$meta" ] || return 0
+  real=$(readlink -f "$2" 2>/dev/null || true)
+  printf '%s\t%s\t%s\n' "$1" "$2" "${real:-$2}" >> "$meta/exported.tsv"
+}
+
 # glibc's dynamic loader, which every image has; ldd is only a bash script around it.
 case "${LAYERFORGE_ARCH:-x86_64}" in
   x86_64) rtld=/lib64/ld-linux-x86-64.so.2 ;;
@@ -49,18 +58,21 @@ for item in "$@"; do
       path=$(command -v "$name" || true)
       [ -n "$path" ] || { echo "layerforge: exported binary '$name' is not on PATH in the build image" >&2; exit 3; }
       if [ "$path" != "/opt/bin/$name" ]; then cp -L "$path" "/opt/bin/$name"; fi
+      record "bin/$name" "$path"
       echo "export bin/$name (from $path)" ;;
     lib:*)
       name="${item#lib:}"
       path=$(find_library "$name" || true)
       [ -n "$path" ] || { echo "layerforge: exported library '$name' was not found in the build image" >&2; exit 3; }
       if [ "$path" != "/opt/lib/$name" ]; then cp -L "$path" "/opt/lib/$name"; fi
+      record "lib/$name" "$path"
       echo "export lib/$name (from $path)" ;;
     data:*)
       spec="${item#data:}"; from="${spec%%:*}"; to="${spec#*:}"
       [ -e "$from" ] || { echo "layerforge: exported data '$from' does not exist in the build image" >&2; exit 3; }
       mkdir -p "$(dirname "/opt/$to")"
       cp -a "$from" "/opt/$to"
+      record "$to" "$from"
       echo "export $to (from $from)" ;;
   esac
 done
@@ -113,6 +125,7 @@ while read -r file; do
     is_provided "$soname" && continue
     [ -e "/opt/lib/$soname" ] && continue
     cp -L "$path" "/opt/lib/$soname"
+    record "lib/$soname" "$path"
     echo "closure lib/$soname (for ${file#/opt/}, from $path)"
   done
 done < "$scan"

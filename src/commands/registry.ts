@@ -27,4 +27,6 @@ add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
 add('doctor', () => import('./doctor.js'));
 add('cache', () => import('./cache.js'));
+add('sbom', () => import('./sbom.js'));
+add('diff', () => import('./diff.js'));
 add('completion', () => import('./completion.js'));

@@ -18,6 +18,8 @@ import { runBuildContainer } from './build-container.js';
 import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
 import { extractOptArchive } from './extract.js';
+import { readBuildMeta, type BuildMeta } from './build-meta.js';
+import { layerPackages, recordsPackages } from './layer-packages.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
@@ -91,7 +93,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached = !options.noCache && (await isReusable(entry, sink));
+  const cached = !options.noCache && (await isReusable(entry, sink)) && (await recordsPackages(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);
@@ -155,6 +157,8 @@ async function buildIntoCache(
       'logs',
       `${artifactName(target).replace(/\.zip$/, '')}-${digest.slice(0, 12)}.log`,
     );
+    // What the container left in /layerforge-meta (pip's report, the exported files' origins).
+    let meta: BuildMeta = {};
     // Read once: the build's closure, the shadowed-library warning and the audit all use it.
     const libraries = await step(sink, 'build', async () => {
       const libraries = await readRuntimeImageLibraries(engine, target.base.runtimeImage, {
@@ -185,13 +189,16 @@ async function buildIntoCache(
           network: options.dockerNetwork,
         },
         (containerId) =>
-          step(sink, 'extract', async () =>
-            extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal }),
-          ),
+          step(sink, 'extract', async () => {
+            await extractOptArchive(await engine.copyFrom(containerId, '/opt'), staging, { sink, signal });
+            meta = await readBuildMeta(engine, containerId, target.base, signal);
+          }),
       );
       warnShadowedLibraries(staging, target.runtime, libraries.shadowing, sink);
       return libraries;
     });
+    // Before pruning: a package is in the layer even when a rule trims its files.
+    const packages = io.redactor.redactDeep(await layerPackages(staging, meta, target, signal));
     const { records: pruned } = await step(
       sink,
       'prune',
@@ -235,6 +242,7 @@ async function buildIntoCache(
             inputsDigest: digest,
             ...(audit ? { audit } : {}),
             prune: pruned,
+            packages,
           },
           reservedBytes: options.reservedBytes,
           budgetMB: target.loaded.recipe.budget?.unzippedMB,

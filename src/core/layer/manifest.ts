@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { layerPackagesSchema } from './manifest-packages.js';
 
 const imageRecord = z.strictObject({
   reference: z.string(),
@@ -53,6 +54,11 @@ export const manifestSchema = z.strictObject({
   prune: z
     .array(z.strictObject({ rule: z.string(), bytesSaved: z.number(), reverted: z.boolean() }))
     .optional(),
+  /**
+   * What is inside: wheels, npm packages, OS packages and source archives, with versions,
+   * origins, digests and licences. Optional: manifests written before it existed still read.
+   */
+  packages: layerPackagesSchema.optional(),
 });
 export type LayerManifest = z.infer<typeof manifestSchema>;
 
