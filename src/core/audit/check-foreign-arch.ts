@@ -1,0 +1,107 @@
+import { posix } from 'node:path';
+import { EM_386, EM_AARCH64, EM_ARM, EM_X86_64 } from '../elf/constants.js';
+import type { ElfInfo } from '../elf/read-elf.js';
+import type { LayerEntry } from '../layer/entry.js';
+import { resolveLayerPath } from '../layer/resolve-path.js';
+import { checkArchitectures, isLoadableFor, machineName } from './check-elf.js';
+import type { AuditFinding, AuditTarget } from './types.js';
+
+/** How package authors name each machine in folder and file names (linux-arm64, -aarch64-linux-gnu.so). */
+const ARCH_NAMES: Readonly<Record<number, readonly string[]>> = {
+  [EM_X86_64]: ['x86_64', 'x86-64', 'amd64', 'x64'],
+  [EM_AARCH64]: ['aarch64', 'arm64'],
+  [EM_386]: ['i386', 'i686', 'ia32'],
+  [EM_ARM]: ['armv7l', 'armv7', 'armhf'],
+};
+const TARGET_MACHINE = { x86_64: EM_X86_64, arm64: EM_AARCH64 } as const;
+
+/** Matches one of `names` as a whole word of a path: `linux-arm64/`, `.cpython-311-aarch64-linux-gnu.so`. */
+function wordsOf(names: readonly string[]): RegExp {
+  return new RegExp(
+    `(?<![A-Za-z0-9])(?:${names.map((n) => n.replace(/[-]/g, '\\-')).join('|')})(?![A-Za-z0-9])`,
+    'g',
+  );
+}
+
+/**
+ * The same path with the file's machine named as the target's instead, in each spelling:
+ * `linux-arm64/selenium-manager` → `linux-x86_64/selenium-manager`, `linux-x64/...`, ...
+ */
+function targetSpellings(path: string, machine: number, target: number): string[] {
+  const own = ARCH_NAMES[machine];
+  const theirs = ARCH_NAMES[target] ?? [];
+  if (!own) return [];
+  const words = wordsOf(own);
+  return theirs.map((name) => path.replace(words, name)).filter((p) => p !== path);
+}
+
+/** Folders the runtime searches by itself for programs and libraries: PATH's /opt/bin, LD_LIBRARY_PATH's /opt/lib. */
+function onSearchPath(path: string): boolean {
+  const dir = posix.dirname(path);
+  return path === 'bootstrap' || dir === 'bin' || dir === 'lib';
+}
+
+/**
+ * The ELF files for another machine that nothing loads: per-platform copies a package carries
+ * beside the one for the target, and picks from at run time (selenium's wheel vendors
+ * `linux-arm64/selenium-manager` beside `linux-x86_64/selenium-manager`; npm prebuilds, sharp's
+ * per-platform packages, `*-aarch64-linux-gnu.so` beside `*-x86_64-linux-gnu.so`). A file is one
+ * when the layer has its target-arch twin (the same path with the machine named for the target),
+ * no ELF file for the target needs it by name, and it is not in bin/ or lib/, where the runtime
+ * looks by itself. Returned as file → its twin. A foreign file without such a twin is what the
+ * code at run time will reach for, and stays an error.
+ */
+export function unusedForeignCopies(
+  elfs: ReadonlyMap<string, ElfInfo>,
+  entries: ReadonlyMap<string, LayerEntry>,
+  target: AuditTarget,
+): Map<string, string> {
+  const loadable = (elf: ElfInfo) => isLoadableFor(elf, target);
+  const needed = new Set<string>();
+  for (const elf of elfs.values()) if (loadable(elf)) for (const name of elf.needed) needed.add(name);
+  // Files reachable by a needed name through a symlink (libfoo.so.1 → libfoo.so.1.2.3).
+  const neededTargets = new Set<string>();
+  for (const entry of entries.values()) {
+    if (entry.type !== 'symlink' || !needed.has(posix.basename(entry.path))) continue;
+    const resolved = resolveLayerPath(entries, entry.path);
+    if (resolved.kind === 'file') neededTargets.add(resolved.path);
+  }
+  const targetMachine = TARGET_MACHINE[target.arch];
+  const unused = new Map<string, string>();
+  for (const [path, elf] of elfs) {
+    if (loadable(elf) || onSearchPath(path)) continue;
+    if (needed.has(posix.basename(path)) || (elf.soname && needed.has(elf.soname)) || neededTargets.has(path))
+      continue;
+    const twin = targetSpellings(path, elf.machine, targetMachine).find((p) => {
+      const other = elfs.get(p);
+      return other !== undefined && loadable(other);
+    });
+    if (twin) unused.set(path, twin);
+  }
+  return unused;
+}
+
+/**
+ * The architecture of every executable and shared object (check-elf.ts's `arch-mismatch`), with
+ * the per-platform copies nothing loads reported as a warning, `foreign-arch-unused`, instead:
+ * they cost space, not a failure.
+ */
+export function checkForeignArchitectures(
+  elfs: Map<string, ElfInfo>,
+  entries: ReadonlyMap<string, LayerEntry>,
+  target: AuditTarget,
+): AuditFinding[] {
+  const unused = unusedForeignCopies(elfs, entries, target);
+  return checkArchitectures(elfs, target).map((finding): AuditFinding => {
+    const twin = unused.get(finding.file);
+    const elf = elfs.get(finding.file);
+    if (twin === undefined || elf === undefined) return finding;
+    return {
+      severity: 'warning',
+      code: 'foreign-arch-unused',
+      file: finding.file,
+      reason: `built for ${machineName(elf.machine)}, not ${target.arch}; nothing in the layer loads it and it is not on a search path: the package uses its ${target.arch} copy, ${twin}`,
+      hint: `it only takes space: remove it with the recipe's prune.remove ('${posix.dirname(finding.file)}/**' if that folder holds only ${machineName(elf.machine)} files)`,
+    };
+  });
+}
