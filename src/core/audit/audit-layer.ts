@@ -85,7 +85,7 @@ export async function auditLayer(
       return elf !== undefined && isLoadableFor(elf, target);
     });
     const raw: AuditFinding[] = [
-      ...checkForeignArchitectures(scan.elfs, tree.entries, target),
+      ...checkForeignArchitectures(scan.elfs, loads, target),
       ...checkLibraries(scan.elfs, { target, resolver, loads, owners, limits }),
       ...(await checkPython(tree, target, owners)),
       ...checkLayout(tree, scan.elfs, target),

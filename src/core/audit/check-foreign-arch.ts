@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import { EM_386, EM_AARCH64, EM_ARM, EM_X86_64 } from '../elf/constants.js';
 import type { ElfInfo } from '../elf/read-elf.js';
-import type { LayerEntry } from '../layer/entry.js';
-import { resolveLayerPath } from '../layer/resolve-path.js';
 import { checkArchitectures, isLoadableFor, machineName } from './check-elf.js';
+import type { LoadAnalysis } from './load-graph.js';
 import type { AuditFinding, AuditTarget } from './types.js';
 
 /** How package authors name each machine in folder and file names (linux-arm64, -aarch64-linux-gnu.so). */
@@ -41,37 +40,36 @@ function onSearchPath(path: string): boolean {
   return path === 'bootstrap' || dir === 'bin' || dir === 'lib';
 }
 
+/** Every layer file the simulated loader maps for some ELF file of the target's machine. */
+function loadedFiles(loads: LoadAnalysis): Set<string> {
+  const loaded = new Set<string>();
+  for (const bySoname of loads.resolved.values())
+    for (const results of bySoname.values())
+      for (const result of results) if (result.kind === 'layer') loaded.add(result.path);
+  return loaded;
+}
+
 /**
  * The ELF files for another machine that nothing loads: per-platform copies a package carries
  * beside the one for the target, and picks from at run time (selenium's wheel vendors
  * `linux-arm64/selenium-manager` beside `linux-x86_64/selenium-manager`; npm prebuilds, sharp's
  * per-platform packages, `*-aarch64-linux-gnu.so` beside `*-x86_64-linux-gnu.so`). A file is one
  * when the layer has its target-arch twin (the same path with the machine named for the target),
- * no ELF file for the target needs it by name, and it is not in bin/ or lib/, where the runtime
- * looks by itself. Returned as file → its twin. A foreign file without such a twin is what the
- * code at run time will reach for, and stays an error.
+ * the loader maps it for no ELF file of the target (`loads`, from load-graph.ts), and it is not
+ * in bin/ or lib/, where the runtime looks by itself. Returned as file → its twin. A foreign file
+ * without such a twin is what the code will reach for at run time, and stays an error.
  */
 export function unusedForeignCopies(
   elfs: ReadonlyMap<string, ElfInfo>,
-  entries: ReadonlyMap<string, LayerEntry>,
+  loads: LoadAnalysis,
   target: AuditTarget,
 ): Map<string, string> {
   const loadable = (elf: ElfInfo) => isLoadableFor(elf, target);
-  const needed = new Set<string>();
-  for (const elf of elfs.values()) if (loadable(elf)) for (const name of elf.needed) needed.add(name);
-  // Files reachable by a needed name through a symlink (libfoo.so.1 → libfoo.so.1.2.3).
-  const neededTargets = new Set<string>();
-  for (const entry of entries.values()) {
-    if (entry.type !== 'symlink' || !needed.has(posix.basename(entry.path))) continue;
-    const resolved = resolveLayerPath(entries, entry.path);
-    if (resolved.kind === 'file') neededTargets.add(resolved.path);
-  }
+  const loaded = loadedFiles(loads);
   const targetMachine = TARGET_MACHINE[target.arch];
   const unused = new Map<string, string>();
   for (const [path, elf] of elfs) {
-    if (loadable(elf) || onSearchPath(path)) continue;
-    if (needed.has(posix.basename(path)) || (elf.soname && needed.has(elf.soname)) || neededTargets.has(path))
-      continue;
+    if (loadable(elf) || onSearchPath(path) || loaded.has(path)) continue;
     const twin = targetSpellings(path, elf.machine, targetMachine).find((p) => {
       const other = elfs.get(p);
       return other !== undefined && loadable(other);
@@ -88,10 +86,10 @@ export function unusedForeignCopies(
  */
 export function checkForeignArchitectures(
   elfs: Map<string, ElfInfo>,
-  entries: ReadonlyMap<string, LayerEntry>,
+  loads: LoadAnalysis,
   target: AuditTarget,
 ): AuditFinding[] {
-  const unused = unusedForeignCopies(elfs, entries, target);
+  const unused = unusedForeignCopies(elfs, loads, target);
   return checkArchitectures(elfs, target).map((finding): AuditFinding => {
     const twin = unused.get(finding.file);
     const elf = elfs.get(finding.file);
