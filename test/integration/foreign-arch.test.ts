@@ -39,11 +39,20 @@ const SELENIUM = {
   platform: 'manylinux2014_x86_64',
   pythonVersion: '3.11',
 };
+// One py3-none-any wheel with _psycopg for CPython 3.6 to 3.10 on x86_64, i386, aarch64, ppc64le
+// and macOS, and every arch's auditwheel libraries in one psycopg2_binary.libs/.
+const AWS_PSYCOPG2 = {
+  name: 'aws-psycopg2',
+  version: '1.3.8',
+  platform: 'manylinux2014_x86_64',
+  pythonVersion: '3.10',
+};
 const ARM_MANAGER = 'python/selenium/webdriver/common/linux-arm64/selenium-manager';
 
 const npm: Record<string, string> = {};
 let libonig = '';
 let seleniumTree = '';
+let psycopgTree = '';
 const scratch = sharedTempDir('lf-foreign-arch-');
 
 beforeAll(async () => {
@@ -53,6 +62,7 @@ beforeAll(async () => {
     'usr/lib/x86_64-linux-gnu/libonig.so.5.3.0',
   );
   seleniumTree = (await fetchWheel(SELENIUM)).dir;
+  psycopgTree = (await fetchWheel(AWS_PSYCOPG2)).dir;
 }, 900_000);
 
 /** A layer folder from [source, destination in the layer] pairs: folders or single files. */
@@ -84,6 +94,37 @@ describe('the audit: per-platform copies for another machine', () => {
     expect(summary(arm.findings)).toEqual([
       'warning foreign-arch-unused python/selenium/webdriver/common/linux-x86_64/selenium-manager',
     ]);
+  });
+
+  it("aws-psycopg2's other arches and the libraries only they need are warnings; strip leaves them out", async () => {
+    const root = layer('aws-psycopg2', [[psycopgTree, 'python']]);
+    const machines = new Map<string, string>();
+    for (const path of execFileSync('find', [root, '-type', 'f', '-name', '*.so*'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')) {
+      // The macOS modules are Mach-O: neither strip's nor the audit's business.
+      if (readFileSync(path).subarray(0, 4).toString('latin1') !== '\x7fELF') continue;
+      const header = execFileSync('readelf', ['-h', path], { encoding: 'utf8' }).match(/Machine:\s+(.*)/);
+      if (header?.[1]) machines.set(path.slice(root.length + 1), header[1].trim());
+    }
+    const foreign = [...machines].filter(([, m]) => m !== 'Advanced Micro Devices X86-64').map(([p]) => p);
+    expect(new Set(machines.values()).size).toBe(4);
+    const result = await auditLayer(root, await target('python3.10', 'x86_64'));
+    const warned = result.findings.filter((f) => f.code === 'foreign-arch-unused').map((f) => f.file);
+    expect(warned.sort()).toEqual(foreign.sort());
+    expect(result.findings.filter((f) => f.code === 'arch-mismatch')).toEqual([]);
+    // strip never touches auditwheel's *.libs/ (NEVER_STRIP); of the rest it skips every foreign file.
+    const { candidates, skipped } = await stripCandidates(
+      await indexLayer(root),
+      root,
+      [],
+      new Set(),
+      'x86_64',
+    );
+    const outsideLibs = foreign.filter((p) => !p.includes('.libs/'));
+    expect(outsideLibs.length).toBe(15);
+    expect(skipped.map((s) => s.path).sort()).toEqual(outsideLibs.sort());
+    expect(candidates.every((p) => machines.get(p) === 'Advanced Micro Devices X86-64')).toBe(true);
   });
 
   it('esbuild for both arches under node_modules: the other arch is a warning; alone it is an error', async () => {
