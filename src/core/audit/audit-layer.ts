@@ -3,7 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import { UserError, throwIfAborted } from '../errors.js';
 import type { EventSink } from '../events.js';
 import { ignoreEvents } from '../events.js';
-import { checkArchitectures, checkLibraries, isLoadableFor } from './check-elf.js';
+import { checkLibraries, isLoadableFor } from './check-elf.js';
+import { checkForeignArchitectures } from './check-foreign-arch.js';
 import { checkLayout } from './check-layout.js';
 import { checkPython } from './check-python.js';
 import { checkSize } from './check-size.js';
@@ -84,7 +85,7 @@ export async function auditLayer(
       return elf !== undefined && isLoadableFor(elf, target);
     });
     const raw: AuditFinding[] = [
-      ...checkArchitectures(scan.elfs, target),
+      ...checkForeignArchitectures(scan.elfs, loads, target),
       ...checkLibraries(scan.elfs, { target, resolver, loads, owners, limits }),
       ...(await checkPython(tree, target, owners)),
       ...checkLayout(tree, scan.elfs, target),

@@ -5,6 +5,8 @@ export type AuditSeverity = 'error' | 'warning' | 'info';
 /** Stable codes, so users and tests can match findings without parsing text. */
 export type AuditCode =
   | 'arch-mismatch'
+  // A per-platform copy for another machine that nothing loads (check-foreign-arch.ts): a warning.
+  | 'foreign-arch-unused'
   | 'glibc-too-new'
   | 'symbol-version-too-new'
   | 'missing-library'

@@ -92,6 +92,7 @@ export async function pruneLayer(
         staging,
         sideDir,
         recipe: target.loaded.recipe,
+        arch: target.arch,
         profile: options.profile,
         bytecode: { mode: bytecode.mode, cacheTag: cacheTag(target.runtime) },
         runInBuildImage: run,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import type { StepIO } from '../job-context.js';
 import type { Recipe } from '../recipes/schema.js';
+import type { Architecture } from '../runtimes/catalog.js';
 import type { BuildImageRunner } from './build-image-run.js';
 import { findCulprits } from './culprits.js';
 import { indexLayer, matchRule, type LayerIndex } from './match.js';
@@ -18,6 +19,8 @@ export interface PruneStagedLayerInput {
   /** An empty folder on the same file system: removed files wait there until the build ends. */
   sideDir: string;
   recipe: Recipe;
+  /** The layer's arch: strip (the build image's, for this arch) leaves other machines' files alone. */
+  arch: Architecture;
   profile: PruneProfile;
   /** `pyc-only` adds the rule that ships each module's bytecode instead of its source. */
   bytecode: { mode: 'none' | 'pyc' | 'pyc-only'; cacheTag: string };
@@ -81,7 +84,7 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
   for (const rule of selection.rules)
     if (rule.kind === 'remove') await remove(rule.id, rule.globs, 'dirsOnly' in rule && rule.dirsOnly);
   if (selection.rules.some((r) => r.kind === 'strip')) {
-    const candidates = await stripCandidates(index, staging, protect, taken);
+    const { candidates, skipped } = await stripCandidates(index, staging, protect, taken, input.arch);
     const stripped = await stripFiles(
       staging,
       join(sideDir, 'strip'),
@@ -89,6 +92,14 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
       input.runInBuildImage,
       io.signal,
     );
+    // A file strip cannot handle is shipped as it came; the build goes on and says so.
+    for (const skip of [...skipped, ...stripped.skipped].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      io.sink({
+        type: 'warning',
+        code: 'strip-skipped',
+        message: `prune: strip left ${skip.path} as it was: ${skip.reason}`,
+      });
+    }
     applied.push({
       name: 'strip',
       toggle: toggleOf(

@@ -63,6 +63,7 @@ function input(extra: Partial<PruneStagedLayerInput>): PruneStagedLayerInput {
     staging,
     sideDir: join(work, 'side'),
     recipe: recipeWith({ tests: smoke }),
+    arch: 'x86_64',
     profile: 'safe',
     bytecode: { mode: 'pyc', cacheTag: 'cpython-311' },
     runInBuildImage: halvingStrip,
