@@ -91,7 +91,9 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached = !options.noCache && (await isReusable(entry, sink));
+  const cached =
+    !options.noCache &&
+    (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now }));
   sink({ type: 'build.cache', hit: cached, key: digest });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);
