@@ -8,6 +8,9 @@ venv=$1
 reqs=${2:-$(dirname "$0")/fixtures/native-15.txt}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# This machine's own pip settings (find-links, an index) stay out of the comparison.
+export PIP_CONFIG_FILE=/dev/null
+unset PIP_FIND_LINKS
 pip="$venv/bin/python -m pip"
 uv="$venv/bin/uv"
 platforms=""
@@ -17,15 +20,16 @@ target="--only-binary=:all: --implementation cp --python-version 3.11 --abi cp31
 now() { date +%s.%N; }
 timed() { label=$1; shift; t0=$(now); "$@" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }; t1=$(now); echo "$label $(echo "$t1 - $t0" | bc)"; }
 
-# Resolution: the pinned closure with hashes, for the target.
-timed "uv resolve" $uv pip compile "$reqs" --no-cache --generate-hashes --python-version 3.11 \
+# Resolution: the pinned closure with hashes, for the target; wheels only on both sides (uv would
+# otherwise pick a version that has only an sdist for the target and compile it).
+timed "uv resolve" $uv pip compile "$reqs" --no-cache --only-binary :all: --generate-hashes --python-version 3.11 \
   --python-platform x86_64-manylinux_2_17 -o "$work/uv-locked.txt"
 timed "pip resolve" $pip install --no-cache-dir --disable-pip-version-check --dry-run --ignore-installed \
   --target "$work/pip-dry" $target --report "$work/pip-report.json" -r "$reqs"
 echo "packages $(grep -c '==' "$work/uv-locked.txt")"
 
 # Install: the same hash-pinned closure, into a --target folder as a layer build does.
-timed "uv install" $uv pip install --no-cache --require-hashes --no-deps --target "$work/uv-t" \
+timed "uv install" $uv pip install --no-cache --only-binary :all: --require-hashes --no-deps --target "$work/uv-t" \
   --python-version 3.11 --python-platform x86_64-manylinux_2_17 -r "$work/uv-locked.txt"
 timed "pip install" $pip install --no-cache-dir --disable-pip-version-check --no-compile --require-hashes \
   --no-deps --target "$work/pip-t" $target -r "$work/uv-locked.txt"
