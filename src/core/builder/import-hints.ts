@@ -2,7 +2,7 @@
 // top-level module name; matched on the error text too. Small on purpose: only failures seen in
 // practice (issue 16's sweep of popular packages) and their known fixes.
 const BY_MODULE: Record<string, string> = {
-  psycopg: 'psycopg needs its [binary] extra (psycopg[binary]) or libpq in the layer',
+  psycopg: 'psycopg needs its [binary] extra or libpq: install psycopg[binary], or add libpq to the layer',
   psycopg2: 'use psycopg2-binary, or ship libpq in the layer',
   requests_html:
     'requests-html does not import on current Pythons (its lxml.html.clean dependency moved to lxml_html_clean)',
