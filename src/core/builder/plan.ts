@@ -85,13 +85,19 @@ function pythonStep(recipe: Recipe, runtime: LambdaRuntime, base: ResolvedBase):
   }
   // The build image's Python is the target's: a package without a wheel for the target is built
   // from its sdist by that Python. pip takes --platform with sdists only under --no-deps, so the
-  // closure is resolved first (a hash-pinned lock already is one) and installed as pins.
+  // closure must be known first: a hash-pinned lock is one. Otherwise pip resolves for the
+  // target's tags, wheels only (versions whose wheels load there), and only when that fails is
+  // the closure resolved by the build image's Python and installed pin by pin, sdists built.
   if (hashed) return [...lines, install('"$WORK/requirements.txt"', ['--no-deps', ...hashes])];
   return [
     ...lines,
-    `${pip} --dry-run --ignore-installed --quiet --report "$WORK/resolved.json" -r "$WORK/requirements.txt"`,
-    `python3 -c ${shellQuote(PINS_FROM_REPORT)} "$WORK/resolved.json" > "$WORK/pinned.txt"`,
-    install('"$WORK/pinned.txt"', ['--no-deps']),
+    `if ! ${install('"$WORK/requirements.txt"', ['--only-binary=:all:'])}; then`,
+    `  echo ${shellQuote(`layerforge: not every package has a wheel for the target; resolving with the build image's Python ${version} to build the missing ones from their sdists`)}`,
+    '  rm -rf /opt/python',
+    `  ${pip} --dry-run --ignore-installed --quiet --report "$WORK/resolved.json" -r "$WORK/requirements.txt"`,
+    `  python3 -c ${shellQuote(PINS_FROM_REPORT)} "$WORK/resolved.json" > "$WORK/pinned.txt"`,
+    `  ${install('"$WORK/pinned.txt"', ['--no-deps'])}`,
+    'fi',
   ];
 }
 

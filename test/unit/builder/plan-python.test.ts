@@ -50,12 +50,16 @@ const sdistRecipe = (requirements: string[]) =>
 async function runWithFakePython(
   plan: string,
   exitCode: number,
+  failOn = '',
 ): Promise<{ status: number | null; stderr: string; calls: string; requirements: string }> {
   const dir = await tempDir('layerforge-plan-py-');
   const bin = join(dir, 'bin');
   await writeFile(join(dir, 'calls'), '');
   spawnSync('mkdir', ['-p', bin]);
-  await writeFile(join(bin, 'python3'), `#!/bin/sh\necho "$*" >> ${dir}/calls\nexit ${exitCode}\n`);
+  await writeFile(
+    join(bin, 'python3'),
+    `#!/bin/sh\necho "$*" >> ${dir}/calls\n${failOn ? `case "$*" in *'${failOn}'*) exit 1;; esac\n` : ''}exit ${exitCode}\n`,
+  );
   await chmod(join(bin, 'python3'), 0o755);
   const pythonPart = plan
     .split('\n')
@@ -93,18 +97,27 @@ describe('buildPlan: requirements from dependency files', () => {
     expect(run.calls).toMatch(new RegExp(`--report ${PYTHON_REPORT} -r \\S+/requirements\\.txt$`, 'm'));
   });
 
-  it('resolves unpinned requirements with the build image’s Python, then installs the pins for the target', async () => {
+  it('installs wheels for the target first; resolves with the build image’s Python only when one is missing', async () => {
     const plan = buildPlan(sdistRecipe(['pyqldb==3.2.3']), getRuntime('python3.11'), standIn('3.11'));
-    const run = await runWithFakePython(plan, 0);
-    // The pin writer is a python3 -c script over several lines; the pip calls are one line each.
-    const calls = run.calls.split('\n').filter((l) => l.startsWith('-m pip') || l.startsWith('-c '));
-    expect(calls, run.calls).toHaveLength(3);
-    expect(calls[0]).toMatch(
+    const pipCalls = (calls: string) =>
+      calls.split('\n').filter((l) => l.startsWith('-m pip') || l.startsWith('-c '));
+    // Every package has a wheel: one call, wheels only, resolved for the target's tags.
+    const wheels = await runWithFakePython(plan, 0);
+    expect(pipCalls(wheels.calls)).toHaveLength(1);
+    expect(wheels.calls).toMatch(
+      /--only-binary=:all: --implementation cp --python-version 3\.11 .* -r \S+requirements\.txt$/m,
+    );
+    // The wheels-only install fails (pyqldb is an sdist): resolve, pin, install with --no-deps.
+    const run = await runWithFakePython(plan, 0, '--only-binary');
+    expect(run.status).toBe(0);
+    const calls = pipCalls(run.calls);
+    expect(calls, run.calls).toHaveLength(4);
+    expect(calls[1]).toMatch(
       /--dry-run --ignore-installed --quiet --report .*resolved\.json -r .*requirements\.txt$/,
     );
-    expect(calls[1]).toMatch(/^-c import json, sys/);
-    expect(calls[2]).toMatch(/--no-deps --implementation cp --python-version 3\.11 .* -r .*pinned\.txt$/);
-    expect(calls[2]).not.toContain('--only-binary');
+    expect(calls[2]).toMatch(/^-c import json, sys/);
+    expect(calls[3]).toMatch(/--no-deps --implementation cp --python-version 3\.11 .* -r .*pinned\.txt$/);
+    expect(calls[3]).not.toContain('--only-binary');
   });
 
   it('refuses an sdist when the build image’s Python is not the target’s, naming both (exit 3)', async () => {

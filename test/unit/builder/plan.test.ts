@@ -160,7 +160,9 @@ describe('buildPlan: Python requirements', () => {
     const platforms = [...line.matchAll(/--platform (\S+)/g)].map((m) => m[1]);
     expect(platforms).toEqual(manylinuxPlatforms('2.26', 'aarch64'));
     expect(line).not.toContain('manylinux_2_36');
-    expect(line.endsWith(`--report /layerforge-meta/python-report.json -r "$WORK/requirements.txt"`)).toBe(true);
+    expect(line.endsWith(`--report /layerforge-meta/python-report.json -r "$WORK/requirements.txt"`)).toBe(
+      true,
+    );
     expect(requirementsFile(plan311arm)).toEqual(['msgpack==1.1.0', 'numpy>=2; python_version >= "3.9"']);
   });
 
@@ -177,13 +179,16 @@ describe('buildPlan: Python requirements', () => {
       install: { python: { requirements: ['pure-thing==1.0'], binaryOnly: false } },
     });
     const plan = buildPlan(sdist, getRuntime('python3.12'), handBase('al2023'));
-    // Resolved by the build image's Python (the official images' is the runtime's), then
-    // installed pin by pin with the target's tags; pip accepts sdists there only under --no-deps.
+    // Wheels for the target first; when one is missing, resolved by the build image's Python (the
+    // official images' is the runtime's) and installed pin by pin with the target's tags: pip
+    // accepts sdists there only under --no-deps.
+    expect(plan).toMatch(
+      /^if ! python3 -m pip install .*--only-binary=:all: --implementation cp --python-version 3\.12 /m,
+    );
     expect(plan).toContain('--dry-run --ignore-installed --quiet --report "$WORK/resolved.json"');
-    const line = pipLine(plan.split('\n').filter((l) => !l.includes('--dry-run')).join('\n'));
-    expect(line).not.toContain('--only-binary');
-    expect(line).toContain('--no-deps --implementation cp --python-version 3.12 --abi cp312');
-    expect(line).toContain('-r "$WORK/pinned.txt"');
+    const pinned = plan.split('\n').find((l) => l.includes('pinned.txt') && l.includes('--target')) ?? '';
+    expect(pinned).not.toContain('--only-binary');
+    expect(pinned).toContain('--no-deps --implementation cp --python-version 3.12 --abi cp312');
   });
 });
 
