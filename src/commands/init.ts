@@ -61,8 +61,8 @@ export const command = defineCommand({
       name = synth.recipe.name;
     } else {
       if (name === undefined)
-        throw new UserError('which recipe name?', {
-          hint: 'give one, e.g. `layerforge init my-layer`, or --from requirements.txt',
+        throw new UserError("missing required argument 'name'", {
+          hint: 'give a name (`layerforge init my-layer`), or --from requirements.txt',
         });
       dir = await scaffoldRecipe(name, parent, schemaFile);
     }
