@@ -38,6 +38,10 @@ const zipOf = (events: LayerforgeEvent[]) => {
 const zipNames = (zip: string) =>
   execFileSync('zipinfo', ['-1', zip], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
+// polars and matplotlib, which the issue names as examples, are left out: with both the layer
+// unzips to 374,627,637 bytes, with matplotlib alone (and fonttools, contourpy, kiwisolver) to
+// 263,243,705, over Lambda's 262,144,000, and the build is refused as it should be. psutil and
+// MarkupSafe take their place.
 describe('a requirements.txt of 15 popular packages with native code, x86_64', () => {
   const requirements = join(repo, 'test', 'fixtures', 'dependencies', 'native-15', 'requirements.txt');
 
@@ -79,7 +83,7 @@ describe('a requirements.txt of 15 popular packages with native code, x86_64', (
       'msgpack',
       'zstandard',
       'psutil',
-      'matplotlib',
+      'markupsafe',
       'grpc',
     ])
       expect(imported).toContain(module);
