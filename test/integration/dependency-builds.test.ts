@@ -143,7 +143,19 @@ describe.each([
 describe('a package with no wheel (pyqldb: sdist only)', () => {
   it('is built from its sdist by the stand-in’s Python, which is python3.11’s, and imports', async () => {
     const run = await runLayerforge(
-      ['build', '--pip', 'pyqldb==3.2.3', '--name', 'pyqldb', '--out', join(work, 'pyqldb'), ...target],
+      // --no-audit: amazon.ion's own sdist build leaves libionc.so needing libdecNumber.so beside
+      // it with no RPATH, which the audit reports (rightly); this test is about building sdists.
+      [
+        'build',
+        '--pip',
+        'pyqldb==3.2.3',
+        '--name',
+        'pyqldb',
+        '--no-audit',
+        '--out',
+        join(work, 'pyqldb'),
+        ...target,
+      ],
       { cwd: work, env },
     );
     expect(run.code, run.stderr).toBe(0);

@@ -31,3 +31,13 @@ const BY_ERROR: [RegExp, string][] = [
 export function importHint(module: string, error: string): string | undefined {
   return BY_MODULE[module] ?? BY_ERROR.find(([pattern]) => pattern.test(error))?.[1];
 }
+
+/**
+ * Modules that refuse to be imported on their own because another package loads them: importing
+ * that package is their test. psycopg_binary raises "the psycopg package should be imported
+ * before psycopg_binary".
+ */
+export const LOADED_BY_ANOTHER: Record<string, string> = {
+  psycopg_binary: 'psycopg',
+  psycopg_c: 'psycopg',
+};

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Recipe } from '../recipes/schema.js';
 import type { LambdaRuntime } from '../runtimes/catalog.js';
+import { LOADED_BY_ANOTHER } from './import-hints.js';
 
 // Smoke tests derived from the layer's metadata (`checkImports`): what the wheels say they
 // provide is imported, what package.json depends on is required, under Lambda's conditions.
@@ -39,7 +40,7 @@ export async function pythonImportNames(optDir: string, skip: string[]): Promise
         : topLevelFromRecord(await readFile(join(site, info, 'RECORD'), 'utf8').catch(() => ''));
     for (const name of listed) names.add(name);
   }
-  return [...names].filter((n) => importable(n) && !skip.includes(n)).sort();
+  return [...names].filter((n) => importable(n) && !skip.includes(n) && !(n in LOADED_BY_ANOTHER)).sort();
 }
 
 /** The direct dependencies `<opt>/nodejs/package.json` names, not skipped, sorted. */

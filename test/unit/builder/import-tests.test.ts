@@ -39,6 +39,8 @@ describe('the modules a layer’s wheels declare', () => {
         '_cffi_backend.cpython-311-x86_64-linux-gnu.so,,\ncffi/__init__.py,,\n',
       'python/typing_extensions-4.16.0.dist-info/RECORD': 'typing_extensions.py,,\n',
       'python/psycopg-3.2.9.dist-info/top_level.txt': 'psycopg\n',
+      // Loaded by psycopg, refuses to be imported first.
+      'python/psycopg_binary-3.2.9.dist-info/top_level.txt': 'psycopg_binary\n',
     });
     expect(await pythonImportNames(opt, ['psycopg'])).toEqual([
       'cffi',
