@@ -4,6 +4,14 @@ import { parseArchitecture } from '../core/runtimes/catalog.js';
 import { defineCommand } from './command.js';
 import { buildOptions, buildOptionsFrom } from './build-options.js';
 import { buildCells, buildOne } from './build-run.js';
+import {
+  buildFromDependencies,
+  dependencyInputsFrom,
+  dependencyOptions,
+  isFolderSpec,
+  refreshOption,
+} from './build-deps.js';
+import { hasDependencyInputs } from '../core/dependencies/index.js';
 import { count, flag, list } from './options.js';
 import { engineOptions } from './shared-options.js';
 
@@ -19,6 +27,13 @@ export const command = defineCommand({
     '  layerforge build --all --docker-host unix:///var/run/docker.sock --docker-host ssh://builder',
     '  zip=$(layerforge build hello --base debian12 --quiet)',
     '',
+    'From your own dependency files, with no recipe written (a folder is given as a path):',
+    '  layerforge build -r requirements.txt --runtime python3.11 --base debian12 --test',
+    "  layerforge build --pip 'pillow>=11' --pip numpy==2.2.6 --runtime python3.12",
+    '  layerforge build ./svc        (uv.lock, poetry.lock, Pipfile.lock, pyproject.toml,',
+    '                                 requirements.txt, package-lock.json or package.json; lock files first)',
+    '  layerforge build --npm sharp@0.34.5 --runtime nodejs22.x --arch arm64',
+    '',
     'Output: the zip path on stdout, one line per built layer (a matrix prints one per built cell);',
     'progress and the matrix table on stderr (--quiet leaves them out). With --json, stdout has the',
     'events as JSON lines, ending with build.result (one layer) or matrix.summary (a matrix).',
@@ -33,11 +48,28 @@ export const command = defineCommand({
       'Docker engine(s) to spread matrix cells over: unix://, tcp:// or ssh://, repeatable (default: as the docker CLI chooses, see --context)',
     ),
     context: engineOptions.context,
+    ...dependencyOptions,
+    ...refreshOption,
   },
   async run(specs, options, ctx) {
     const spec = specs.length === 1 ? specs[0] : undefined;
     const { runtime: runtimes, all } = options;
     const archs = options.arch.map(parseArchitecture);
+    const deps = dependencyInputsFrom(specs, options);
+    if (hasDependencyInputs(deps)) {
+      if (all) throw new UserError('give dependency files or --all, not both');
+      if (specs.some((s) => !isFolderSpec(s)))
+        throw new UserError('give dependency files or recipe names, not both', {
+          hint: 'a project folder is given as a path, e.g. ./svc',
+        });
+      const base = await buildOptionsFrom('', options, ctx);
+      return buildFromDependencies(
+        deps,
+        { runtimes, archs, hosts: options.dockerHost, jobs: options.jobs, refresh: options.refresh },
+        base,
+        ctx,
+      );
+    }
     if (specs.length === 0 && !all)
       throw new UserError('which recipe?', {
         hint: 'give a recipe name, or --all for every recipe (see `layerforge list`)',

@@ -72,6 +72,14 @@ export const configSchema = z.strictObject(
       .optional()
       .meta({ description: 'MB of the 250 MB already used by the function and its other layers.' }),
     buildEnv: buildEnvSchema,
+    resolveMaxAgeHours: z
+      .number({ error: 'expected a number of hours' })
+      .nonnegative({ error: 'expected a number of hours, 0 or more' })
+      .optional()
+      .meta({
+        description:
+          'Hours a layer built from unpinned dependencies is reused before they are resolved again; default 24.',
+      }),
     dockerNetwork: z
       .string({ error: 'expected a Docker network name' })
       .min(1, { error: 'expected a Docker network name' })

@@ -113,7 +113,7 @@ describe('layerforge init', () => {
     const run = await runLayerforge(['init'], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "error: missing required argument 'name'\nhint: run `layerforge init --help` for usage\n",
+      "error: missing required argument 'name'\nhint: give a name (`layerforge init my-layer`), or --from requirements.txt\n",
     );
     expect(await snapshotTree(cwd)).toEqual([]);
   });

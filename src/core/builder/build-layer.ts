@@ -93,7 +93,10 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached = !options.noCache && (await isReusable(entry, sink)) && (await recordsPackages(entry, sink));
+  const cached =
+    !options.noCache &&
+    (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now })) &&
+    (await recordsPackages(entry, sink));
   sink({ type: 'build.cache', hit: cached, key: digest });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);

@@ -100,8 +100,21 @@ export async function cacheEntryProblem(entry: CacheEntry): Promise<string | und
  * A reused entry's folder is touched: `cache prune` goes by when an entry was last used, and
  * leaves alone an entry touched after it listed it.
  */
-export async function isReusable(entry: CacheEntry, sink: EventSink): Promise<boolean> {
+export async function isReusable(
+  entry: CacheEntry,
+  sink: EventSink,
+  freshness: { maxAgeMs?: number; now?: Date } = {},
+): Promise<boolean> {
   if (!isCached(entry)) return false;
+  if (await isStale(entry, freshness.maxAgeMs, freshness.now ?? new Date())) {
+    sink({
+      type: 'info',
+      message: `the cached build in ${entry.dir} was resolved from unpinned dependencies over ${formatAge(freshness.maxAgeMs ?? 0)} ago; resolving them again`,
+    });
+    // Removed first: a finished build of the same key is renamed into this place.
+    await rm(entry.dir, { recursive: true, force: true });
+    return false;
+  }
   const problem = await cacheEntryProblem(entry);
   if (problem === undefined) {
     const now = new Date();
@@ -117,6 +130,19 @@ export async function isReusable(entry: CacheEntry, sink: EventSink): Promise<bo
   await rm(entry.dir, { recursive: true, force: true });
   return false;
 }
+
+/**
+ * Whether an entry is older than `maxAgeMs` (undefined: never stale). Its age is its zip's: hits
+ * touch the entry's folder, not the zip, so reuse does not keep unpinned dependencies young.
+ */
+export async function isStale(entry: CacheEntry, maxAgeMs: number | undefined, now: Date): Promise<boolean> {
+  if (maxAgeMs === undefined) return false;
+  const built = (await stat(entry.zip)).mtimeMs;
+  return now.getTime() - built >= maxAgeMs;
+}
+
+const formatAge = (ms: number) =>
+  ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 1000)} s`;
 
 /**
  * Moves a finished staging folder into the cache in one rename. When a concurrent build of the

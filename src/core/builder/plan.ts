@@ -33,6 +33,19 @@ function packagesStep(recipe: Recipe, base: ResolvedBase): string[] {
   return ['echo "layerforge: installing OS packages"', ...install];
 }
 
+/** Where pip's install report goes: the SBOM step reads it from the stopped container. */
+// pip's report names each wheel's URL and sha256 for the manifest (src/core/builder/build-meta.ts).
+export const PYTHON_REPORT = '/layerforge-meta/python-report.json';
+// A requirement starts with a letter or digit (schema-values.ts), so no line can end the heredoc.
+const REQUIREMENTS_END = '.layerforge-requirements';
+
+/** The Python the build image runs: the official images' is the runtime's; a stand-in says its own. */
+export function buildImagePython(base: ResolvedBase, runtime: LambdaRuntime): string | undefined {
+  const definition = base.loaded.definition;
+  if (definition.source.kind === 'registry') return runtime.version;
+  return 'languages' in definition ? definition.languages.python : undefined;
+}
+
 function pythonStep(recipe: Recipe, runtime: LambdaRuntime, base: ResolvedBase): string[] {
   const python = recipe.install.python;
   if (!python) return [];
@@ -40,28 +53,61 @@ function pythonStep(recipe: Recipe, runtime: LambdaRuntime, base: ResolvedBase):
   const version = runtime.version;
   const arch = architectureInfo(base.arch).pipPlatform as 'x86_64' | 'aarch64';
   const abi = `cp${version.replace('.', '')}`;
-  const platformArgs = python.binaryOnly
-    ? [
-        '--only-binary=:all:',
-        '--implementation cp',
-        `--python-version ${version}`,
-        `--abi ${abi}`,
-        // The target runtime's glibc, not the build image's: the wheel must load on Lambda.
-        ...manylinuxPlatforms(runtime.os.glibc, arch).map((p) => `--platform ${p}`),
-      ]
-    : [];
-  return [
+  const hashed = python.requirements.every((r) => /\s--hash=sha256:[0-9a-f]{64}/.test(r));
+  // The target's Python, ABI and glibc, never the build image's: the wheel must load on Lambda.
+  const target = [
+    '--implementation cp',
+    `--python-version ${version}`,
+    `--abi ${abi}`,
+    ...manylinuxPlatforms(runtime.os.glibc, arch).map((p) => `--platform ${p}`),
+  ];
+  const pip = 'python3 -m pip install --no-compile --no-cache-dir --disable-pip-version-check';
+  const install = (file: string, extra: string[]) =>
+    [pip, '--target /opt/python', ...extra, ...target, `--report ${PYTHON_REPORT}`, '-r', file].join(' ');
+  const lines = [
     `echo ${shellQuote(`layerforge: pip install for Python ${version}, ${arch}, glibc ≤ ${runtime.os.glibc}`)}`,
-    [
-      // The report names each wheel's URL and sha256 for the manifest (src/core/builder/build-meta.ts).
-      'python3 -m pip install --no-compile --no-cache-dir --disable-pip-version-check',
-      `--report ${BUILD_META_DIR}/python-report.json --target`,
-      '/opt/python',
-      ...platformArgs,
-      ...python.requirements.map(shellQuote),
-    ].join(' '),
+    // A file, not arguments: hashes (--hash per requirement) are only read from a file.
+    `cat > "$WORK/requirements.txt" <<'${REQUIREMENTS_END}'`,
+    ...python.requirements,
+    REQUIREMENTS_END,
+  ];
+  const hashes = hashed ? ['--require-hashes'] : [];
+  const own = buildImagePython(base, runtime);
+  if (python.binaryOnly)
+    return [...lines, install('"$WORK/requirements.txt"', ['--only-binary=:all:', ...hashes])];
+  if (own !== version) {
+    // An sdist would be compiled by the build image's Python for its own ABI: refuse it.
+    const reason = `a package has no wheel for Python ${version} (${arch}, glibc ≤ ${runtime.os.glibc}), and its sdist cannot be built here: the build image of ${base.name} has Python ${own ?? 'none'}, not ${version}`;
+    return [
+      ...lines,
+      `${install('"$WORK/requirements.txt"', ['--only-binary=:all:', ...hashes])} || { echo ${shellQuote(`layerforge: ${reason}; pip names the package above`)} >&2; exit 3; }`,
+    ];
+  }
+  // The build image's Python is the target's: a package without a wheel for the target is built
+  // from its sdist by that Python. pip takes --platform with sdists only under --no-deps, so the
+  // closure must be known first: a hash-pinned lock is one. Otherwise pip resolves for the
+  // target's tags, wheels only (versions whose wheels load there), and only when that fails is
+  // the closure resolved by the build image's Python and installed pin by pin, sdists built.
+  if (hashed) return [...lines, install('"$WORK/requirements.txt"', ['--no-deps', ...hashes])];
+  return [
+    ...lines,
+    `if ! ${install('"$WORK/requirements.txt"', ['--only-binary=:all:'])}; then`,
+    `  echo ${shellQuote(`layerforge: not every package has a wheel for the target; resolving with the build image's Python ${version} to build the missing ones from their sdists`)}`,
+    '  rm -rf /opt/python',
+    `  ${pip} --dry-run --ignore-installed --quiet --report "$WORK/resolved.json" -r "$WORK/requirements.txt"`,
+    `  python3 -c ${shellQuote(PINS_FROM_REPORT)} "$WORK/resolved.json" > "$WORK/pinned.txt"`,
+    `  ${install('"$WORK/pinned.txt"', ['--no-deps'])}`,
+    'fi',
   ];
 }
+
+// name==version for each package of a pip report: the closure the resolver chose.
+const PINS_FROM_REPORT = [
+  'import json, sys',
+  'for item in json.load(open(sys.argv[1]))["install"]:',
+  '    m = item["metadata"]',
+  '    print(m["name"] + "==" + m["version"])',
+].join('\n');
 
 function scriptStep(recipe: Recipe, base: ResolvedBase): string[] {
   const script = recipe.install.script;

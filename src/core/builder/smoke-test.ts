@@ -11,12 +11,68 @@ import { LAMBDA_ENVIRONMENT } from '../lambda/runtime-environment.js';
 import { languagePathEnvironment } from '../lambda/language-paths.js';
 import { LAMBDA_SANDBOX } from '../lambda/sandbox.js';
 import type { LambdaRuntime } from '../runtimes/catalog.js';
+import { importHint } from './import-hints.js';
+import { importCommand, importNames, parseImportLine } from './import-tests.js';
 
 export interface SmokeTestResult {
   name: string;
   command: string;
   ok: boolean;
   output: string;
+}
+
+/**
+ * The tests derived from the layer's metadata (`checkImports`): one container imports every
+ * top-level module (or requires every direct npm dependency), each in a fresh interpreter, under
+ * the same conditions as the recipe's tests; one result per name, with a hint when one is known.
+ */
+async function runImportTests(
+  optDir: string,
+  recipe: Recipe,
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: StepIO,
+): Promise<SmokeTestResult[]> {
+  const names = await importNames(recipe, runtime, optDir);
+  const command = importCommand(runtime, names);
+  if (!command) return [];
+  const seen = new Map<string, { ok: boolean; error: string }>();
+  const output: string[] = [];
+  const run = await engine.runContainer(
+    {
+      image: base.runtimeImage,
+      entrypoint: command.slice(0, 1),
+      command: command.slice(1),
+      env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
+      mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
+      labels: { [LABELS.purpose]: 'smoke-test' },
+      ...LAMBDA_SANDBOX,
+      network: 'none',
+      platform: base.platform,
+    },
+    (line) => {
+      const parsed = parseImportLine(line);
+      if (parsed) seen.set(parsed.name, parsed);
+      else output.push(line);
+      io.sink({ type: 'build.log', source: 'smoke-test', line });
+    },
+    io.signal,
+  );
+  await engine.removeContainer(run.id);
+  const verb = runtime.family === 'nodejs' ? 'require' : 'import';
+  return names.map((name) => {
+    const result = seen.get(name);
+    const error =
+      result?.error ??
+      `the importer stopped (exit code ${run.exitCode}) before ${name}: ${output.slice(-3).join(' ')}`;
+    const ok = result?.ok === true;
+    const hint = ok ? undefined : importHint(name, error);
+    const command = runtime.family === 'nodejs' ? `require('${name}')` : `import ${name}`;
+    const text = ok ? '' : [error, ...(hint ? [`hint: ${hint}`] : [])].join('\n');
+    io.sink({ type: 'test.result', command, ok, output: text });
+    return { name: `${verb} ${name}`, command, ok, output: text };
+  });
 }
 
 /**
@@ -78,6 +134,7 @@ export async function runSmokeTests(
       io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
       results.push(result);
     }
+    results.push(...(await runImportTests(join(layerDir, 'opt'), recipe, runtime, base, engine, io)));
     return results;
   } finally {
     await rm(layerDir, { recursive: true, force: true });

@@ -54,6 +54,11 @@ export interface BuildLayerOptions {
    * a mirror on this machine's loopback. Default: the engine's default network.
    */
   dockerNetwork?: string;
+  /**
+   * For a recipe made from unpinned dependencies: a cached build older than this is built again,
+   * so pip resolves anew (0: now, `--refresh`). Undefined: a cached build never goes stale.
+   */
+  resolveMaxAgeMs?: number;
   /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
   now?: Date;
 }

@@ -53,7 +53,7 @@ function toggleOf(
  */
 export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO): Promise<PruneRecord[]> {
   const { staging, sideDir, recipe } = input;
-  const hasTests = recipe.tests.length > 0;
+  const hasTests = recipe.tests.length > 0 || recipe.checkImports !== undefined;
   const selection = selectRules(input.profile, recipe, { compilesBytecode: input.bytecode.mode !== 'none' });
   const untested = selection.untested.map((r) => r.id);
   const wantsSourceRemoval = input.bytecode.mode === 'pyc-only';

@@ -25,6 +25,7 @@ export function selectRules(
       !skip.has(rule.id) &&
       !(options.compilesBytecode && rule.id === 'build-bytecode'),
   );
-  if (recipe.tests.length > 0) return { rules: wanted, untested: [] };
+  // checkImports adds tests derived from the layer's metadata (builder/import-tests.ts).
+  if (recipe.tests.length > 0 || recipe.checkImports) return { rules: wanted, untested: [] };
   return { rules: wanted.filter((r) => r.importSafe), untested: wanted.filter((r) => !r.importSafe) };
 }

@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { sourceUrlProblem } from './url-checks.js';
 
+/** Any C0 control character or DEL: a line break would start another line of pip input. */
+export const hasControlCharacter = (value: string) =>
+  [...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+
 /** True when the URL carries a user or password (a token in the user part counts). */
 const hasCredentials = (value: string) => {
   try {
@@ -49,6 +53,14 @@ export const requirement = z
   })
   .refine((r) => r.trimStart().startsWith('-') || /^[A-Za-z0-9]/.test(r), {
     error: 'expected a package spec that starts with the project name, like numpy==2.1.3',
+  })
+  // Requirements are written one a line into a requirements file: a line break would add a line
+  // of pip options, and any option but a hash could point pip elsewhere.
+  .refine((r) => !hasControlCharacter(r), {
+    error: 'expected one requirement on one line, without control characters',
+  })
+  .refine((r) => r.split(/\s+/).every((w) => !w.startsWith('-') || /^--hash=sha256:[0-9a-f]{64}$/.test(w)), {
+    error: 'expected a package spec; the only option it may carry is --hash=sha256:<64 hex>',
   });
 
 /**

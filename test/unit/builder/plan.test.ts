@@ -136,6 +136,14 @@ describe('buildPlan: Python requirements', () => {
     install: { python: { requirements: ['msgpack==1.1.0', 'numpy>=2; python_version >= "3.9"'] } },
   });
 
+  /** The lines of the requirements file the plan writes with a heredoc. */
+  function requirementsFile(plan: string): string[] {
+    const lines = plan.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('cat > "$WORK/requirements.txt"'));
+    const end = lines.indexOf('.layerforge-requirements', start);
+    return lines.slice(start + 1, end);
+  }
+
   /** The pip command line, split into words (the quoted requirements kept whole). */
   function pipLine(plan: string): string {
     const line = plan.split('\n').find((l) => l.startsWith('python3 -m pip install'));
@@ -145,13 +153,17 @@ describe('buildPlan: Python requirements', () => {
 
   it('targets /opt/python for the runtime’s Python, with tags from the runtime’s glibc, not the base’s', () => {
     // python3.11 runs on Amazon Linux 2 (glibc 2.26); the debian12 stand-in has glibc 2.36.
-    const line = pipLine(buildPlan(recipe, getRuntime('python3.11'), handBase('debian12', 'arm64')));
+    const plan311arm = buildPlan(recipe, getRuntime('python3.11'), handBase('debian12', 'arm64'));
+    const line = pipLine(plan311arm);
     expect(line).toContain('--target /opt/python ');
     expect(line).toContain('--only-binary=:all: --implementation cp --python-version 3.11 --abi cp311');
     const platforms = [...line.matchAll(/--platform (\S+)/g)].map((m) => m[1]);
     expect(platforms).toEqual(manylinuxPlatforms('2.26', 'aarch64'));
     expect(line).not.toContain('manylinux_2_36');
-    expect(line.endsWith(` 'msgpack==1.1.0' 'numpy>=2; python_version >= "3.9"'`)).toBe(true);
+    expect(line.endsWith(`--report /layerforge-meta/python-report.json -r "$WORK/requirements.txt"`)).toBe(
+      true,
+    );
+    expect(requirementsFile(plan311arm)).toEqual(['msgpack==1.1.0', 'numpy>=2; python_version >= "3.9"']);
   });
 
   it('follows the runtime: python3.12 gets cp312 and Amazon Linux 2023’s glibc on x86_64', () => {
@@ -161,14 +173,22 @@ describe('buildPlan: Python requirements', () => {
     expect(platforms).toEqual(manylinuxPlatforms('2.34', 'x86_64'));
   });
 
-  it('lets pip build from source, for the build image, when binaryOnly is false', () => {
+  it('builds sdists by the build image’s Python, still for the target’s tags, when binaryOnly is false', () => {
     const sdist = makeRecipe({
       runtimes: ['python3.12'],
       install: { python: { requirements: ['pure-thing==1.0'], binaryOnly: false } },
     });
-    const line = pipLine(buildPlan(sdist, getRuntime('python3.12'), handBase('al2023')));
-    expect(line).not.toMatch(/--only-binary|--platform|--abi/);
-    expect(line).toContain("--target /opt/python 'pure-thing==1.0'");
+    const plan = buildPlan(sdist, getRuntime('python3.12'), handBase('al2023'));
+    // Wheels for the target first; when one is missing, resolved by the build image's Python (the
+    // official images' is the runtime's) and installed pin by pin with the target's tags: pip
+    // accepts sdists there only under --no-deps.
+    expect(plan).toMatch(
+      /^if ! python3 -m pip install .*--only-binary=:all: --implementation cp --python-version 3\.12 /m,
+    );
+    expect(plan).toContain('--dry-run --ignore-installed --quiet --report "$WORK/resolved.json"');
+    const pinned = plan.split('\n').find((l) => l.includes('pinned.txt') && l.includes('--target')) ?? '';
+    expect(pinned).not.toContain('--only-binary');
+    expect(pinned).toContain('--no-deps --implementation cp --python-version 3.12 --abi cp312');
   });
 });
 
