@@ -34,6 +34,21 @@ export default tseslint.config(
     },
   },
   {
+    // Example Lambda functions in CommonJS: require() searches NODE_PATH, where Lambda puts layers.
+    files: ['examples/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        exports: 'writable',
+        module: 'writable',
+        Buffer: 'readonly',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The core is a library: it never renders, prints or exits. The UI and commands do.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -77,8 +77,7 @@ async function buildProgram(args: string[], io: CliIO, redactor = new Redactor()
   // them, and `--version` alone none at all: it is what scripts call most often.
   const first = args.find((a) => !a.startsWith('-'));
   const versionOnly = !first && args.some((a) => a === '-V' || a === '--version');
-  const names =
-    first && commandLoaders[first] ? [first] : versionOnly ? [] : Object.keys(commandLoaders);
+  const names = first && commandLoaders[first] ? [first] : versionOnly ? [] : Object.keys(commandLoaders);
   for (const name of names) {
     const load = commandLoaders[name];
     if (load) addCommand(program, await load(), io, program, redactor);

@@ -32,6 +32,8 @@ const debootstrapBase = z.strictObject({
   /** Dockerfiles in the base's folder; `{{rootfs}}` is replaced by the imported root file system. */
   build: z.string(),
   runtime: z.string(),
+  /** A file in the base's folder pinning Node per major for the nodejs runtimes (nodejs-pins.ts). */
+  nodejs: z.string().optional(),
 });
 
 const registryBase = z.strictObject({

@@ -11,11 +11,15 @@ import { buildRootfsTarball } from './debootstrap.js';
 import { ensureRegistryImage, verifiedImage, type ImageRecord, type PullPolicy } from './image-presence.js';
 import { rootfsImageArchive } from './image-archive.js';
 import type { DebootstrapBase } from './definition.js';
+import { buildNodejsImages } from './nodejs-images.js';
+import type { PackageFetcher } from './pinned-package.js';
 import { baseDigest, rootfsDigest, type ResolvedBase } from './resolve.js';
 
 interface EnsureIO extends EnvStepIO {
   /** For registry images; images a stand-in base builds are never pulled. Default `missing`. */
   pull?: PullPolicy;
+  /** Fetches the pinned Node and npm tarballs (default `npm pack`); tests pass their own. */
+  fetchPackage?: PackageFetcher;
 }
 
 /** The two images a build used, each checked for the build's arch. */
@@ -45,9 +49,12 @@ export async function ensureBaseImages(
       runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, pullIO),
     };
   }
-  if (!(await engine.imageId(base.buildImage)) || !(await engine.imageId(base.runtimeImage))) {
+  // A nodejs stand-in's images derive from the base pair: that pair first, then Node on top.
+  const pair = base.nodejs?.parent ?? base;
+  if (!(await engine.imageId(pair.buildImage)) || !(await engine.imageId(pair.runtimeImage))) {
     await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
   }
+  if (base.nodejs) await buildNodejsImages(base.nodejs, base, base.platform, engine, io, io.fetchPackage);
   return {
     build: await verifiedImage(base.buildImage, base.arch, engine),
     runtime: await verifiedImage(base.runtimeImage, base.arch, engine),

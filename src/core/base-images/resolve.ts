@@ -6,6 +6,7 @@ import { architectureInfo, type Architecture, type LambdaRuntime } from '../runt
 import { layerforgeVersion } from '../version.js';
 import type { LoadedBaseImage } from './definition.js';
 import { imageShape, officialImages } from './lambda-images.js';
+import { nodejsStandIn, type NodejsStandIn } from './nodejs-images.js';
 
 export type PackageManager = 'apt' | 'dnf' | 'microdnf' | 'yum';
 
@@ -21,6 +22,12 @@ export interface ResolvedBase {
   platform: string;
   arch: Architecture;
   loaded: LoadedBaseImage;
+  /**
+   * On a stand-in, for a nodejs runtime: the images above are derived from the base pair and
+   * carry the pinned Node of the runtime's major (nodejs-images.ts). AWS's nodejs images have
+   * Node and npm at /var/lang/bin already, so an official base never has this.
+   */
+  nodejs?: NodejsStandIn;
 }
 
 /**
@@ -76,17 +83,20 @@ export async function resolveBase(
     throw new Error(`base ${definition.name}: debootstrap base without runtimes`);
   if (!definition.runtimes.includes(runtime.id)) {
     throw new UserError(`base ${definition.name} cannot stand in for ${runtime.id}`, {
-      hint: `it serves ${definition.runtimes.join(', ')} (it has Python ${definition.languages.python ?? 'none'}); use the official images for ${runtime.id} (omit --base)`,
+      hint: `it serves ${definition.runtimes.join(', ')} (it has Python ${definition.languages.python ?? 'none'}${definition.languages.nodejs ? ` and Node.js ${definition.languages.nodejs}` : ''}); use the official images for ${runtime.id} (omit --base)`,
     });
   }
   const digest = (await baseDigest(loaded, arch)).slice(0, 16);
+  const pair = {
+    buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
+    runtimeImage: `layerforge/${definition.name}-runtime:${digest}-${arch}`,
+  };
   return {
     name: definition.name,
     standIn: definition.standIn,
     os: definition.os,
     packageManager: definition.packageManager,
-    buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
-    runtimeImage: `layerforge/${definition.name}-runtime:${digest}-${arch}`,
+    ...(runtime.family === 'nodejs' ? await nodejsStandIn(loaded, runtime, arch, pair) : pair),
     platform,
     arch,
     loaded,

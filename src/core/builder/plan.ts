@@ -1,5 +1,6 @@
 import type { ResolvedBase } from '../base-images/resolve.js';
 import type { Recipe, RecipeOsId } from '../recipes/schema.js';
+import { NPM_CPU } from '../base-images/nodejs-images.js';
 import { architectureInfo, type LambdaRuntime } from '../runtimes/catalog.js';
 
 /** Quotes a value for POSIX sh. */
@@ -109,6 +110,55 @@ const PINS_FROM_REPORT = [
   '    print(m["name"] + "==" + m["version"])',
 ].join('\n');
 
+/** Where Lambda's Node runtimes find a layer's packages: /opt/nodejs/node_modules is on NODE_PATH. */
+export const NODE_LAYER_DIR = '/opt/nodejs';
+
+/**
+ * npm for the target, never the build container: linux, the target's CPU, glibc, so optional
+ * per-platform packages (sharp's @img/sharp-linux-x64 ...) are the ones Lambda loads. `npm ci`
+ * installs a project's lock file exactly; without one, `npm install` resolves. package.json (and
+ * the lock) stay in nodejs/: they say what the layer holds.
+ */
+function nodeStep(recipe: Recipe, runtime: LambdaRuntime, base: ResolvedBase): string[] {
+  const node = recipe.install.node;
+  if (!node) return [];
+  // resolve-target.ts only lets npm packages through for a nodejs runtime.
+  const cpu = NPM_CPU[base.arch];
+  const flags = [
+    '--os=linux',
+    `--cpu=${cpu}`,
+    '--libc=glibc',
+    '--omit=dev',
+    '--no-audit',
+    '--no-fund',
+    '--cache "$WORK/npm-cache"',
+  ].join(' ');
+  const dir = shellQuote(NODE_LAYER_DIR);
+  const header = [
+    `echo ${shellQuote(`layerforge: npm for Node ${runtime.version}, linux ${cpu}, glibc ≤ ${runtime.os.glibc}`)}`,
+    `mkdir -p ${dir}`,
+    `cd ${dir}`,
+  ];
+  if (node.packages) {
+    return [
+      ...header,
+      `echo '{ "private": true }' > package.json`,
+      `npm install ${flags} --save ${node.packages.map(shellQuote).join(' ')}`,
+    ];
+  }
+  const project = shellQuote(`/recipe/${node.project ?? ''}`);
+  return [
+    ...header,
+    `cp ${project}/package.json package.json`,
+    `if [ -f ${project}/package-lock.json ]; then`,
+    `  cp ${project}/package-lock.json package-lock.json`,
+    `  npm ci ${flags}`,
+    'else',
+    `  npm install ${flags}`,
+    'fi',
+  ];
+}
+
 function scriptStep(recipe: Recipe, base: ResolvedBase): string[] {
   const script = recipe.install.script;
   if (!script) return [];
@@ -170,7 +220,7 @@ function osPackagesStep(base: ResolvedBase): string[] {
   ];
 }
 
-/** The shell script the build container runs: packages, Python wheels, the recipe's script, export. */
+/** The shell script the build container runs: packages, Python wheels, npm packages, the recipe's script, export. */
 export function buildPlan(recipe: Recipe, runtime: LambdaRuntime, base: ResolvedBase): string {
   return [
     '#!/bin/sh',
@@ -179,6 +229,7 @@ export function buildPlan(recipe: Recipe, runtime: LambdaRuntime, base: Resolved
     `mkdir -p /opt "$WORK" ${BUILD_META_DIR}`,
     ...packagesStep(recipe, base),
     ...pythonStep(recipe, runtime, base),
+    ...nodeStep(recipe, runtime, base),
     ...scriptStep(recipe, base),
     ...exportStep(recipe),
     ...osPackagesStep(base),

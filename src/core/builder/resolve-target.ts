@@ -47,6 +47,14 @@ export async function resolveBuildTarget(options: BuildLayerOptions, job: JobPla
       },
     );
   }
+  if (recipe.install.node && runtime.family !== 'nodejs') {
+    throw new UserError(
+      `recipe ${recipe.name} installs npm packages, which need a nodejs runtime, not ${runtime.id}`,
+      {
+        hint: `pick one of ${recipe.runtimes.filter((r) => r.startsWith('nodejs')).join(', ') || 'the nodejs runtimes'}`,
+      },
+    );
+  }
   const base = options.resolvedBase
     ? resolvedFor(options.resolvedBase, arch)
     : await resolveBase(

@@ -7,6 +7,9 @@ export const EVENT_PATH = `${DRIVER_DIR}/event.json`;
 export const DRIVER_PATH = `${DRIVER_DIR}/invoke.sh`;
 export const FUNCTION_RELAY_PATH = `${DRIVER_DIR}/function.sh`;
 
+/** Base64 characters per marker line (a multiple of 4): the line stays one atomic pipe write. */
+export const RESPONSE_PART_CHARS = 3072;
+
 /** The emulator's invoke endpoint, as AWS documents it. */
 const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 
@@ -37,8 +40,11 @@ export function relayedCommand(command: string[], handler: string, customRuntime
 /**
  * The script that runs as the container's command. It starts the emulator with the runtime's
  * command, waits for the emulator's invoke endpoint, then POSTs the event `$1` times and prints
- * each raw HTTP response base64-encoded on one marker line, so a response never mixes with the
- * function's own output. It talks HTTP through bash's /dev/tcp because the runtime images have no
+ * each raw HTTP response base64-encoded on marker lines, so a response never mixes with the
+ * function's own output: `part` lines of at most RESPONSE_PART_CHARS characters each, then one
+ * `response` line with the round trip. Each line is one write below the pipe's 4 KiB, which no
+ * other writer can split: one line of a whole 100 KB response was cut by the emulator's REPORT
+ * line, written while the pipe was full (an 80 KB image from a Node function). It talks HTTP through bash's /dev/tcp because the runtime images have no
  * curl, and it runs inside the container so the function can stay on `--network none`.
  * HTTP/1.0 keeps the emulator from chunking its answer and makes it close the connection at the end.
  */
@@ -67,7 +73,10 @@ for n in $(seq 1 "$count"); do
   cat <&3 > /tmp/.layerforge-response
   exec 3<&-
   end=$(date +%s%N)
-  echo "${MARKER} response $n $(( (end - start) / 1000 )) $(base64 -w0 < /tmp/.layerforge-response)"
+  base64 -w ${RESPONSE_PART_CHARS} < /tmp/.layerforge-response | while IFS= read -r part; do
+    echo "${MARKER} part $n $part"
+  done
+  echo "${MARKER} response $n $(( (end - start) / 1000 ))"
 done
 rm -f /tmp/.layerforge-response
 kill "$emulator" 2>/dev/null

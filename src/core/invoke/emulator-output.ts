@@ -3,6 +3,7 @@ import type { InvocationReport } from './types.js';
 /** What one line of the container's output is. */
 export type OutputLine =
   | { kind: 'response'; index: number; roundTripMs: number; raw: Buffer; before: string }
+  | { kind: 'response-part'; index: number; base64: string; before: string }
   | { kind: 'emulator-exited'; exitCode: number; before: string }
   | { kind: 'report'; report: InvocationReport }
   | { kind: 'emulator'; line: string }
@@ -64,6 +65,9 @@ export function classifyLine(line: string): OutputLine {
         raw: Buffer.from(fields[3] ?? '', 'base64'),
         before,
       };
+    }
+    if (fields[0] === 'part' && fields.length >= 3) {
+      return { kind: 'response-part', index: Number(fields[1]), base64: fields[2] ?? '', before };
     }
     if (fields[0] === 'emulator-exited')
       return { kind: 'emulator-exited', exitCode: Number(fields[1]), before };

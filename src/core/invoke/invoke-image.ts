@@ -99,6 +99,6 @@ async function pullRuntimeImage(base: ResolvedBase, engine: ContainerEngine, io:
     sink: io.sink,
     signal: io.signal,
     pullHint:
-      'without registry access, run on the offline stand-in: add `--base debian12` (Python 3.11 and provided.* only)',
+      'without registry access, run on the offline stand-in: add `--base debian12` (python3.11, nodejs22.x, nodejs24.x and provided.* only)',
   });
 }

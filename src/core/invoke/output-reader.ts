@@ -25,6 +25,8 @@ export function outputReader(sink: EventSink): OutputReader {
   const invocations: InvocationResult[] = [];
   const tail: string[] = [];
   let emulatorExit: number | undefined;
+  /** Each response's base64 `part` lines, joined when its `response` line comes. */
+  const parts = new Map<number, string[]>();
   const logFunction = (line: string) => {
     for (const part of functionLogLines(line)) sink({ type: 'invoke.log', source: 'function', line: part });
   };
@@ -43,9 +45,21 @@ export function outputReader(sink: EventSink): OutputReader {
         if (sorted.before) logFunction(sorted.before);
         emulatorExit = sorted.exitCode;
         return;
+      case 'response-part': {
+        if (sorted.before) logFunction(sorted.before);
+        const list = parts.get(sorted.index) ?? [];
+        list.push(sorted.base64);
+        parts.set(sorted.index, list);
+        return;
+      }
       case 'response': {
         if (sorted.before) logFunction(sorted.before);
-        const response = parseHttpResponse(sorted.raw);
+        const raw = Buffer.concat([
+          Buffer.from((parts.get(sorted.index) ?? []).join(''), 'base64'),
+          sorted.raw,
+        ]);
+        parts.delete(sorted.index);
+        const response = parseHttpResponse(raw);
         if (!response) return;
         const report: InvocationReport = reports[sorted.index - 1] ?? {
           requestId: '-',

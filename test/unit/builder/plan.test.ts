@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildEnvironment,
@@ -287,5 +289,89 @@ describe('buildEnvironment', () => {
       LAYERFORGE_OS: 'debian12',
       JOBS: '2',
     });
+  });
+});
+
+describe('buildPlan: npm packages', () => {
+  const packages = makeRecipe({
+    runtimes: ['nodejs22.x', 'nodejs24.x'],
+    install: { node: { packages: ['sharp@0.34.5', '@img/colour@1.0.0'] } },
+  });
+  const project = makeRecipe({ runtimes: ['nodejs22.x'], install: { node: { project: 'app' } } });
+
+  /**
+   * Runs the plan's npm part under sh with /opt/nodejs and /recipe moved into a temporary folder
+   * and a stand-in `npm` on PATH that records where it ran and with what: the branch taken
+   * (npm ci or npm install) is the shell's, not a reading of the text.
+   */
+  async function runNodeStep(plan: string, lockFile: boolean): Promise<{ calls: string[]; files: string[] }> {
+    const root = await tempDir('layerforge-plan-node-');
+    const bin = join(root, 'bin');
+    await mkdir(join(root, 'recipe', 'app'), { recursive: true });
+    await mkdir(bin);
+    await writeFile(join(root, 'recipe', 'app', 'package.json'), '{"dependencies":{"sharp":"0.34.5"}}');
+    if (lockFile) await writeFile(join(root, 'recipe', 'app', 'package-lock.json'), '{"lockfileVersion":3}');
+    await writeFile(join(bin, 'npm'), `#!/bin/sh\necho "$PWD $*" >> ${shellQuote(join(root, 'calls'))}\n`, {
+      mode: 0o755,
+    });
+    const lines = plan.split('\n');
+    const start = lines.findIndex((l) => l.startsWith("echo 'layerforge: npm"));
+    const end = lines.findIndex((l) => l.startsWith('echo "layerforge: exporting'));
+    const script = ['set -eu', ...lines.slice(start, end)]
+      .join('\n')
+      .replaceAll('/opt/nodejs', join(root, 'opt', 'nodejs'))
+      .replaceAll('/recipe/', `${join(root, 'recipe')}/`);
+    const result = spawnSync('sh', ['-c', script], {
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, WORK: join(root, 'work') },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const calls = (await readFile(join(root, 'calls'), 'utf8')).trim().split('\n');
+    return {
+      calls: calls.map((c) => c.replace(join(root, 'opt'), '/opt').replace(join(root, 'work'), '$WORK')),
+      files: (await readdir(join(root, 'opt', 'nodejs'))).sort(),
+    };
+  }
+
+  it('installs npm specs into /opt/nodejs/node_modules for linux, the target CPU and glibc, without dev dependencies', async () => {
+    const plan = buildPlan(packages, getRuntime('nodejs22.x'), handBase('al2023'));
+    expect(syntaxErrors(plan)).toBe('0');
+    const { calls, files } = await runNodeStep(plan, false);
+    expect(calls).toEqual([
+      '/opt/nodejs install --os=linux --cpu=x64 --libc=glibc --omit=dev --no-audit --no-fund --cache $WORK/npm-cache --save sharp@0.34.5 @img/colour@1.0.0',
+    ]);
+    expect(files).toEqual(['package.json']);
+    expect(plan).toContain("echo 'layerforge: npm for Node 22, linux x64, glibc ≤ 2.34'");
+  });
+
+  it('names the arm64 CPU as npm does, whatever the build machine is', async () => {
+    const plan = buildPlan(packages, getRuntime('nodejs24.x'), handBase('debian12', 'arm64'));
+    const { calls } = await runNodeStep(plan, false);
+    expect(calls[0]).toContain(' --os=linux --cpu=arm64 --libc=glibc --omit=dev ');
+    expect(plan).toContain('npm for Node 24, linux arm64');
+  });
+
+  it('runs npm ci on a project folder that has package-lock.json, copying both files to nodejs/', async () => {
+    const plan = buildPlan(project, getRuntime('nodejs22.x'), handBase('debian12'));
+    expect(syntaxErrors(plan)).toBe('0');
+    const { calls, files } = await runNodeStep(plan, true);
+    expect(calls).toEqual([
+      '/opt/nodejs ci --os=linux --cpu=x64 --libc=glibc --omit=dev --no-audit --no-fund --cache $WORK/npm-cache',
+    ]);
+    expect(files).toEqual(['package-lock.json', 'package.json']);
+  });
+
+  it('runs npm install on a project folder without a lock file', async () => {
+    const plan = buildPlan(project, getRuntime('nodejs22.x'), handBase('debian12'));
+    const { calls, files } = await runNodeStep(plan, false);
+    expect(calls).toEqual([
+      '/opt/nodejs install --os=linux --cpu=x64 --libc=glibc --omit=dev --no-audit --no-fund --cache $WORK/npm-cache',
+    ]);
+    expect(files).toEqual(['package.json']);
+  });
+
+  it('adds no npm step to a recipe without install.node', () => {
+    const plan = buildPlan(makeRecipe(), getRuntime('provided.al2023'), handBase('al2023'));
+    expect(plan).not.toContain('npm');
   });
 });

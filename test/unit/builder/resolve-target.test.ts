@@ -35,6 +35,24 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
+  // npm packages, listed for a nodejs runtime and (wrongly) a python one.
+  await mkdir(join(ownRecipes, 'node-mixed'));
+  await writeFile(
+    join(ownRecipes, 'node-mixed', 'recipe.yaml'),
+    [
+      'name: node-mixed',
+      'version: 1.0.0',
+      'summary: npm packages plus a python runtime',
+      'license: MIT',
+      'homepage: https://example.com/node-mixed',
+      'runtimes: [nodejs22.x, nodejs24.x, python3.11]',
+      'architectures: [x86_64, arm64]',
+      'install:',
+      '  node:',
+      '    packages: [sharp@0.34.5]',
+      '',
+    ].join('\n'),
+  );
   // A recipe whose OS packages give a different version per OS (say, OpenSSL).
   await mkdir(join(ownRecipes, 'per-os'));
   await writeFile(
@@ -144,6 +162,21 @@ describe('resolveBuildTarget', () => {
       'recipe py-mixed installs Python packages, which need a python runtime, not provided.al2023',
     );
     expect(error.hint).toBe('pick one of python3.12');
+  });
+
+  it('refuses npm packages for a runtime that is not nodejs, pointing at the nodejs ones', async () => {
+    const error = await userError(resolve({ recipe: 'node-mixed', runtime: 'python3.11' }));
+    expect(error.message).toBe(
+      'recipe node-mixed installs npm packages, which need a nodejs runtime, not python3.11',
+    );
+    expect(error.hint).toBe('pick one of nodejs22.x, nodejs24.x');
+  });
+
+  it('takes npm packages for a nodejs runtime, on the stand-in too', async () => {
+    const target = await resolve({ recipe: 'node-mixed', runtime: 'nodejs24.x', base: 'debian12' });
+    expect(target.runtime.id).toBe('nodejs24.x');
+    expect(target.base.buildImage).toMatch(/^layerforge\/debian12-nodejs24-build:[0-9a-f]{16}-x86_64$/);
+    expect(target.base.nodejs?.release.node.version).toMatch(/^24\./);
   });
 
   it('refuses an unknown base, listing the known ones', async () => {
