@@ -34,9 +34,11 @@ function packagesStep(recipe: Recipe, base: ResolvedBase): string[] {
   return ['echo "layerforge: installing OS packages"', ...install];
 }
 
-/** Where pip's install report goes: the SBOM step reads it from the stopped container. */
-// pip's report names each wheel's URL and sha256 for the manifest (src/core/builder/build-meta.ts).
-export const PYTHON_REPORT = '/layerforge-meta/python-report.json';
+/** Where the plan and the export leave what the manifest records; outside /opt, so not in the layer. */
+export const BUILD_META_DIR = '/layerforge-meta';
+
+/** pip's install report: each wheel's URL and sha256, which build-meta.ts reads for the manifest. */
+export const PYTHON_REPORT = `${BUILD_META_DIR}/python-report.json`;
 // A requirement starts with a letter or digit (schema-values.ts), so no line can end the heredoc.
 const REQUIREMENTS_END = '.layerforge-requirements';
 
@@ -190,9 +192,6 @@ function exportStep(recipe: Recipe): string[] {
   ];
   return ['echo "layerforge: exporting the shared-library closure"', command.join(' ')];
 }
-
-/** Where the plan and the export leave what the manifest records; outside /opt, so not in the layer. */
-export const BUILD_META_DIR = '/layerforge-meta';
 
 /**
  * rpm's database needs rpm to read, which the Amazon Linux build images have: the plan writes
