@@ -35,7 +35,8 @@ export default tseslint.config(
   },
   {
     // Example Lambda functions in CommonJS: require() searches NODE_PATH, where Lambda puts layers.
-    files: ['examples/**/*.js'],
+    // The derived import test runs the same way (`node -e` in the runtime image).
+    files: ['examples/**/*.js', 'data/container/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
@@ -44,6 +45,7 @@ export default tseslint.config(
         module: 'writable',
         Buffer: 'readonly',
         process: 'readonly',
+        console: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

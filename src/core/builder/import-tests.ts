@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dataDir } from '../paths.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { LambdaRuntime } from '../runtimes/catalog.js';
 import { LOADED_BY_ANOTHER } from './import-hints.js';
@@ -59,42 +61,14 @@ export async function nodeRequireNames(optDir: string, skip: string[]): Promise<
     .sort();
 }
 
-// Each module in its own interpreter: one import's side effects cannot hide another's failure.
-const PYTHON_IMPORTER = `
-import subprocess, sys
-for name in sys.argv[1:]:
-    r = subprocess.run([sys.executable, "-c", "import importlib, sys; importlib.import_module(sys.argv[1])", name], capture_output=True, text=True)
-    last = (r.stderr.strip().splitlines() or [""])[-1]
-    print(("layerforge-import ok " + name) if r.returncode == 0 else ("layerforge-import fail " + name + " " + last), flush=True)
-`;
-
-// require() first, as a function's CommonJS handler does; an ES-only package is imported by the
-// file its package.json exports for import.
-const NODE_REQUIRER = `
-(async () => {
-  for (const name of process.argv.slice(1)) {
-    try {
-      try { require(name); } catch (e) {
-        if (!e || (e.code !== 'ERR_REQUIRE_ESM' && e.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED')) throw e;
-        const dir = '/opt/nodejs/node_modules/' + name + '/';
-        const pkg = require(dir + 'package.json');
-        const dot = pkg.exports && (typeof pkg.exports === 'string' ? pkg.exports : pkg.exports['.'] || pkg.exports);
-        const entry = typeof dot === 'string' ? dot : (dot && (dot.import || dot.default)) || pkg.module || pkg.main || 'index.js';
-        await import(dir + (typeof entry === 'string' ? entry : entry.default));
-      }
-      console.log('layerforge-import ok ' + name);
-    } catch (e) {
-      console.log('layerforge-import fail ' + name + ' ' + String((e && e.message) || e).split('\\n')[0]);
-    }
-  }
-})();
-`;
+// The importers are data, run with `-c`/`-e` in the runtime image (no file is copied in).
+const containerScript = (name: string) => readFileSync(join(dataDir, 'container', name), 'utf8');
 
 /** The container command that imports `names` for the runtime's language, or undefined for none. */
 export function importCommand(runtime: LambdaRuntime, names: string[]): string[] | undefined {
   if (names.length === 0) return undefined;
-  if (runtime.family === 'python') return ['python3', '-c', PYTHON_IMPORTER, ...names];
-  if (runtime.family === 'nodejs') return ['node', '-e', NODE_REQUIRER, ...names];
+  if (runtime.family === 'python') return ['python3', '-c', containerScript('import-check.py'), ...names];
+  if (runtime.family === 'nodejs') return ['node', '-e', containerScript('import-check.js'), ...names];
   return undefined;
 }
 
