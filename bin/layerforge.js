@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI, bundled in
 // lib/bundle/ (scripts/bundle.mjs) so start-up reads a few files, not hundreds of modules.
+import module from 'node:module';
 import { warnAboutNode } from './node-version.js';
 
 // The shell's convention: 128 + the signal's number.
@@ -30,6 +31,11 @@ if (warnAboutNode(process.version, process.stderr)) process.exit(1);
 // --debug prints stack traces: map them to the TypeScript (the maps in lib/ carry it) before the
 // CLI's modules load, as only modules loaded afterwards are mapped. Off otherwise: it costs time.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
+// Node 22.1 and later keep V8's compiled code for the bundle on disk (in the system's temporary
+// folder, keyed by file content and Node version; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so
+// a second start skips most compiling. Node 20 has no such cache and starts as before.
+module.enableCompileCache?.();
 
 // Loaded after the handlers exist: a signal while the CLI's modules load is still a clean exit.
 const { runCli } = await import('../lib/bundle/cli.js');

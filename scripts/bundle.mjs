@@ -2,6 +2,7 @@
 // lib/bundle/: start-up loads a handful of files instead of several hundred modules.
 // Commands stay lazy: each dynamic import becomes its own chunk. lib/bundle/ sits two levels
 // below the package root, like lib/core/, so src/core/paths.ts finds recipes/ and data/ the same way.
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -28,3 +29,9 @@ await build({
     'react-devtools-core',
   ],
 });
+
+// The bundled recipes and runtime catalog, parsed and validated now so start-up need not
+// (src/core/yaml/precompiled.ts). Written last: a bundle without its table still works, slower.
+const { precompileBundledData } = await import('../lib/core/precompile-data.js');
+const { PRECOMPILED_FILE } = await import('../lib/core/yaml/precompiled.js');
+writeFileSync(`lib/bundle/${PRECOMPILED_FILE}`, `${JSON.stringify(await precompileBundledData())}\n`);

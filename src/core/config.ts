@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from './errors.js';
 import { InvalidFileError } from './yaml/invalid-file-error.js';
 import { parseYamlFile } from './yaml/read-yaml-file.js';
@@ -111,7 +111,7 @@ export async function loadConfig(
 ): Promise<LayerforgeConfig & { recipeDirs: string[]; file?: string }> {
   const file = join(cwd, CONFIG_FILE);
   if (!existsSync(file)) return { recipeDirs: [] };
-  const { value, parsed } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
+  const { value, positions } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
     schemaFile: 'schema/config.schema.json',
     what: 'config file',
     emptyHint: 'remove the file, or set e.g. `recipeDirs: [recipes]`',
@@ -123,7 +123,7 @@ export async function loadConfig(
       : [
           {
             file: CONFIG_FILE,
-            ...positionOf(parsed, ['recipeDirs', i]),
+            ...positionOf(positions(), ['recipeDirs', i]),
             path: formatPath(['recipeDirs', i]),
             message: `recipe folder "${value.recipeDirs[i] ?? dir}" does not exist`,
             hint: `paths are relative to the config file's folder; this one resolves to ${dir}`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './config.js';
 import { recipeSchema } from './recipes/schema.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataDir } from '../paths.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';

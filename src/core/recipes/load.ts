@@ -72,12 +72,14 @@ export interface LoadRecipeOptions {
 function semanticIssues(
   recipe: Recipe,
   dir: string,
-  parsed: ParsedYaml,
+  positions: () => ParsedYaml,
   options: LoadRecipeOptions,
 ): PositionedIssue[] {
   const issues: PositionedIssue[] = [];
-  const add = (path: (string | number)[], message: string, hint: string) =>
+  const add = (path: (string | number)[], message: string, hint: string) => {
+    const parsed = positions();
     issues.push({ file: parsed.file, ...positionOf(parsed, path), path: formatPath(path), message, hint });
+  };
 
   const { script, sources, python } = recipe.install;
   const scripts: [(string | number)[], string][] =
@@ -142,13 +144,14 @@ export async function loadRecipe(
   options: LoadRecipeOptions = {},
 ): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);
-  const { value, parsed } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
+  const { value, positions } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
     hint: recipeHint,
     emptyHint: 'start from a scaffold: `layerforge init <name>`',
     schemaFile: 'schema/recipe.schema.json',
     what: 'recipe',
+    precompiled: 'recipe',
   });
-  const issues = semanticIssues(value, dirname(file), parsed, options);
+  const issues = semanticIssues(value, dirname(file), positions, options);
   if (issues.length > 0) throw new InvalidFileError(issues);
   return { recipe: value, dir: dirname(file), file };
 }

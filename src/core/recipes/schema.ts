@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
+import { precompiledValue } from '../yaml/precompiled.js';
 import { lifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
@@ -51,10 +52,19 @@ export interface LambdaRuntime {
   runtimeImage: string;
 }
 
+export const RUNTIMES_FILE: string = join(dataDir, 'runtimes.yaml');
+
+/** data/runtimes.yaml's text, validated; the bundle ships the result (../yaml/precompiled.ts). */
+export function parseRuntimeCatalog(text: string): Catalog {
+  return catalogSchema.parse(parse(text));
+}
+
 let cached: Catalog | undefined;
 function catalog(): Catalog {
   if (cached) return cached;
-  const data = catalogSchema.parse(parse(readFileSync(join(dataDir, 'runtimes.yaml'), 'utf8')));
+  const text = readFileSync(RUNTIMES_FILE, 'utf8');
+  const data =
+    (precompiledValue('runtimes', text)?.value as Catalog | undefined) ?? parseRuntimeCatalog(text);
   // Every runtime has a lifecycle entry, even one without dates: a forgotten one would read as
   // "supported forever".
   const ids = Object.keys(data.runtimes).sort().join(',');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `YYYY-MM-DD` that is a real calendar day: Lambda's lifecycle dates are UTC days. */
 export const isoDay = z

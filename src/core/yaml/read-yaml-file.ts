@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { readUntrustedTextFile, UntrustedFileError } from '../fs/read-untrusted-file.js';
 import { InvalidFileError } from './invalid-file-error.js';
 import { parseYamlWithPositions, type ParsedYaml } from './positions.js';
+import { precompiledValue, type PrecompiledKind } from './precompiled.js';
 import { nestingIssue, rawControlIssue, toJsSafely, unsafeYamlIssues } from './safety.js';
 import { objectKeysAt } from './schema-keys.js';
 import { positionZodIssues, type IssueContext } from './zod-issues.js';
@@ -15,6 +16,14 @@ export interface ParseYamlOptions {
   schemaFile?: string;
   /** What the file is, in messages about its size or type: "recipe", "config file" ... */
   what?: string;
+  /** What the file is in the bundle's table of data files validated in advance (./precompiled.ts). */
+  precompiled?: PrecompiledKind;
+}
+
+export interface ParsedYamlFile<T> {
+  value: T;
+  /** The document with positions, for issues found after the schema: parsed on first call. */
+  positions(): ParsedYaml;
 }
 
 /**
@@ -26,13 +35,19 @@ export async function parseYamlFile<T extends z.ZodType>(
   schema: T,
   displayName = file,
   options: ParseYamlOptions = {},
-): Promise<{ value: z.infer<T>; parsed: ParsedYaml }> {
+): Promise<ParsedYamlFile<z.infer<T>>> {
   let text: string;
   try {
     text = await readUntrustedTextFile(file, { displayName, what: options.what });
   } catch (error) {
     if (error instanceof UntrustedFileError) throw new InvalidFileError([error.issue], options.schemaFile);
     throw error;
+  }
+  if (options.precompiled) {
+    const hit = precompiledValue(options.precompiled, text);
+    // The table holds only files that passed every check below, so a hit skips them all.
+    if (hit)
+      return { value: hit.value as z.infer<T>, positions: () => parseYamlWithPositions(displayName, text) };
   }
   const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
   if (raw) throw new InvalidFileError([raw], options.schemaFile);
@@ -56,5 +71,5 @@ export async function parseYamlFile<T extends z.ZodType>(
     });
     throw new InvalidFileError(issues, options.schemaFile);
   }
-  return { value: result.data, parsed };
+  return { value: result.data, positions: () => parsed };
 }
