@@ -3,8 +3,7 @@
 // build cache is used on purpose (pandas alone downloads ~60 MB of wheels): a warm cache makes
 // this a cache hit plus the smoke tests, a cold one builds everything. Either way every smoke
 // test must run and pass; a build that fails is a failure, never a skip.
-import { execFileSync } from 'node:child_process';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBaseImage } from '../../src/core/base-images/definition.js';
@@ -12,26 +11,14 @@ import { resolveBase } from '../../src/core/base-images/resolve.js';
 import { LAMBDA_ENVIRONMENT } from '../../src/core/lambda/runtime-environment.js';
 import { LAMBDA_USER } from '../../src/core/lambda/sandbox.js';
 import { DockerEngine } from '../../src/core/engine/docker-engine.js';
-import type { LayerforgeEvent } from '../../src/core/events.js';
 import { extractLayerZip } from '../../src/core/layer/extract-zip.js';
-import type { LayerManifest } from '../../src/core/layer/manifest.js';
-import { bundledRecipesDir, packageRoot } from '../../src/core/paths.js';
-import { loadRecipe } from '../../src/core/recipes/load.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { getRuntime } from '../../src/core/runtimes/catalog.js';
 import { requireDocker } from '../support/docker.js';
-import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
+import { testBundledRecipe, type BundledRecipeCheck } from '../support/bundled-recipe-check.js';
 import { sharedTempDir } from '../support/temp-dir.js';
 
-const MB = 1024 * 1024;
-
-interface Flagship {
-  name: string;
-  /** The artifact's name for the recipe's first runtime, x86_64. */
-  artifact: string;
-  /** Paths the zip must hold (read back with Info-ZIP's zipinfo, not our reader). */
-  contains: RegExp[];
-  /** Paths it must not hold. */
-  lacks: RegExp[];
+interface Flagship extends BundledRecipeCheck {
   /**
    * The Python example in examples/ that uses the layer: its handler is called with its
    * event.json in the runtime image, and `expected` checks what it returns. (The R example runs
@@ -181,41 +168,8 @@ beforeAll(async () => {
 describe('the flagship recipes on the debian12 stand-in', () => {
   for (const flagship of flagships) {
     it(`${flagship.name}: builds, passes the audit and every smoke test, and stays within its budget`, async () => {
-      const { recipe } = await loadRecipe(join(bundledRecipesDir, flagship.name));
-      const out = join(work, flagship.name);
-      const run = await runLayerforge(['test', flagship.name, '--base', 'debian12', '--json', '--out', out], {
-        cwd: work,
-      });
-      const results = run.events.filter(
-        (e): e is Extract<LayerforgeEvent, { type: 'test.result' }> => e.type === 'test.result',
-      );
-      const failed = results.filter((r) => !r.ok).map((r) => `${r.command}\n${r.output}`);
-      expect(failed, run.stderr).toEqual([]);
-      expect(run.code, run.stderr).toBe(0);
-      // Every smoke test the recipe declares ran (and passed), in order.
-      expect(recipe.tests.length).toBeGreaterThanOrEqual(3);
-      expect(results.map((r) => r.command)).toEqual(recipe.tests.map((t) => t.run));
-
-      const manifest = JSON.parse(
-        await readFile(join(out, `${flagship.artifact}.manifest.json`), 'utf8'),
-      ) as LayerManifest;
-      const budget = recipe.budget?.unzippedMB;
-      expect(budget).toBeDefined();
-      expect(manifest.zip.unzippedBytes).toBeGreaterThan(0);
-      expect(manifest.zip.unzippedBytes).toBeLessThanOrEqual((budget ?? 0) * MB);
-      expect(manifest.zip.zippedBytes).toBeLessThan(manifest.zip.unzippedBytes);
-      expect(manifest.zip.fileCount).toBeGreaterThan(0);
-      expect(manifest.audit).toMatchObject({ errors: 0 });
-
-      const listing = execFileSync('zipinfo', ['-1', join(out, `${flagship.artifact}.zip`)], {
-        encoding: 'utf8',
-        maxBuffer: 64 * MB,
-      });
-      for (const path of flagship.contains) expect(listing).toMatch(path);
-      for (const path of flagship.lacks) expect(listing).not.toMatch(path);
-
+      const zip = await testBundledRecipe(flagship, work);
       if (flagship.example) {
-        const zip = join(out, `${flagship.artifact}.zip`);
         const output = await runPythonExample(zip, flagship.example.dir);
         expect(output).toEqual(flagship.example.expected);
       }
