@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
 import type { ResolvedBase } from '../base-images/resolve.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
-import { throwIfAborted } from '../errors.js';
+import { walkArchive } from '../engine/archive-entries.js';
 import { BUILD_META_DIR } from './plan.js';
 
 /** No record the build leaves is near this; a bigger one is not read into memory. */
@@ -67,25 +66,15 @@ async function readArchiveFiles(
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   if (!archive) return files;
-  const entries = extract();
-  const abort = () => archive.destroy();
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    archive.pipe(entries);
-    for await (const entry of entries) {
-      const name = entry.header.name.replace(/^\.\//, '');
-      if (entry.header.type !== 'file' || (entry.header.size ?? 0) > MAX_FILE_BYTES || !keep(name)) {
-        entry.resume();
-        continue;
-      }
+  await walkArchive(
+    archive,
+    async ({ name, header, body }) => {
+      if (header.type !== 'file' || (header.size ?? 0) > MAX_FILE_BYTES || !keep(name)) return;
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      for await (const chunk of body) chunks.push(chunk);
       files.set(name, Buffer.concat(chunks).toString('utf8'));
-    }
-  } finally {
-    signal?.removeEventListener('abort', abort);
-    archive.destroy();
-  }
-  throwIfAborted(signal);
+    },
+    signal,
+  );
   return files;
 }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { walkArchive } from './archive-entries.js';
 import { LABELS, type ContainerEngine } from './container-engine.js';
 
 /**
@@ -127,23 +127,15 @@ async function listLibraries(
   signal?: AbortSignal,
   maxDepth = 2,
 ): Promise<void> {
-  const entries = extract();
-  const abort = () => archive.destroy();
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    archive.pipe(entries);
-    for await (const entry of entries) {
-      // A `dir/.` archive names the folder's contents `./libz.so.1`, `./x86_64-linux-gnu/...`.
-      const parts = entry.header.name.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+  await walkArchive(
+    archive,
+    ({ name: path, header }) => {
+      const parts = path.replace(/\/$/, '').split('/');
       const depth = parts.length;
       const name = parts[parts.length - 1] ?? '';
-      const isFileOrLink = entry.header.type === 'file' || entry.header.type === 'symlink';
+      const isFileOrLink = header.type === 'file' || header.type === 'symlink';
       if (isFileOrLink && depth >= 1 && depth <= maxDepth && LIBRARY_NAME.test(name)) names.add(name);
-      entry.resume();
-    }
-  } finally {
-    signal?.removeEventListener('abort', abort);
-    archive.destroy();
-  }
-  throwIfAborted(signal);
+    },
+    signal,
+  );
 }
