@@ -56,6 +56,43 @@ const SMALL_FILE_BYTES = 512 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const ZLIB_CHUNK_BYTES = 256 * 1024;
 
+/**
+ * Formats that are compressed already: deflating them again costs CPU and saves a byte or two (or
+ * adds some), so they are stored, as Info-ZIP's `-n` does. Lowercase, matched case-blind.
+ */
+const ALREADY_COMPRESSED = new Set([
+  '.gz',
+  '.tgz',
+  '.bz2',
+  '.xz',
+  '.zst',
+  '.lz4',
+  '.zip',
+  '.whl',
+  '.jar',
+  '.egg',
+  '.7z',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.mp3',
+  '.mp4',
+  '.ogg',
+  '.woff',
+  '.woff2',
+]);
+
+/** `store: true` for such a file; nothing otherwise, so level 0 (which stores everything) still holds. */
+function stored(path: string): { store?: true } {
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') && ALREADY_COMPRESSED.has(path.slice(dot).toLowerCase())
+    ? { store: true }
+    : {};
+}
+
 /** archiver takes a symlink's target in `linkname` on append; its typings leave it out. */
 interface SymlinkEntryData extends archiver.EntryData {
   type: 'symlink';
@@ -200,12 +237,17 @@ function append(
     };
     archive.append(Buffer.alloc(0), link);
   } else if (data !== undefined) {
-    archive.append(data, { name: entry.path, date: ZIP_EPOCH, mode });
+    archive.append(data, { name: entry.path, date: ZIP_EPOCH, mode, ...stored(entry.path) });
   } else {
     const source = createReadStream(entry.absolutePath, { highWaterMark: READ_CHUNK_BYTES });
     sources.add(source);
     source.once('close', () => sources.delete(source));
-    archive.append(source, { name: entry.path, date: ZIP_EPOCH, mode });
+    archive.append(source, {
+      name: entry.path,
+      date: ZIP_EPOCH,
+      mode,
+      ...stored(entry.path),
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, lstat, mkdir, readdir, readFile, readlink, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { writeLayerZip } from '../../../src/core/layer/zip-writer.js';
@@ -249,5 +250,26 @@ print(json.dumps([{"name": i.filename, "mode": i.external_attr >> 16, "system": 
       [zipPath],
     );
     expect(body).toBe('x = 1\n'.repeat(1000));
+  });
+
+  it('stores formats that are compressed already, as zip -n does, and deflates the rest', async () => {
+    const noise = randomBytes(64 * 1024).toString('base64');
+    const root = await build({
+      'share/data.csv.gz': { file: gzipSync(noise) },
+      'share/logo.PNG': { file: noise },
+      'share/data.csv': { file: noise },
+      'share/gz/readme': { file: noise },
+      // Past the size that is read whole: streamed, and stored all the same.
+      'share/big.whl': { file: randomBytes(600 * 1024) },
+    });
+    const zipPath = join(dir, 'mixed.zip');
+    await writeLayerZip(root, zipPath);
+    const listing = run('zipinfo', [zipPath]);
+    expect(listing).toMatch(/stor .* share\/data\.csv\.gz$/m);
+    expect(listing).toMatch(/stor .* share\/logo\.PNG$/m);
+    expect(listing).toMatch(/defN .* share\/data\.csv$/m);
+    expect(listing).toMatch(/defN .* share\/gz\/readme$/m);
+    expect(listing).toMatch(/stor .* share\/big\.whl$/m);
+    expect(run('unzip', ['-tq', zipPath])).toContain('No errors detected');
   });
 });
