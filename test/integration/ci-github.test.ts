@@ -44,6 +44,7 @@ async function atMajorTags(file: string, cwd: string): Promise<string> {
 }
 
 describe('layerforge ci github, through actionlint', () => {
+  // Generating validates every bundled recipe: seconds on a busy machine (actionlint is quick).
   it('the workflow for every bundled recipe passes actionlint, shellcheck included', async () => {
     const cwd = await tempDir();
     const file = await generate(cwd, ['--all', '--region', 'us-east-1,eu-west-1']);
@@ -54,7 +55,7 @@ describe('layerforge ci github, through actionlint', () => {
     ).jobs.build.strategy.matrix.include;
     expect(include.length).toBeGreaterThan(100);
     expect(await actionlint([file])).toEqual([]);
-  });
+  }, 120_000);
 
   it("a project's own recipes on both archs, from ./recipes and --recipes, with an environment", async () => {
     const cwd = shared.path;
@@ -89,7 +90,7 @@ describe('layerforge ci github, through actionlint', () => {
     const cwd = await tempDir();
     const file = await generate(cwd, ['--all', '--arch', 'arm64', '--region', 'us-east-1']);
     expect(await actionlint([await atMajorTags(file, cwd)])).toEqual([]);
-  });
+  }, 120_000);
 
   it('a broken workflow is flagged: an unknown input, a missing job, an unquoted array in a script', async () => {
     // Proves the checks above can fail: the same generator's output, broken in three places.
