@@ -29,4 +29,5 @@ add('doctor', () => import('./doctor.js'));
 add('cache', () => import('./cache.js'));
 add('sbom', () => import('./sbom.js'));
 add('diff', () => import('./diff.js'));
+add('ci', () => import('./ci.js'));
 add('completion', () => import('./completion.js'));

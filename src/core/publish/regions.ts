@@ -2,7 +2,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
 
 /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-7 … */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The regions to publish to: the given ones (deduplicated, in order), or the SDK's default
