@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
+import tar, { pack } from 'tar-stream';
 import type {
   ContainerEngine,
   ContainerRun,
@@ -41,6 +41,27 @@ function followFolderLink(fileSystem: Record<string, FakeFile>, folder: string):
   return folder;
 }
 
+/** The names and contents of the files in a build context, read whole as the engine reads it. */
+export async function contextFiles(context: Readable): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(Buffer.from(chunk as Uint8Array)));
+      stream.on('end', () => {
+        files.set(header.name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  context.pipe(extract as unknown as NodeJS.WritableStream);
+  await done;
+  return files;
+}
+
 /**
  * An in-memory ContainerEngine for unit tests: images and containers are plain maps, every call
  * is recorded, and `onRun` decides what a container prints. It starts no process.
@@ -71,7 +92,9 @@ export class FakeEngine implements ContainerEngine {
   readonly runs: ContainerSpec[] = [];
   readonly removed: string[] = [];
   readonly pulls: { reference: string; platform: string }[] = [];
-  readonly builds: { tag: string; labels: Record<string, string>; platform?: string }[] = [];
+  /** Every build, with the Dockerfile its context held. */
+  readonly builds: { tag: string; labels: Record<string, string>; platform?: string; dockerfile: string }[] =
+    [];
   readonly tags: { id: string; tag: string }[] = [];
   loads = 0;
   pings = 0;
@@ -172,11 +195,13 @@ export class FakeEngine implements ContainerEngine {
     context: Readable,
     options: { tag: string; labels: Record<string, string>; platform?: string },
   ): Promise<string> {
-    // Drain the context as the real engine would read it.
-    for await (const _chunk of context) void _chunk;
-    this.builds.push(options);
+    const dockerfile = (await contextFiles(context)).get('Dockerfile')?.toString('utf8') ?? '';
+    this.builds.push({ ...options, dockerfile });
     const id = `sha256:built-${this.nextId++}`;
-    this.images.set(options.tag, { id, architecture: options.platform?.split('/')[1] ?? 'amd64' });
+    // Without a build platform each stage takes its own image's arch, so the image is its last FROM's.
+    const last = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].at(-1)?.[1];
+    const from = last ? this.images.get(last)?.architecture : undefined;
+    this.images.set(options.tag, { id, architecture: options.platform?.split('/')[1] ?? from ?? 'amd64' });
     return id;
   }
 

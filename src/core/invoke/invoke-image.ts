@@ -11,7 +11,8 @@ import { LABELS } from '../engine/container-engine.js';
 import { buildContext } from '../engine/tar-context.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
 import type { EnvStepIO } from '../job-context.js';
-import type { LambdaRuntime } from '../runtimes/catalog.js';
+import { architectureInfo, type LambdaRuntime } from '../runtimes/catalog.js';
+import { chooseCompileStage, type CompileStage, type CompileStageIO } from './compile-stage.js';
 
 /** The Dockerfile of a stand-in base's invoke image for one language family. */
 export function invokeDockerfileName(runtime: LambdaRuntime): string {
@@ -32,7 +33,7 @@ export async function ensureInvokeImage(
   base: ResolvedBase,
   runtime: LambdaRuntime,
   engine: ContainerEngine,
-  io: EnvStepIO,
+  io: CompileStageIO,
 ): Promise<string> {
   const log = (line: string) => io.sink({ type: 'build.log', source: 'base-image', line });
   if (base.loaded.definition.source.kind === 'registry') {
@@ -52,10 +53,20 @@ export async function ensureInvokeImage(
     );
   }
   const template = await readFile(file, 'utf8');
+  const stage = template.includes('{{compileImage}}')
+    ? await chooseCompileStage(base, runtime, engine, io)
+    : undefined;
+  if (stage) log(stage.reason);
+  // The tag is decided by what the Dockerfile is made of: the template, the compile stage (its
+  // image, compilers and arch) and the images it starts from. The CA bundle only lets the build
+  // reach the registry. A template without a compile stage keeps the key it always had.
   const buildImageId = (await engine.imageId(base.buildImage)) ?? base.buildImage;
   const runtimeImageId = (await engine.imageId(base.runtimeImage)) ?? base.runtimeImage;
+  const stageKey = stage
+    ? `${JSON.stringify({ ...stage, reason: undefined, id: (await engine.imageId(stage.image)) ?? stage.image })}\n`
+    : '';
   const digest = createHash('sha256')
-    .update(`${template}\n${buildImageId}\n${runtimeImageId}\n`)
+    .update(`${template}\n${stageKey}${buildImageId}\n${runtimeImageId}\n`)
     .digest('hex')
     .slice(0, 16);
   const tag = `layerforge/${base.name}-invoke-${runtime.family}:${digest}-${base.arch}`;
@@ -69,15 +80,18 @@ export async function ensureInvokeImage(
     files['ca-bundle.crt'] = await readFile(bundle, 'utf8');
     caLines = `COPY ca-bundle.crt ${CA_PATH}\nENV PIP_CERT=${CA_PATH} REQUESTS_CA_BUNDLE=${CA_PATH} SSL_CERT_FILE=${CA_PATH} NODE_EXTRA_CA_CERTS=${CA_PATH}`;
   }
-  files.Dockerfile = template
-    .replaceAll('{{buildImage}}', base.buildImage)
-    .replaceAll('{{runtimeImage}}', base.runtimeImage)
-    .replaceAll('{{caBundle}}', caLines);
+  files.Dockerfile = fillInvokeDockerfile(template, base, stage, caLines);
   log(`building ${tag} (${runtime.family} runtime interface client)`);
   try {
     await engine.buildImage(
       buildContext(files),
-      { tag, labels: { [LABELS.managed]: 'true' }, platform: base.platform },
+      {
+        tag,
+        labels: { [LABELS.managed]: 'true' },
+        // A compile stage on another arch: with a build platform the engine would refuse to copy
+        // from it, and without one each stage runs on its own image's arch (the last is the function's).
+        ...(stage && stage.arch !== base.arch ? {} : { platform: base.platform }),
+      },
       log,
       io.signal,
     );
@@ -91,6 +105,28 @@ export async function ensureInvokeImage(
   }
   await verifiedImage(tag, base.arch, engine);
   return tag;
+}
+
+/**
+ * The invoke Dockerfile with its fields filled in. A template that compiles starts its compile
+ * stage from `{{compileImage}}` and installs `{{compilePackages}}`, with `{{compileEnv}}` naming the
+ * compilers; `{{elfMachine}}` (the function's arch as `file` prints it) lets it check the result.
+ */
+export function fillInvokeDockerfile(
+  template: string,
+  base: ResolvedBase,
+  stage: CompileStage | undefined,
+  caLines: string,
+): string {
+  const env = Object.entries(stage?.env ?? {});
+  return template
+    .replaceAll('{{compileImage}}', stage?.image ?? base.buildImage)
+    .replaceAll('{{compilePackages}}', stage?.packages.join(' ') ?? '')
+    .replaceAll('{{compileEnv}}', env.length > 0 ? `ENV ${env.map(([k, v]) => `${k}=${v}`).join(' ')}` : '')
+    .replaceAll('{{elfMachine}}', architectureInfo(base.arch).elfMachine)
+    .replaceAll('{{buildImage}}', base.buildImage)
+    .replaceAll('{{runtimeImage}}', base.runtimeImage)
+    .replaceAll('{{caBundle}}', caLines);
 }
 
 /** The official runtime image, pulled when missing and checked for the function's arch. */

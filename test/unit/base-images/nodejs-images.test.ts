@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadBaseImage, type LoadedBaseImage } from '../../../src/core/base-images/definition.js';
 import { ensureBaseImages } from '../../../src/core/base-images/ensure.js';
@@ -13,7 +12,7 @@ import { JobFailedError, UserError } from '../../../src/core/errors.js';
 import { recordEvents } from '../../../src/core/events.js';
 import { bundledBaseImagesDir } from '../../../src/core/paths.js';
 import { getRuntime } from '../../../src/core/runtimes/catalog.js';
-import { FakeEngine } from '../../support/fake-engine.js';
+import { contextFiles, FakeEngine } from '../../support/fake-engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
@@ -111,27 +110,6 @@ describe('the debian12 stand-in for nodejs runtimes', () => {
     expect(official.buildImage).toBe('public.ecr.aws/sam/build-nodejs22.x:latest-arm64');
   });
 });
-
-/** The names and contents of the files in a build context. */
-async function contextFiles(context: Readable): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-      stream.on('end', () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
-  context.pipe(extract as unknown as NodeJS.WritableStream);
-  await done;
-  return files;
-}
 
 /** A fake engine that keeps each build's context files, with the base pair already built. */
 class RecordingEngine extends FakeEngine {
