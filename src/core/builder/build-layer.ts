@@ -21,6 +21,7 @@ import { extractOptArchive } from './extract.js';
 import { readBuildMeta, type BuildMeta } from './build-meta.js';
 import { layerPackages, recordsPackages } from './layer-packages.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
+import { imageIdentity } from './image-identity.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { runSmokeTests } from './smoke-test.js';
@@ -72,11 +73,12 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
         env,
         pull: options.pull,
       });
-      // Image ids are digests of their configs, which name the arch: the other arch's build never shares a key.
+      // Named as on any machine (a registry digest, a stand-in's definition), so a shared cache can match.
+      const source = target.base.loaded.definition.source.kind === 'registry' ? 'registry' : 'definition';
       const digest = await inputsDigest({
         recipeDir: target.loaded.dir,
-        buildImageId: images.build.id,
-        runtimeImageId: images.runtime.id,
+        buildImage: imageIdentity(images.build, source),
+        runtimeImage: imageIdentity(images.runtime, source),
         runtime: target.runtime.id,
         arch: target.arch,
         base: target.base.name,
