@@ -22,6 +22,7 @@ import { readBuildMeta, type BuildMeta } from './build-meta.js';
 import { layerPackages, recordsPackages } from './layer-packages.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { imageIdentity } from './image-identity.js';
+import { readRemoteCache, writeRemoteCache } from './remote-cache-step.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { runSmokeTests } from './smoke-test.js';
@@ -95,16 +96,25 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached =
+  const local =
     !options.noCache &&
     (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now })) &&
     (await recordsPackages(entry, sink));
-  sink({ type: 'build.cache', hit: cached, key: digest });
+  const remoteCache = options.resolveMaxAgeMs === undefined ? options.remoteCache : undefined;
+  const read =
+    remoteCache && !local && !options.noCache
+      ? await readRemoteCache(remoteCache, entry, digest, job)
+      : undefined;
+  const remote = read?.hit === true;
+  const cached = local || remote;
+  sink({ type: 'build.cache', hit: cached, key: digest, ...(remote ? { remote } : {}) });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);
     await buildIntoCache(target, engine, { digest, images }, options, job);
   } else
-    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
+    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const)
+      skipStep(sink, s, remote ? 'remote hit' : 'cache hit');
+  if (remoteCache && !remote) await writeRemoteCache(remoteCache, entry, digest, read, job);
 
   await mkdir(outDir, { recursive: true });
   await copyFileAtomic(entry.zip, zipPath);
@@ -135,8 +145,9 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
       );
     }
   }
-  sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached });
-  return { zipPath, manifestPath: manifestPathFor(zipPath), manifest, cached };
+  const from = remote ? { remote } : {};
+  sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached, ...from });
+  return { zipPath, manifestPath: manifestPathFor(zipPath), manifest, cached, ...from };
 }
 
 /** The container part: everything in a private work folder, committed to the cache in one rename. */
