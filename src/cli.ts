@@ -4,7 +4,13 @@ import { createJobContext } from './core/job-context.js';
 import { Redactor } from './core/redact.js';
 import { layerforgeVersion } from './core/version.js';
 import type { AnyCommand, CliIO, CommandContext } from './commands/command.js';
-import { OUTPUT_OPTIONS, commanderOption, optionValues, type OptionTable } from './commands/options.js';
+import {
+  OUTPUT_OPTIONS,
+  commanderOption,
+  commanderOptions,
+  optionValues,
+  type OptionTable,
+} from './commands/options.js';
 import { commandLoaders } from './commands/registry.js';
 import { guardOutput, type GuardedOutput } from './output-streams.js';
 import { whyNotInteractive } from './ui/interactive.js';
@@ -101,7 +107,8 @@ function addCommand(
     for (const [key, decl] of Object.entries(OUTPUT_OPTIONS)) command.addOption(commanderOption(key, decl));
   }
   const table: OptionTable = definition.options ?? {};
-  for (const [key, decl] of Object.entries(table)) command.addOption(commanderOption(key, decl));
+  for (const [key, decl] of Object.entries(table))
+    for (const option of commanderOptions(key, decl)) command.addOption(option);
   for (const sub of definition.subcommands ?? []) addCommand(command, sub, io, root, redactor);
   // `versions delete x --region r`: the sub-command's options are its own, not taken by the parent.
   if (definition.subcommands && definition.subcommands.length > 0) command.enablePositionalOptions();

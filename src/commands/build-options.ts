@@ -7,9 +7,15 @@ import { BYTECODE_MODES } from '../core/builder/bytecode.js';
 import type { BuildLayerOptions } from '../core/builder/types.js';
 import { PRUNE_PROFILES } from '../core/prune/rules.js';
 import { UserError } from '../core/errors.js';
+import {
+  CACHE_MODES,
+  remoteCacheFrom,
+  type FromSource,
+  type RemoteCache,
+} from '../core/remote-cache/location.js';
 import { parseArchitecture } from '../core/runtimes/catalog.js';
 import type { CommandContext } from './command.js';
-import { choice, flag, list, negated, text, type OptionValues } from './options.js';
+import { choice, flag, list, negated, text, textOrOff, type OptionValues } from './options.js';
 import { baseFrom, baseOptions, recipeDirsFrom, recipeOptions } from './shared-options.js';
 
 /** What build containers get: every command that may run a build (`build`, `test`, `publish`, `pick`, `invoke`). */
@@ -71,7 +77,17 @@ export const buildOptions = {
     '--out <dir>',
     'folder for the zip and manifest (default: outDir in layerforge.config.yaml, else dist)',
   ),
-  cache: negated('--no-cache', 'rebuild even if an artifact with the same inputs exists'),
+  cache: textOrOff(
+    '--cache <url>',
+    'a cache of built layers shared with other machines: s3://bucket/prefix, with the AWS settings publish uses (also $LAYERFORGE_CACHE_URL, cache.url in layerforge.config.yaml)',
+    '--no-cache',
+    'rebuild even if an artifact with the same inputs exists (the remote cache is still written)',
+  ),
+  cacheMode: choice(
+    '--cache-mode <mode>',
+    'the remote cache: readwrite (default), read (for untrusted jobs such as forks), write or off (also $LAYERFORGE_CACHE_MODE, cache.mode in layerforge.config.yaml)',
+    CACHE_MODES,
+  ),
   audit: negated('--no-audit', 'skip the audit (GLIBC versions, missing libraries, arch)'),
   sources: text('--sources <dir>', 'folder with source files for offline builds'),
   allowLocalSources: flag(
@@ -135,6 +151,32 @@ export function checkOutDir(outDir: string | undefined, cwd: string, from = '--o
   return outDir;
 }
 
+/** The first of the flag, the environment and the config file that sets it, with where it came from. */
+function firstOf(...settings: [string | undefined, string][]): FromSource<string> | undefined {
+  for (const [value, from] of settings) if (value !== undefined && value !== '') return { value, from };
+  return undefined;
+}
+
+/** The remote cache: --cache and --cache-mode, then LAYERFORGE_CACHE_URL and _MODE, then `cache` in the config. */
+function remoteCacheSetting(
+  options: OptionValues<typeof buildOptions>,
+  config: LayerforgeConfig,
+  ctx: CommandContext,
+): RemoteCache | undefined {
+  return remoteCacheFrom({
+    url: firstOf(
+      [typeof options.cache === 'string' ? options.cache : undefined, '--cache'],
+      [ctx.env.LAYERFORGE_CACHE_URL, 'LAYERFORGE_CACHE_URL'],
+      [config.cache?.url, 'cache.url in layerforge.config.yaml'],
+    ),
+    mode: firstOf(
+      [options.cacheMode, '--cache-mode'],
+      [ctx.env.LAYERFORGE_CACHE_MODE, 'LAYERFORGE_CACHE_MODE'],
+      [config.cache?.mode, 'cache.mode in layerforge.config.yaml'],
+    ),
+  });
+}
+
 /**
  * Turns flags (and layerforge.config.yaml) into core build options. Each setting comes from
  * its flag, then the config file, then the default. `runtime` and `arch` are the first values:
@@ -162,7 +204,8 @@ export async function buildOptionsFrom(
         ? checkOutDir(options.out, ctx.cwd)
         : checkOutDir(config.outDir, ctx.cwd, 'outDir in layerforge.config.yaml'),
     recipeDirs: await recipeDirsFrom(options, ctx),
-    noCache: !options.cache,
+    noCache: options.cache === false,
+    remoteCache: remoteCacheSetting(options, config, ctx),
     noAudit: !options.audit,
     sourcesDir: options.sources,
     allowLocalSources: options.allowLocalSources,

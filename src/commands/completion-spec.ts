@@ -85,8 +85,13 @@ const HELP_OPTION: CompletionOption = {
 export function completionCommand(definition: AnyCommand, parent: string[]): CompletionCommand {
   const [name = '', ...args] = definition.name.split(' ');
   const path = [...parent, safe(name, 'command')];
-  const declared = Object.values((definition.options ?? {}) as Record<string, OptionDecl>).map(
-    completionOption,
+  const declared = Object.values((definition.options ?? {}) as Record<string, OptionDecl>).flatMap((decl) =>
+    decl.kind === 'text-or-off'
+      ? [
+          completionOption(decl),
+          completionOption({ kind: 'negated', flags: decl.offFlags, description: decl.offDescription }),
+        ]
+      : [completionOption(decl)],
   );
   const subcommands = (definition.subcommands ?? []).map((sub) => completionCommand(sub, path));
   // As src/cli.ts adds them: the output options unless the command says not, commander's --help everywhere.

@@ -8,7 +8,13 @@ import { UserError } from '../core/errors.js';
  * (`--s3-bucket` → `s3Bucket`, `--no-cache` → `cache`); `cli.ts` refuses a mismatch.
  */
 export type OptionDecl =
-  TextOption | ListOption | SwitchOption | NegatedSwitchOption | CountOption | ChoiceOption<string>;
+  | TextOption
+  | TextOrOffOption
+  | ListOption
+  | SwitchOption
+  | NegatedSwitchOption
+  | CountOption
+  | ChoiceOption<string>;
 
 interface Declared {
   /** Commander flag syntax: `--out <dir>`, `--json`, `--no-cache`. */
@@ -20,6 +26,17 @@ interface Declared {
 export interface TextOption extends Declared {
   kind: 'text';
   default?: string;
+}
+
+/**
+ * `--name <value>` with its `--no-name`, both keyed by the name: the value, false for `--no-name`,
+ * undefined when neither is given (`--cache s3://…` beside `--no-cache`).
+ */
+export interface TextOrOffOption extends Declared {
+  kind: 'text-or-off';
+  /** `--no-name`. */
+  offFlags: string;
+  offDescription: string;
 }
 
 /**
@@ -59,21 +76,23 @@ export interface ChoiceOption<T extends string> extends Declared {
 
 export type OptionTable = Readonly<Record<string, OptionDecl>>;
 
-type ValueOf<D> = D extends TextOption
-  ? D extends { default: string }
-    ? string
-    : string | undefined
-  : D extends ListOption
-    ? string[]
-    : D extends SwitchOption | NegatedSwitchOption
-      ? boolean
-      : D extends CountOption
-        ? D extends { default: number }
-          ? number
-          : number | undefined
-        : D extends ChoiceOption<infer T>
-          ? T | undefined
-          : never;
+type ValueOf<D> = D extends TextOrOffOption
+  ? string | false | undefined
+  : D extends TextOption
+    ? D extends { default: string }
+      ? string
+      : string | undefined
+    : D extends ListOption
+      ? string[]
+      : D extends SwitchOption | NegatedSwitchOption
+        ? boolean
+        : D extends CountOption
+          ? D extends { default: number }
+            ? number
+            : number | undefined
+          : D extends ChoiceOption<infer T>
+            ? T | undefined
+            : never;
 
 /** The values a command's `run` receives for its option table, plus `--json` and `--quiet`. */
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> } & {
@@ -94,6 +113,15 @@ export function text(flags: string, description: string, defaultValue?: string):
     description,
     ...(defaultValue !== undefined ? { default: defaultValue } : {}),
   };
+}
+
+export function textOrOff(
+  flags: string,
+  description: string,
+  offFlags: string,
+  offDescription: string,
+): TextOrOffOption {
+  return { kind: 'text-or-off', flags, description, offFlags, offDescription };
 }
 
 export function list(flags: string, description: string, splitCommas = true): ListOption {
@@ -157,6 +185,18 @@ export function commanderOption(key: string, decl: OptionDecl): Option {
   return option;
 }
 
+/** Every commander option of a declaration: its own, and the `--no-` one of a text-or-off option. */
+export function commanderOptions(key: string, decl: OptionDecl): Option[] {
+  const option = commanderOption(key, decl);
+  if (decl.kind !== 'text-or-off') return [option];
+  const off = new Option(decl.offFlags, decl.offDescription);
+  if (off.attributeName() !== key)
+    throw new Error(
+      `option "${decl.offFlags}" is declared as "${key}"; its key must be "${off.attributeName()}"`,
+    );
+  return [option, off];
+}
+
 /** Turns commander's parsed values into the typed values a command's `run` receives. */
 export function optionValues<T extends OptionTable>(
   table: T,
@@ -171,6 +211,8 @@ function valueOf(decl: OptionDecl, raw: unknown): unknown {
   switch (decl.kind) {
     case 'text':
       return typeof raw === 'string' ? raw : decl.default;
+    case 'text-or-off':
+      return raw === false ? false : typeof raw === 'string' ? raw : undefined;
     case 'list':
       return asArray(raw)
         .flatMap((v) => (decl.splitCommas ? String(v).split(',') : [String(v)]))

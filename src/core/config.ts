@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from './errors.js';
+import { CACHE_MODES } from './remote-cache/location.js';
 import { InvalidFileError } from './yaml/invalid-file-error.js';
 import { parseYamlFile } from './yaml/read-yaml-file.js';
 import { formatPath, positionOf, type PositionedIssue } from './yaml/positions.js';
@@ -79,6 +80,31 @@ export const configSchema = z.strictObject(
       .meta({
         description:
           'Hours a layer built from unpinned dependencies is reused before they are resolved again; default 24.',
+      }),
+    cache: z
+      .strictObject(
+        {
+          url: z
+            .string({ error: 'expected s3://bucket/prefix' })
+            .regex(/^s3:\/\/[^/?#]+(\/[^?#]*)?$/, { error: 'expected s3://bucket/prefix' })
+            .optional()
+            .meta({
+              description: 'A cache of built layers shared with other machines (CI runners, colleagues).',
+            }),
+          mode: z
+            .enum(CACHE_MODES, { error: `expected one of ${CACHE_MODES.join(', ')}` })
+            .optional()
+            .meta({
+              description:
+                'What builds do with it: read, write, readwrite (the default) or off; read suits untrusted jobs.',
+            }),
+        },
+        { error: 'expected a mapping with url and mode' },
+      )
+      .optional()
+      .meta({
+        description:
+          'The remote cache unless --cache / --cache-mode or LAYERFORGE_CACHE_URL / LAYERFORGE_CACHE_MODE are given.',
       }),
     dockerNetwork: z
       .string({ error: 'expected a Docker network name' })

@@ -4,6 +4,7 @@ import type { BuildLayerResult } from './builder/types.js';
 import type { FunctionError, InvocationReport, InvokeResult } from './invoke/types.js';
 import type { SizeReport } from './layer/size-types.js';
 import type { PublishSummary } from './publish/types.js';
+import type { UploadOutcome } from './remote-cache/s3-store.js';
 import type { Architecture } from './runtimes/catalog.js';
 import type { RuntimeStatus } from './runtimes/lifecycle.js';
 
@@ -49,8 +50,14 @@ export type LayerforgeEvent =
       detail?: string;
     }
   | { type: 'build.log'; line: string; source: 'container' | 'smoke-test' | 'base-image' }
-  | { type: 'build.cache'; hit: boolean; key: string }
-  | { type: 'build.done'; zipPath: string; manifestPath: string; cached: boolean }
+  /** `remote`: the hit came from the remote cache (built elsewhere with the same inputs). */
+  | { type: 'build.cache'; hit: boolean; key: string; remote?: boolean }
+  | { type: 'build.done'; zipPath: string; manifestPath: string; cached: boolean; remote?: boolean }
+  /** A verified entry downloaded from the remote cache (`url`: s3://bucket/prefix) into the local one. */
+  | { type: 'cache.remote.hit'; key: string; url: string; bytes: number }
+  | { type: 'cache.remote.miss'; key: string; url: string }
+  /** The write-through after a build or a local hit: what happened to the remote entry. */
+  | { type: 'cache.remote.upload'; key: string; url: string; outcome: UploadOutcome; bytes: number }
   | { type: 'size.measured'; report: SizeReport }
   | { type: 'audit.finding'; finding: AuditFinding }
   | { type: 'audit.done'; errors: number; warnings: number; filesChecked: number; ms: number }

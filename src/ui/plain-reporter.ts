@@ -4,6 +4,13 @@ import { formatReportLine } from '../core/invoke/emulator-output.js';
 import { formatBytes } from './format.js';
 import { terminalJson, terminalLines } from './terminal-text.js';
 
+const UPLOAD_OUTCOMES = {
+  uploaded: 'uploaded the entry',
+  present: 'already has the entry',
+  replaced: 'replaced the refused entry',
+  raced: 'another writer stored the entry first; kept it',
+} as const;
+
 /** One human line per event, or nothing for events a non-interactive user does not need. */
 export function describeEvent(event: LayerforgeEvent): string | undefined {
   switch (event.type) {
@@ -16,9 +23,15 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
     case 'build.log':
       return `  │ ${event.line}`;
     case 'build.cache':
-      return event.hit ? `cache hit (${event.key.slice(0, 12)})` : undefined;
+      return event.hit ? `${event.remote ? 'remote ' : ''}cache hit (${event.key.slice(0, 12)})` : undefined;
     case 'build.done':
-      return `layer: ${event.zipPath}${event.cached ? ' (cached)' : ''}\nmanifest: ${event.manifestPath}`;
+      return `layer: ${event.zipPath}${event.remote ? ' (remote hit)' : event.cached ? ' (cached)' : ''}\nmanifest: ${event.manifestPath}`;
+    case 'cache.remote.hit':
+      return `remote hit: ${formatBytes(event.bytes)} from ${event.url}, verified`;
+    case 'cache.remote.miss':
+      return `remote miss in ${event.url}`;
+    case 'cache.remote.upload':
+      return `remote cache ${event.url}: ${UPLOAD_OUTCOMES[event.outcome]}${event.bytes > 0 ? ` (${formatBytes(event.bytes)})` : ''}`;
     case 'size.measured': {
       const r = event.report;
       const zipped = r.zippedBytes === undefined ? '' : `, ${formatBytes(r.zippedBytes)} zipped`;

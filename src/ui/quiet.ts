@@ -12,6 +12,9 @@ export function isProgress(event: LayerforgeEvent): boolean {
     case 'build.log':
     case 'build.cache':
     case 'build.done':
+    case 'cache.remote.hit':
+    case 'cache.remote.miss':
+    case 'cache.remote.upload':
     case 'size.measured':
     case 'audit.done':
     case 'prune.rule':

@@ -29,6 +29,20 @@ export const EVENT_SAMPLES: Samples = {
     manifestPath: 'dist/x.manifest.json',
     cached: false,
   },
+  'cache.remote.hit': {
+    type: 'cache.remote.hit',
+    key: 'a'.repeat(64),
+    url: 's3://team-layers/ci',
+    bytes: 4096,
+  },
+  'cache.remote.miss': { type: 'cache.remote.miss', key: 'a'.repeat(64), url: 's3://team-layers/ci' },
+  'cache.remote.upload': {
+    type: 'cache.remote.upload',
+    key: 'a'.repeat(64),
+    url: 's3://team-layers/ci',
+    outcome: 'uploaded',
+    bytes: 4096,
+  },
   'size.measured': { type: 'size.measured', report: size },
   'audit.finding': {
     type: 'audit.finding',

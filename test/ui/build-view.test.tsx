@@ -84,6 +84,14 @@ describe('picker build view', () => {
     expect(frame).toContain('audit      0 error(s), 1 warning(s)');
   });
 
+  it('a remote hit says so: built elsewhere with the same inputs, verified', async () => {
+    const picker = renderPicker(fakeCachedBuild({ remote: true }));
+    await startBuild(picker);
+    const frame = await picker.waitFor('layer ready');
+    expect(frame).toContain('✓ layer ready (remote hit: built elsewhere with the same inputs, verified)');
+    expect(frame).toMatch(/^– build\s+0\.0s\s+skipped: remote hit$/m);
+  });
+
   it('moves finished steps into <Static>: each is written once, above the live part', async () => {
     const build = fakeBuild({ hold: true });
     const picker = renderPicker(build.buildLayer);

@@ -232,7 +232,8 @@ async function stepEvents(
  * other steps are skipped with "cache hit", no size.measured or audit events come, and the
  * returned manifest carries the sizes.
  */
-export function fakeCachedBuild(): BuildLayer {
+export function fakeCachedBuild(from: { remote?: boolean } = {}): BuildLayer {
+  const remote = from.remote ? { remote: true } : {};
   return async (buildOptions, { sink }) => {
     await stepEvents(
       sink,
@@ -241,12 +242,13 @@ export function fakeCachedBuild(): BuildLayer {
       `hello@1.0.0 for ${buildOptions.runtime} ${buildOptions.arch} on ${buildOptions.base}`,
     );
     await stepEvents(sink, 'base-image', async () => {});
-    sink({ type: 'build.cache', hit: true, key: 'f'.repeat(64) });
+    sink({ type: 'build.cache', hit: true, key: 'f'.repeat(64), ...remote });
+    const detail = from.remote ? 'remote hit' : 'cache hit';
     for (const step of ['build', 'extract', 'prune', 'audit', 'zip'] as const) {
       sink({ type: 'build.step.start', step });
-      sink({ type: 'build.step.end', step, status: 'skipped', ms: 0, detail: 'cache hit' });
+      sink({ type: 'build.step.end', step, status: 'skipped', ms: 0, detail });
     }
-    sink({ type: 'build.done', zipPath: ZIP_PATH, manifestPath: MANIFEST_PATH, cached: true });
-    return { zipPath: ZIP_PATH, manifestPath: MANIFEST_PATH, manifest: MANIFEST, cached: true };
+    sink({ type: 'build.done', zipPath: ZIP_PATH, manifestPath: MANIFEST_PATH, cached: true, ...remote });
+    return { zipPath: ZIP_PATH, manifestPath: MANIFEST_PATH, manifest: MANIFEST, cached: true, ...remote };
   };
 }

@@ -21,6 +21,8 @@ import { extractOptArchive } from './extract.js';
 import { readBuildMeta, type BuildMeta } from './build-meta.js';
 import { layerPackages, recordsPackages } from './layer-packages.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
+import { imageIdentity } from './image-identity.js';
+import { readRemoteCache, writeRemoteCache } from './remote-cache-step.js';
 import { pruneLayer } from './prune.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { runSmokeTests } from './smoke-test.js';
@@ -72,11 +74,12 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
         env,
         pull: options.pull,
       });
-      // Image ids are digests of their configs, which name the arch: the other arch's build never shares a key.
+      // Named as on any machine (a registry digest, a stand-in's definition), so a shared cache can match.
+      const source = target.base.loaded.definition.source.kind === 'registry' ? 'registry' : 'definition';
       const digest = await inputsDigest({
         recipeDir: target.loaded.dir,
-        buildImageId: images.build.id,
-        runtimeImageId: images.runtime.id,
+        buildImage: imageIdentity(images.build, source),
+        runtimeImage: imageIdentity(images.runtime, source),
         runtime: target.runtime.id,
         arch: target.arch,
         base: target.base.name,
@@ -93,16 +96,25 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const cached =
+  const local =
     !options.noCache &&
     (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now })) &&
     (await recordsPackages(entry, sink));
-  sink({ type: 'build.cache', hit: cached, key: digest });
+  const remoteCache = options.resolveMaxAgeMs === undefined ? options.remoteCache : undefined;
+  const read =
+    remoteCache && !local && !options.noCache
+      ? await readRemoteCache(remoteCache, entry, digest, job)
+      : undefined;
+  const remote = read?.hit === true;
+  const cached = local || remote;
+  sink({ type: 'build.cache', hit: cached, key: digest, ...(remote ? { remote } : {}) });
   if (!cached) {
     warnUnreachableProxy(env, options, sink);
     await buildIntoCache(target, engine, { digest, images }, options, job);
   } else
-    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const) skipStep(sink, s, 'cache hit');
+    for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const)
+      skipStep(sink, s, remote ? 'remote hit' : 'cache hit');
+  if (remoteCache && !remote) await writeRemoteCache(remoteCache, entry, digest, read, job);
 
   await mkdir(outDir, { recursive: true });
   await copyFileAtomic(entry.zip, zipPath);
@@ -133,8 +145,9 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
       );
     }
   }
-  sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached });
-  return { zipPath, manifestPath: manifestPathFor(zipPath), manifest, cached };
+  const from = remote ? { remote } : {};
+  sink({ type: 'build.done', zipPath, manifestPath: manifestPathFor(zipPath), cached, ...from });
+  return { zipPath, manifestPath: manifestPathFor(zipPath), manifest, cached, ...from };
 }
 
 /** The container part: everything in a private work folder, committed to the cache in one rename. */

@@ -11,8 +11,10 @@ import { layerforgeVersion } from '../version.js';
 /** Everything that decides a layer's bytes; the cache key is its digest. */
 export interface BuildInputs {
   recipeDir: string;
-  buildImageId: string;
-  runtimeImageId: string;
+  /** The build image as `imageIdentity` names it: the same on every machine (no local image id). */
+  buildImage: string;
+  /** The runtime image, named the same way. */
+  runtimeImage: string;
   runtime: string;
   arch: string;
   base: string;
@@ -49,7 +51,7 @@ export async function inputsDigest(inputs: BuildInputs): Promise<string> {
   // zlib decides the compressed bytes: another zlib gives another (equally valid) zip.
   hash.update(`layerforge ${layerforgeVersion}\nzlib ${process.versions.zlib ?? '?'}\n`);
   hash.update(`runtime ${inputs.runtime}\narch ${inputs.arch}\nbase ${inputs.base}\n`);
-  hash.update(`build-image ${inputs.buildImageId}\nruntime-image ${inputs.runtimeImageId}\n`);
+  hash.update(`build-image ${inputs.buildImage}\nruntime-image ${inputs.runtimeImage}\n`);
   for (const key of Object.keys(inputs.options).sort())
     hash.update(`option ${key}=${String(inputs.options[key])}\n`);
   for (const name of [...new Set(inputs.buildEnvNames ?? [])].sort()) hash.update(`build-env ${name}\n`);

@@ -3,6 +3,7 @@ import type { ResolvedBase } from '../base-images/resolve.js';
 import type { StepIO } from '../job-context.js';
 import type { LayerManifest } from '../layer/manifest.js';
 import type { PruneProfile } from '../prune/rules.js';
+import type { RemoteCache } from '../remote-cache/location.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
 export interface BuildLayerOptions {
@@ -59,6 +60,12 @@ export interface BuildLayerOptions {
    * so pip resolves anew (0: now, `--refresh`). Undefined: a cached build never goes stale.
    */
   resolveMaxAgeMs?: number;
+  /**
+   * A cache shared by several machines (`--cache s3://bucket/prefix`): read after the local cache
+   * misses, written after a build. Not used for a build from unpinned dependencies
+   * (`resolveMaxAgeMs` set): their entries go stale by age, which a shared entry cannot show.
+   */
+  remoteCache?: RemoteCache;
   /** Today, for the runtime's lifecycle (tests fix it); default the clock. */
   now?: Date;
 }
@@ -69,6 +76,8 @@ export interface BuildLayerResult {
   manifest: LayerManifest;
   /** True when the artifact came from the cache and no container was started. */
   cached: boolean;
+  /** True when that cache entry came from the remote cache: built on another machine. */
+  remote?: boolean;
 }
 
 /**

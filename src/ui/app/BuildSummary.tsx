@@ -51,7 +51,12 @@ export function BuildSummary({ state, cwd, region, columns }: BuildSummaryProps)
   return (
     <Box flexDirection="column">
       <Styled tone="ok" bold>
-        ✓ layer ready{done.cached ? ' (from the cache: same inputs as an earlier build)' : ''}
+        ✓ layer ready
+        {done.remote
+          ? ' (remote hit: built elsewhere with the same inputs, verified)'
+          : done.cached
+            ? ' (from the cache: same inputs as an earlier build)'
+            : ''}
       </Styled>
       {narrow ? (
         // Cut into a label column, a long path would wrap indented and not copy whole.

@@ -44,7 +44,7 @@ export interface BuildState {
   prunedBytes: number;
   tests: { command: string; ok: boolean }[];
   cacheHit?: boolean;
-  done?: { zipPath: string; manifestPath: string; cached: boolean };
+  done?: { zipPath: string; manifestPath: string; cached: boolean; remote?: boolean };
   /**
    * Sizes from the manifest the build returned: on a cache hit the core measures nothing, so
    * no size.measured event comes, but the summary should still show the sizes.
@@ -153,7 +153,12 @@ function reduceEvent(state: BuildState, event: LayerforgeEvent, at: number): Bui
     case 'build.done':
       return {
         ...state,
-        done: { zipPath: event.zipPath, manifestPath: event.manifestPath, cached: event.cached },
+        done: {
+          zipPath: event.zipPath,
+          manifestPath: event.manifestPath,
+          cached: event.cached,
+          ...(event.remote ? { remote: true } : {}),
+        },
       };
     default:
       // Publish and info events belong to other views.

@@ -25,8 +25,8 @@ beforeEach(async () => {
   await symlink('patches/fix.patch', join(recipeDir, 'current.patch'));
   inputs = {
     recipeDir,
-    buildImageId: 'sha256:build',
-    runtimeImageId: 'sha256:runtime',
+    buildImage: 'sha256:build',
+    runtimeImage: 'sha256:runtime',
     runtime: 'python3.12',
     arch: 'x86_64',
     base: 'lambda',
@@ -95,8 +95,8 @@ describe('inputsDigest', () => {
     ['the runtime', { runtime: 'python3.13' }],
     ['the arch', { arch: 'arm64' }],
     ['the base', { base: 'debian12' }],
-    ['the build image', { buildImageId: 'sha256:other' }],
-    ['the runtime image', { runtimeImageId: 'sha256:other' }],
+    ['the build image', { buildImage: 'sha256:other' }],
+    ['the runtime image', { runtimeImage: 'sha256:other' }],
   ] as const)('changes with %s', async (_what, change) => {
     expect(await inputsDigest({ ...inputs, ...change })).not.toBe(await inputsDigest(inputs));
   });

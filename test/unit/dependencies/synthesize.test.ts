@@ -130,8 +130,8 @@ describe('the synthesized recipe folder', () => {
       const digest = (dir: string) =>
         inputsDigest({
           recipeDir: dir,
-          buildImageId: 'b',
-          runtimeImageId: 'r',
+          buildImage: 'b',
+          runtimeImage: 'r',
           runtime: 'python3.11',
           arch: 'x86_64',
           base: 'debian12',
