@@ -7,37 +7,13 @@ import {
   readLockFile,
   recordInLockFile,
   serializeLockFile,
-  type LockEntry,
   type LockFile,
 } from '../../../src/core/publish/lock-file.js';
 import { join } from 'node:path';
+import { lockEntry } from '../../support/lock-entries.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-function entry(
-  layerName: string,
-  region: string,
-  layerVersion: number,
-  extra: Partial<LockEntry> = {},
-): LockEntry {
-  const account = extra.account ?? '123456789012';
-  return {
-    layerName,
-    account,
-    recipe: 'pandas',
-    recipeVersion: '2.2.3',
-    runtimes: ['python3.12'],
-    arch: 'x86_64',
-    region,
-    layerVersionArn: `arn:aws:lambda:${region}:${account}:layer:${layerName}:${layerVersion}`,
-    layerVersion,
-    sha256: String(layerVersion).repeat(64).slice(0, 64),
-    codeSha256: 'b64',
-    inputsDigest: `inputs-${layerVersion}`,
-    publishedAt: `2024-01-0${layerVersion}T00:00:00.000Z`,
-    current: true,
-    ...extra,
-  };
-}
+const entry = lockEntry;
 const empty: LockFile = { lockfileVersion: 2, layers: [] };
 
 describe('lock file merge', () => {
@@ -73,7 +49,7 @@ describe('lock file merge', () => {
     ]);
     expect(currentEntries(back).map((e) => e.layerVersion)).toEqual([1]);
     // The recorded entry keeps its fields: only `current` moves.
-    expect(back.layers[0]?.publishedAt).toBe('2024-01-01T00:00:00.000Z');
+    expect(back.layers[0]?.publishedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('keeps the same layer name in two accounts apart', () => {

@@ -11,31 +11,12 @@ import {
 } from '../../../src/core/publish/lock-file.js';
 import { mergeLockFiles, mergeLocks, type LockSource } from '../../../src/core/publish/lock-merge.js';
 import { testJob } from '../../support/job-context.js';
+import { lockEntry } from '../../support/lock-entries.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const ACCOUNT = '123456789012';
 
-function entry(layerName: string, region: string, layerVersion: number, extra: Partial<LockEntry> = {}) {
-  const account = extra.account ?? ACCOUNT;
-  const e: LockEntry = {
-    layerName,
-    account,
-    recipe: layerName,
-    recipeVersion: '1.0.0',
-    runtimes: ['python3.12'],
-    arch: 'x86_64',
-    region,
-    layerVersionArn: `arn:aws:lambda:${region}:${account}:layer:${layerName}:${layerVersion}`,
-    layerVersion,
-    sha256: String(layerVersion).repeat(64).slice(0, 64),
-    codeSha256: `code-${layerVersion}`,
-    inputsDigest: `inputs-${layerVersion}`,
-    publishedAt: `2026-01-0${layerVersion}T00:00:00.000Z`,
-    current: true,
-    ...extra,
-  };
-  return e;
-}
+const entry = lockEntry;
 
 const lock = (...layers: LockEntry[]): LockFile => ({ lockfileVersion: 2, layers });
 const src = (path: string, l: LockFile): LockSource => ({ path, lock: l });
