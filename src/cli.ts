@@ -1,5 +1,6 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { ExitCode, UserError, isAbortError } from './core/errors.js';
+import { parseEngineSpec } from './core/engine/engine-spec.js';
 import { createJobContext } from './core/job-context.js';
 import { Redactor } from './core/redact.js';
 import { layerforgeVersion } from './core/version.js';
@@ -134,9 +135,11 @@ function addCommand(
     const stderr = { write: (s: string) => io.stderr.write(terminalLines(s)) };
     const report = json ? jsonReporter(write) : plainReporter((s) => stderr.write(s));
     const sink = quiet ? quietSink(report) : report;
-    // `build` takes several --docker-host for a matrix: the first is the job's default engine.
+    // `build` takes several --docker-host for a matrix (`arm64=URL` or a URL): the first one's URL
+    // is the job's default engine.
     const dockerHosts: unknown = options.dockerHost;
-    const dockerHost = Array.isArray(dockerHosts) ? dockerHosts[0] : dockerHosts;
+    const first: unknown = Array.isArray(dockerHosts) ? dockerHosts[0] : undefined;
+    const dockerHost = typeof first === 'string' ? parseEngineSpec(first).host : dockerHosts;
     const dockerContext: unknown = options.context;
     const ctx: CommandContext = {
       ...io,

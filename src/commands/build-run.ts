@@ -1,5 +1,6 @@
 import { buildLayer } from '../core/builder/build-layer.js';
 import { buildMatrix, cellLabel, expandMatrix } from '../core/builder/matrix.js';
+import { matrixEngines } from '../core/builder/matrix-engines.js';
 import type { BuildLayerOptions } from '../core/builder/types.js';
 import { ExitCode } from '../core/errors.js';
 import type { LoadedRecipe } from '../core/recipes/load.js';
@@ -24,7 +25,7 @@ export interface MatrixRequest {
   /** Empty: each recipe's own default. */
   runtimes: string[];
   archs: Architecture[];
-  /** Docker engines to spread the cells over; empty: the job's default engine. */
+  /** `--docker-host` values (`arm64=URL` or a URL) to route the cells over; empty: the job's default engine. */
   hosts: string[];
   jobs: number;
 }
@@ -36,23 +37,24 @@ export async function buildCells(
   ctx: CommandContext,
 ): Promise<ExitCode> {
   const cells = expandMatrix(request.recipes, request.runtimes, request.archs);
-  const engines = await Promise.all(
-    (request.hosts.length > 0 ? request.hosts : [undefined]).map((host) => ctx.job.engine(host)),
-  );
+  const engines = await matrixEngines(request.hosts, ctx.job);
   const results = await buildMatrix(cells, base, { jobs: request.jobs, engines }, ctx.job);
   if (ctx.json) ctx.sink({ type: 'matrix.summary', cells: results });
   else {
     // The table is for people, so it goes with the progress; --quiet leaves it out, and the
     // failed cells have been reported as they ended.
     if (!ctx.quiet) {
+      // Which engine ran each cell matters once there are several, or one ran under QEMU.
+      const showEngine = engines.length > 1 || results.some((r) => r.emulated);
       const table = formatTable([
-        ['CELL', 'RESULT', 'UNZIPPED', 'ZIPPED', 'TIME', 'ZIP OR ERROR'],
+        ['CELL', 'RESULT', 'UNZIPPED', 'ZIPPED', 'TIME', ...(showEngine ? ['ENGINE'] : []), 'ZIP OR ERROR'],
         ...results.map((r) => [
           cellLabel(r),
           r.status,
           r.unzippedBytes === undefined ? '-' : formatBytes(r.unzippedBytes),
           r.zippedBytes === undefined ? '-' : formatBytes(r.zippedBytes),
           `${(r.ms / 1000).toFixed(1)}s`,
+          ...(showEngine ? [`${r.engine}${r.emulated ? ' (QEMU)' : ''}`] : []),
           r.zipPath ?? (r.error ?? '').split('\n')[0] ?? '',
         ]),
       ]);

@@ -25,6 +25,7 @@ export const command = defineCommand({
     '  layerforge build pandas@^2 --runtime python3.12 --arch arm64',
     '  layerforge build pandas --runtime python3.11,python3.12 --arch x86_64,arm64 --jobs 2',
     '  layerforge build --all --docker-host unix:///var/run/docker.sock --docker-host ssh://builder',
+    '  layerforge build pandas --arch x86_64,arm64 --docker-host arm64=ssh://graviton --docker-host x86_64=unix:///var/run/docker.sock',
     '  zip=$(layerforge build hello --base debian12 --quiet)',
     '',
     'From your own dependency files, with no recipe written (a folder is given as a path):',
@@ -45,7 +46,7 @@ export const command = defineCommand({
     jobs: count('--jobs <n>', 'matrix cells built at once', 1),
     dockerHost: list(
       '--docker-host <url>',
-      'Docker engine(s) to spread matrix cells over: unix://, tcp:// or ssh://, repeatable (default: as the docker CLI chooses, see --context)',
+      'Docker engine(s) for matrix cells: unix://, tcp:// or ssh://, or arm64=URL / x86_64=URL to declare its arch (else read from the engine); a cell goes to an engine of its arch, under QEMU only when there is none; repeatable (default: as the docker CLI chooses, see --context)',
     ),
     context: engineOptions.context,
     ...dependencyOptions,

@@ -27,6 +27,7 @@ add('audit', () => import('./audit.js'));
 add('invoke', () => import('./invoke.js'));
 add('doctor', () => import('./doctor.js'));
 add('cache', () => import('./cache.js'));
+add('lock', () => import('./lock.js'));
 add('sbom', () => import('./sbom.js'));
 add('diff', () => import('./diff.js'));
 add('ci', () => import('./ci.js'));

@@ -85,7 +85,8 @@ export type LayerforgeEvent =
       statementId: string;
       added: boolean;
     }
-  | { type: 'matrix.cell.start'; cell: string; engine: string }
+  /** `emulated`: no engine of the cell's arch was given, so it runs under QEMU on another. */
+  | { type: 'matrix.cell.start'; cell: string; engine: string; emulated?: boolean }
   | {
       type: 'matrix.cell.done';
       cell: string;

@@ -58,7 +58,7 @@ export function describeEvent(event: LayerforgeEvent): string | undefined {
     case 'publish.permission':
       return `  ${event.region}: ${event.added ? 'shared' : 'already shared'} (${event.statementId})`;
     case 'matrix.cell.start':
-      return `▸ ${event.cell}${event.engine === 'default' ? '' : ` on ${event.engine}`}`;
+      return `▸ ${event.cell}${event.engine === 'default' ? '' : ` on ${event.engine}`}${event.emulated ? ' (under QEMU: no engine of its arch was given)' : ''}`;
     case 'matrix.cell.done':
       return event.status === 'ok' || event.status === 'cached'
         ? `✓ ${event.cell} ${(event.ms / 1000).toFixed(1)}s${event.status === 'cached' ? ' (cached)' : ''}: ${event.zipPath ?? ''}`

@@ -99,3 +99,18 @@ describe('--context', () => {
     expect(result.stderr).toContain('error: give --docker-host or --context, not both');
   });
 });
+
+describe('--docker-host arch=url', () => {
+  it.each([
+    [['--docker-host', 'ppc64le=unix:///nonexistent/docker.sock'], 'declares the architecture "ppc64le"'],
+    [
+      ['--docker-host', 'x86_64=unix:///nonexistent/docker.sock', '--docker-host', 'arm64='],
+      'declares arm64 but gives no engine URL',
+    ],
+  ])('%j is bad input (exit 2) with a hint, before any engine is asked', async (hosts, message) => {
+    const result = await run(['build', 'hello', '--base', 'debian12', '--arch', 'x86_64,arm64', ...hosts]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toMatch(/hint: .*arm64=ssh:\/\/graviton/);
+  });
+});

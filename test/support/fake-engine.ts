@@ -83,6 +83,10 @@ export class FakeEngine implements ContainerEngine {
   /** What `version` answers; set `unreachable` to make it (and `ping`) fail as a stopped engine does. */
   engineVersion: EngineVersion = { version: '27.0.0-fake', apiVersion: '1.47', os: 'linux', arch: 'amd64' };
   unreachable = false;
+  /** What `architecture` answers, as the engine's `/info` does: `x86_64`, `aarch64`. */
+  infoArchitecture = 'x86_64';
+  /** `architecture` calls, so a test can tell the engine was asked. */
+  infoCalls = 0;
   /** Image ids a container uses: `removeImage` refuses them, as the engine does. */
   readonly imagesInUse = new Set<string>();
   /** Every `removeImage` call, in order. */
@@ -126,6 +130,12 @@ export class FakeEngine implements ContainerEngine {
   async version(): Promise<EngineVersion> {
     if (this.unreachable) throw new Error(`cannot reach the Docker engine at ${this.endpoint}`);
     return this.engineVersion;
+  }
+
+  async architecture(): Promise<string> {
+    this.infoCalls += 1;
+    if (this.unreachable) throw new Error(`cannot reach the Docker engine at ${this.endpoint}`);
+    return this.infoArchitecture;
   }
 
   /** Images by tag, grouped by id: one entry per image, with all its tags (a dangling one's key is its id). */

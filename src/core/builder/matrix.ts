@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
-import type { ContainerEngine } from '../engine/container-engine.js';
 import { isAbortError, UserError } from '../errors.js';
 import type { EventSink, LayerforgeEvent } from '../events.js';
 import type { JobContext } from '../job-context.js';
 import type { LoadedRecipe } from '../recipes/load.js';
 import type { Architecture } from '../runtimes/catalog.js';
 import { buildLayer } from './build-layer.js';
+import { placeCells, type MatrixEngine } from './matrix-engines.js';
 import type { BuildLayerOptions } from './types.js';
 
 /** One build of a matrix: a recipe for one runtime and arch. */
@@ -22,7 +22,12 @@ export interface MatrixCellResult extends MatrixCell {
   zippedBytes?: number;
   ms: number;
   error?: string;
+  /** The engine it ran on, as `--docker-host` named it (`arm64=ssh://graviton`) or its endpoint. */
   engine: string;
+  /** That engine's architecture, when known. */
+  engineArch?: Architecture;
+  /** No engine of the cell's arch was given: it ran under emulation (QEMU) on another. */
+  emulated: boolean;
 }
 
 export function cellLabel(cell: MatrixCell): string {
@@ -81,27 +86,40 @@ function cellSink(sink: EventSink, label: string): EventSink {
 }
 
 /**
- * Builds every cell, at most `jobs` at once, spread round-robin over the engines. A failed cell
- * never touches the others' artifacts; each result says what happened to it.
+ * Builds every cell, at most `jobs` at once, each on an engine of its arch (round-robin among
+ * them; see `placeCells`). A failed cell never touches the others' artifacts; each result says
+ * what happened to it and where it ran.
  */
 export async function buildMatrix(
   cells: MatrixCell[],
   base: Omit<BuildLayerOptions, 'recipe' | 'runtime' | 'arch'>,
-  options: { jobs: number; engines: ContainerEngine[] },
+  options: { jobs: number; engines: MatrixEngine[] },
   job: JobContext,
 ): Promise<MatrixCellResult[]> {
   const io = job;
   const limit = pLimit(Math.max(1, options.jobs));
+  const placements = placeCells(cells, options.engines);
   return Promise.all(
     cells.map((cell, index) =>
       limit(async (): Promise<MatrixCellResult> => {
-        const engine = options.engines[index % options.engines.length];
+        const placement = placements[index];
+        const engine = placement?.engine.engine;
         const label = cellLabel(cell);
         const started = performance.now();
         const elapsed = () => Math.round(performance.now() - started);
-        const where = engine?.endpoint ?? 'default';
-        if (io.signal.aborted) return { ...cell, status: 'interrupted', ms: 0, engine: where };
-        io.sink({ type: 'matrix.cell.start', cell: label, engine: where });
+        const emulated = placement?.emulated ?? false;
+        const where = {
+          engine: placement?.engine.label ?? 'default',
+          ...(placement?.engine.arch ? { engineArch: placement.engine.arch } : {}),
+          emulated,
+        };
+        if (io.signal.aborted) return { ...cell, status: 'interrupted', ms: 0, ...where };
+        io.sink({
+          type: 'matrix.cell.start',
+          cell: label,
+          engine: where.engine,
+          ...(emulated ? { emulated } : {}),
+        });
         try {
           const built = await buildLayer(
             { ...base, recipe: cell.recipe, runtime: cell.runtime, arch: cell.arch },
@@ -118,7 +136,7 @@ export async function buildMatrix(
             unzippedBytes: built.manifest.zip.unzippedBytes,
             zippedBytes: built.manifest.zip.zippedBytes,
             ms: elapsed(),
-            engine: where,
+            ...where,
           };
           io.sink({
             type: 'matrix.cell.done',
@@ -132,7 +150,7 @@ export async function buildMatrix(
           const status = isAbortError(error) ? 'interrupted' : 'failed';
           const message = error instanceof Error ? error.message : String(error);
           io.sink({ type: 'matrix.cell.done', cell: label, status, ms: elapsed(), error: message });
-          return { ...cell, status, ms: elapsed(), error: message, engine: where };
+          return { ...cell, status, ms: elapsed(), error: message, ...where };
         }
       }),
     ),

@@ -127,6 +127,11 @@ export interface ContainerEngine {
   listContainers(labels: Record<string, string>): Promise<{ id: string; labels: Record<string, string> }[]>;
   /** The engine's versions, OS and arch; throws a JobFailedError when it does not answer. */
   version(signal?: AbortSignal): Promise<EngineVersion>;
+  /**
+   * The machine the engine runs on, as its `GET /info` says (`Architecture`: `x86_64`, `aarch64`):
+   * what a matrix routes cells by. Throws a JobFailedError when the engine does not answer.
+   */
+  architecture(signal?: AbortSignal): Promise<string>;
   /** Images carrying every given label, or whose name matches `reference` (`layerforge/*`). */
   listImages(query: { labels?: Record<string, string>; reference?: string }): Promise<ListedImage[]>;
   /**

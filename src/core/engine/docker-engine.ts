@@ -97,6 +97,21 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  async architecture(signal?: AbortSignal): Promise<string> {
+    // dockerode passes the signal on to the request; its types do not say so.
+    const ask = this.docker.info.bind(this.docker) as (options: {
+      abortSignal?: AbortSignal;
+    }) => Promise<{ Architecture?: unknown }>;
+    let raw: { Architecture?: unknown };
+    try {
+      raw = await ask({ abortSignal: signal });
+    } catch (error) {
+      const failure = this.failure(error);
+      throw failure === error ? unreachable(error, this.resolved) : failure;
+    }
+    return typeof raw.Architecture === 'string' ? raw.Architecture : '';
+  }
+
   async version(signal?: AbortSignal): Promise<EngineVersion> {
     // dockerode passes the signal on to the request; its types do not say so.
     const ask = this.docker.version.bind(this.docker) as (options: {

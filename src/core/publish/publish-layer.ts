@@ -8,7 +8,7 @@ import { LAMBDA_LIMITS } from '../lambda/quotas.js';
 import { parseBucketSpec, bucketForRegion, type BucketSpec } from './bucket-spec.js';
 import { auditPlainZip, checkFlagsAgainstManifest, plainZipFacts, type LayerFacts } from './plain-zip.js';
 import { defaultLayerName, layerMetadata, validateLayerName } from './layer-metadata.js';
-import { lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
+import { accountOfArn, lockFilePath, readLockFile, recordInLockFile, type LockEntry } from './lock-file.js';
 import { publishRegion, type RegionJob } from './publish-region.js';
 import { resolveRegions } from './regions.js';
 import { checkCompatibleRuntimes, plannedRuntimes } from './runtime-lifecycle.js';
@@ -60,6 +60,7 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   await clients.checkCredentials();
   verified ??= await buildArtifact(options, deps);
   const { zipPath, manifestPath, facts, digest } = verified;
+  const artifact = verified;
   const layerName = options.layerName ?? validateLayerName(defaultLayerName(facts, zipPath));
   if (digest.bytes > LAMBDA_LIMITS.directUploadZippedBytes && !bucketSpec) {
     throw new UserError(
@@ -107,7 +108,7 @@ export async function publishLayer(options: PublishOptions, deps: PublishDeps): 
   if (succeeded.length > 0) {
     await recordInLockFile(
       lockFile,
-      succeeded.map((o) => lockEntry(o, layerName, facts, digest, now)),
+      succeeded.map((o) => lockEntry(o, layerName, artifact, now)),
     );
   }
   return {
@@ -128,6 +129,8 @@ interface Artifact {
   manifestPath: string | null;
   facts: LayerFacts;
   digest: ZipDigest;
+  /** The manifest's inputs digest; null for a zip layerforge did not build. */
+  inputsDigest: string | null;
 }
 
 /**
@@ -146,11 +149,12 @@ async function zipArtifact(options: PublishOptions, deps: PublishDeps): Promise<
     const manifest = await readManifest(manifestPath);
     checkFlagsAgainstManifest(manifest, manifestPath, options.zip);
     const digest = await verifyZipAgainstManifest(zipPath, manifestPath, manifest, deps.signal);
-    return { zipPath, manifestPath, facts: manifest, digest };
+    return { zipPath, manifestPath, facts: manifest, digest, inputsDigest: manifest.inputsDigest };
   }
   const facts = plainZipFacts(zipPath, options.zip);
   if (options.zip?.audit !== false) await auditPlainZip(zipPath, facts, deps);
-  return { zipPath, manifestPath: null, facts, digest: await digestFile(zipPath, deps.signal) };
+  const digest = await digestFile(zipPath, deps.signal);
+  return { zipPath, manifestPath: null, facts, digest, inputsDigest: null };
 }
 
 async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promise<Artifact> {
@@ -169,18 +173,28 @@ async function buildArtifact(options: PublishOptions, deps: PublishDeps): Promis
     built.manifest,
     deps.signal,
   );
-  return { zipPath: built.zipPath, manifestPath: built.manifestPath, facts: built.manifest, digest };
+  return {
+    zipPath: built.zipPath,
+    manifestPath: built.manifestPath,
+    facts: built.manifest,
+    digest,
+    inputsDigest: built.manifest.inputsDigest,
+  };
 }
 
 function lockEntry(
   outcome: RegionSuccess,
   layerName: string,
-  facts: LayerFacts,
-  digest: { sha256: string; codeSha256: string },
+  { facts, digest, inputsDigest }: Artifact,
   now: () => Date,
 ): LockEntry {
+  const account = accountOfArn(outcome.layerVersionArn);
+  // Lambda returned it: an ARN without an account would be a bug, not the user's input.
+  if (account === undefined)
+    throw new Error(`Lambda returned ${outcome.layerVersionArn}, not a layer version ARN`);
   return {
     layerName,
+    account,
     recipe: facts.recipe?.name ?? null,
     recipeVersion: facts.recipe?.version ?? null,
     runtimes: facts.runtimes,
@@ -190,6 +204,7 @@ function lockEntry(
     layerVersion: outcome.version,
     sha256: digest.sha256,
     codeSha256: digest.codeSha256,
+    inputsDigest,
     publishedAt: outcome.createdAt ?? now().toISOString(),
     current: true,
   };

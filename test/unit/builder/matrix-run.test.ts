@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BuildLayerOptions, BuildLayerResult } from '../../../src/core/builder/types.js';
+import type { MatrixEngine } from '../../../src/core/builder/matrix-engines.js';
 import type { ContainerEngine } from '../../../src/core/engine/container-engine.js';
 import { InterruptedError, JobFailedError } from '../../../src/core/errors.js';
 import { recordEvents, type EventSink } from '../../../src/core/events.js';
@@ -21,6 +22,9 @@ vi.mock('../../../src/core/builder/build-layer.js', () => ({
 }));
 
 const { buildMatrix } = await import('../../../src/core/builder/matrix.js');
+
+/** An engine whose arch the matrix does not know: cells go round-robin, as before routing. */
+const unrouted = (engine: FakeEngine): MatrixEngine => ({ engine, label: engine.endpoint, arch: undefined });
 
 function built(options: BuildLayerOptions, cached = false): BuildLayerResult {
   const zipPath = `/dist/${options.recipe}-${options.runtime}-${options.arch}.zip`;
@@ -56,7 +60,7 @@ describe('buildMatrix', () => {
     const results = await buildMatrix(
       CELLS,
       { outDir: '/dist', noAudit: true },
-      { jobs: 2, engines: [new FakeEngine()] },
+      { jobs: 2, engines: [unrouted(new FakeEngine())] },
       testJob({ signal: signal() }),
     );
     expect(seen.map((o) => `${o.recipe}/${o.runtime}/${o.arch}`).sort()).toEqual(
@@ -88,7 +92,7 @@ describe('buildMatrix', () => {
       running -= 1;
       return built(options);
     };
-    const engines = [new FakeEngine()];
+    const engines = [unrouted(new FakeEngine())];
     await buildMatrix(CELLS, {}, { jobs: 2, engines }, testJob({ signal: signal() }));
     expect(most).toBe(2);
     most = 0;
@@ -102,7 +106,7 @@ describe('buildMatrix', () => {
       used.set(`${options.recipe}/${options.runtime}/${options.arch}`, (await io.engine()).endpoint);
       return built(options);
     };
-    const engines = [new FakeEngine('tcp://one:2375'), new FakeEngine('ssh://two')];
+    const engines = [new FakeEngine('tcp://one:2375'), new FakeEngine('ssh://two')].map(unrouted);
     const results = await buildMatrix(CELLS, {}, { jobs: 5, engines }, testJob({ signal: signal() }));
     expect(results.map((r) => r.engine)).toEqual([
       'tcp://one:2375',
@@ -116,6 +120,53 @@ describe('buildMatrix', () => {
     );
   });
 
+  it('routes each cell to an engine of its arch, and names the engine and any emulation', async () => {
+    const used = new Map<string, string>();
+    fakeBuild.impl = async (options, io) => {
+      used.set(`${options.recipe}/${options.runtime}/${options.arch}`, (await io.engine()).endpoint);
+      return built(options);
+    };
+    const graviton = new FakeEngine('ssh://graviton');
+    const local = new FakeEngine('unix:///var/run/docker.sock');
+    const engines: MatrixEngine[] = [
+      { engine: local, label: 'x86_64=unix:///var/run/docker.sock', arch: 'x86_64' },
+      { engine: graviton, label: 'ssh://graviton', arch: 'arm64' },
+    ];
+    const recorded = recordEvents();
+    const results = await buildMatrix(
+      CELLS,
+      {},
+      { jobs: 5, engines },
+      testJob({ sink: recorded.sink, signal: signal() }),
+    );
+    expect(results.map((r) => [r.arch, r.engine, r.engineArch, r.emulated])).toEqual([
+      ['x86_64', 'x86_64=unix:///var/run/docker.sock', 'x86_64', false],
+      ['arm64', 'ssh://graviton', 'arm64', false],
+      ['x86_64', 'x86_64=unix:///var/run/docker.sock', 'x86_64', false],
+      ['x86_64', 'x86_64=unix:///var/run/docker.sock', 'x86_64', false],
+      ['arm64', 'ssh://graviton', 'arm64', false],
+    ]);
+    expect(results.map((r) => used.get(`${r.recipe}/${r.runtime}/${r.arch}`))).toEqual(
+      results.map((r) => (r.arch === 'arm64' ? 'ssh://graviton' : 'unix:///var/run/docker.sock')),
+    );
+
+    // Without an arm64 engine, the arm64 cells fall back to the x86_64 one, under QEMU, and say so.
+    const fallback = recordEvents();
+    const emulated = await buildMatrix(
+      CELLS,
+      {},
+      { jobs: 5, engines: engines.slice(0, 1) },
+      testJob({ sink: fallback.sink, signal: signal() }),
+    );
+    expect(emulated.filter((r) => r.emulated).map((r) => r.arch)).toEqual(['arm64', 'arm64']);
+    expect(fallback.events).toContainEqual({
+      type: 'matrix.cell.start',
+      cell: 'c@0.1.0/provided.al2023/arm64',
+      engine: 'x86_64=unix:///var/run/docker.sock',
+      emulated: true,
+    });
+  });
+
   it('records a failed cell and keeps building the others', async () => {
     fakeBuild.impl = async (options) => {
       if (options.runtime === 'provided.al2') throw new JobFailedError('the build script exited with code 2');
@@ -125,7 +176,7 @@ describe('buildMatrix', () => {
     const results = await buildMatrix(
       CELLS,
       {},
-      { jobs: 2, engines: [new FakeEngine()] },
+      { jobs: 2, engines: [unrouted(new FakeEngine())] },
       testJob({ sink: recorded.sink, signal: signal() }),
     );
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'failed', 'ok']);
@@ -149,7 +200,7 @@ describe('buildMatrix', () => {
     const results = await buildMatrix(
       CELLS,
       {},
-      { jobs: 1, engines: [new FakeEngine()] },
+      { jobs: 1, engines: [unrouted(new FakeEngine())] },
       testJob({ signal: signal() }),
     );
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'interrupted']);
@@ -165,7 +216,7 @@ describe('buildMatrix', () => {
     const results = await buildMatrix(
       CELLS,
       {},
-      { jobs: 2, engines: [new FakeEngine()] },
+      { jobs: 2, engines: [unrouted(new FakeEngine())] },
       testJob({ sink: recorded.sink, signal: controller.signal }),
     );
     expect(results.map((r) => r.status)).toEqual(Array(CELLS.length).fill('interrupted'));
@@ -185,7 +236,7 @@ describe('buildMatrix', () => {
     await buildMatrix(
       CELLS.slice(0, 1),
       {},
-      { jobs: 1, engines: [new FakeEngine()] },
+      { jobs: 1, engines: [unrouted(new FakeEngine())] },
       testJob({ sink: recorded.sink, signal: signal() }),
     );
     const label = 'a@1.0.0/python3.12/x86_64';

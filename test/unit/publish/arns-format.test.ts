@@ -8,6 +8,7 @@ const arn = (region: string, name: string, v: number) =>
 function entry(layerName: string, region: string, layerVersion: number): LockEntry {
   return {
     layerName,
+    account: '123456789012',
     recipe: layerName.split('-')[0] ?? null,
     recipeVersion: '1.0.0',
     runtimes: ['python3.12'],
@@ -17,6 +18,7 @@ function entry(layerName: string, region: string, layerVersion: number): LockEnt
     layerVersion,
     sha256: 'f'.repeat(64),
     codeSha256: 'b64',
+    inputsDigest: null,
     publishedAt: '2024-01-01T00:00:00.000Z',
     current: true,
   };

@@ -7,34 +7,14 @@ import {
   readLockFile,
   recordInLockFile,
   serializeLockFile,
-  type LockEntry,
   type LockFile,
 } from '../../../src/core/publish/lock-file.js';
+import { join } from 'node:path';
+import { lockEntry } from '../../support/lock-entries.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-function entry(
-  layerName: string,
-  region: string,
-  layerVersion: number,
-  extra: Partial<LockEntry> = {},
-): LockEntry {
-  return {
-    layerName,
-    recipe: 'pandas',
-    recipeVersion: '2.2.3',
-    runtimes: ['python3.12'],
-    arch: 'x86_64',
-    region,
-    layerVersionArn: `arn:aws:lambda:${region}:123456789012:layer:${layerName}:${layerVersion}`,
-    layerVersion,
-    sha256: String(layerVersion).repeat(64).slice(0, 64),
-    codeSha256: 'b64',
-    publishedAt: `2024-01-0${layerVersion}T00:00:00.000Z`,
-    current: true,
-    ...extra,
-  };
-}
-const empty: LockFile = { lockfileVersion: 1, layers: [] };
+const entry = lockEntry;
+const empty: LockFile = { lockfileVersion: 2, layers: [] };
 
 describe('lock file merge', () => {
   it('sorts by layer, region, version', () => {
@@ -69,7 +49,15 @@ describe('lock file merge', () => {
     ]);
     expect(currentEntries(back).map((e) => e.layerVersion)).toEqual([1]);
     // The recorded entry keeps its fields: only `current` moves.
-    expect(back.layers[0]?.publishedAt).toBe('2024-01-01T00:00:00.000Z');
+    expect(back.layers[0]?.publishedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('keeps the same layer name in two accounts apart', () => {
+    const lock = mergeLockEntries(empty, [
+      entry('a', 'us-east-1', 1, { account: '111111111111' }),
+      entry('a', 'us-east-1', 1, { account: '222222222222' }),
+    ]);
+    expect(currentEntries(lock).map((e) => e.account)).toEqual(['111111111111', '222222222222']);
   });
 
   it('leaves other layers and regions alone', () => {
@@ -88,7 +76,7 @@ describe('lock file merge', () => {
 
   it('picks the highest version when a merge left two current entries', () => {
     const lock: LockFile = {
-      lockfileVersion: 1,
+      lockfileVersion: 2,
       layers: [entry('a', 'us-east-1', 4), entry('a', 'us-east-1', 3)],
     };
     expect(currentEntries(lock).map((e) => e.layerVersion)).toEqual([4]);
@@ -107,6 +95,7 @@ describe('lock file on disk', () => {
     expect(Object.keys(JSON.parse(first).layers[0])).toEqual([
       'layerName',
       'region',
+      'account',
       'layerVersion',
       'layerVersionArn',
       'current',
@@ -116,6 +105,7 @@ describe('lock file on disk', () => {
       'arch',
       'sha256',
       'codeSha256',
+      'inputsDigest',
       'publishedAt',
     ]);
     expect(await readdir(dir)).toEqual(['layerforge.lock.json']);
@@ -127,7 +117,35 @@ describe('lock file on disk', () => {
     expect(await readLockFile(lockFilePath(dir))).toEqual(empty);
     await writeFile(lockFilePath(dir), '{ nope');
     await expect(readLockFile(lockFilePath(dir))).rejects.toThrow(/not valid JSON/);
-    await writeFile(lockFilePath(dir), JSON.stringify({ lockfileVersion: 2, layers: [] }));
+    await writeFile(lockFilePath(dir), JSON.stringify({ lockfileVersion: 2, layers: [{ layerName: 3 }] }));
     await expect(readLockFile(lockFilePath(dir))).rejects.toThrow(/not a layerforge lock file/);
+    await writeFile(lockFilePath(dir), JSON.stringify({ lockfileVersion: 3, layers: [] }));
+    await expect(readLockFile(lockFilePath(dir))).rejects.toThrow(/newer than this layerforge reads/);
+    await expect(readLockFile(join(dir, 'absent.json'), 'error')).rejects.toThrow(/no lock file at/);
+  });
+
+  it('reads a version 1 file: the account from each ARN, the inputs digest unknown', async () => {
+    const dir = await tempDir('lf-lock-');
+    const {
+      account: _account,
+      inputsDigest: _inputs,
+      ...v1
+    } = entry('a', 'eu-west-1', 3, {
+      account: '210987654321',
+    });
+    await writeFile(lockFilePath(dir), JSON.stringify({ lockfileVersion: 1, layers: [v1] }));
+    const lock = await readLockFile(lockFilePath(dir));
+    expect(lock.lockfileVersion).toBe(2);
+    expect(lock.layers).toEqual([{ ...v1, account: '210987654321', inputsDigest: null }]);
+    // Written back as version 2; publishing the same version again fills in the digest it knows.
+    const again = mergeLockEntries(lock, [entry('a', 'eu-west-1', 3, { account: '210987654321' })]);
+    expect(again.layers[0]?.inputsDigest).toBe('inputs-3');
+    expect(JSON.parse(serializeLockFile(again)).lockfileVersion).toBe(2);
+
+    await writeFile(
+      lockFilePath(dir),
+      JSON.stringify({ lockfileVersion: 1, layers: [{ ...v1, layerVersionArn: 'not-an-arn' }] }),
+    );
+    await expect(readLockFile(lockFilePath(dir))).rejects.toThrow(/layers\.0\.layerVersionArn/);
   });
 });
