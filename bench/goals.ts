@@ -39,7 +39,7 @@ export interface AuditFigures {
   packages: string[];
   zipBytes: number;
   unzippedBytes: number;
-  /** `audit.done`'s ms: the audit inside the process. */
+  /** The audit inside the process (`audit --json`'s summary.ms). */
   auditMs: number[];
   /** The whole `layerforge audit` process. */
   auditWallSeconds: number[];

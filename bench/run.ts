@@ -241,6 +241,9 @@ async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: str
   // Builds of pandas take long: two of each side, alternating, whatever --runs says.
   const cold = want('cold') ? await coldBuilds(pandas, paths, 2) : undefined;
   if (cold) figures.cold = cold.figures;
+  // Kept as each part ends: a later part's failure must not lose half an hour of builds (--keep).
+  const keep = () => writeFile(join(paths.work, 'goals.partial.json'), JSON.stringify(figures, null, 2));
+  await keep();
   if (want('startup')) {
     let cacheDir = cold?.cacheDir;
     if (!cacheDir) {
@@ -259,6 +262,7 @@ async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: str
     };
     figures.startup = [];
     for (const node of nodes) figures.startup.push(await startupUnder(node, commands, runs));
+    await keep();
   }
   let zip: BenchFigures['zip'];
   if (want('zip')) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditMs } from '../../../bench/audit-zip.js';
 import { evaluateGoals, goalsTable } from '../../../bench/goals.js';
 import { coldFigures, goalFigures, startupFigures, zipComparison } from '../../support/bench-figures.js';
 
@@ -101,5 +102,16 @@ describe('evaluateGoals', () => {
     expect(lines).toHaveLength(2 + 10);
     expect(lines.at(-1)).toMatch(/\| yes \|$/);
     expect(lines[2]).toMatch(/\| – \|$/);
+  });
+});
+
+describe('auditMs', () => {
+  it('reads the audit’s own milliseconds from `audit --json`', () => {
+    expect(auditMs(JSON.stringify({ findings: [], summary: { errors: 0, ms: 5832 } }), '')).toBe(5832);
+  });
+
+  it('fails loudly, with stderr, when the output is not that document', () => {
+    expect(() => auditMs('{"type":"audit.done"}', 'boom')).toThrow(/no summary.ms:\nboom/);
+    expect(() => auditMs('not json', 'boom')).toThrow(/boom/);
   });
 });
