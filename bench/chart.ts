@@ -6,7 +6,7 @@ export interface BarGroup {
   bars: { label: string; value: number; series: number }[];
 }
 
-const COLORS = ['#9aa5b1', '#e8a33d', '#f0c987', '#2f7ed8', '#1b4f8c', '#6a3d9a'];
+const COLORS = ['#9aa5b1', '#e8a33d', '#f0c987', '#2f7ed8', '#1b4f8c', '#6a3d9a', '#2a9d8f', '#d1495b'];
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -69,8 +69,12 @@ function panel(
         `<text x="${cx}" y="${(bottom - h - 3).toFixed(1)}" text-anchor="middle" font-size="10">${bar.value >= 100 ? bar.value.toFixed(0) : bar.value.toFixed(1)}</text>`,
       );
     });
+    // Many groups: slanted labels, so neighbours do not overlap.
+    const lx = (left + (g + 0.5) * groupWidth).toFixed(1);
     parts.push(
-      `<text x="${(left + (g + 0.5) * groupWidth).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" font-size="12">${escape(group.label)}</text>`,
+      groups.length > 6
+        ? `<text x="${lx}" y="${bottom + 12}" text-anchor="end" font-size="10" transform="rotate(-35 ${lx} ${bottom + 12})">${escape(group.label)}</text>`
+        : `<text x="${lx}" y="${bottom + 16}" text-anchor="middle" font-size="12">${escape(group.label)}</text>`,
     );
   });
   parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${bottom}" y2="${bottom}" stroke="#333"/>`);

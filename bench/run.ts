@@ -1,18 +1,22 @@
 /**
- * The benchmark, in one run: for the pandas layer and a second Python layer, builds
- * (a) naive pip + zip, (b) the aws-sdk-pandas prune, (c) layerforge's default and (d) layerforge
- * max side by side (and (e) max with --bytecode pyc-only), and measures sizes, cold import time in fresh Lambda-like containers, cold
- * build and no-change rebuild time, plus zip throughput against Info-ZIP and peak RSS.
- * Writes docs/benchmarks.md and docs/benchmarks.svg.
+ * The benchmark, in one run. First the goals table of issue 17, side by side: a cold and a warm
+ * pandas build against the naive script (with the cold build's per-step times, peak RSS and layer
+ * size), start-up against `node -e 0` under each Node binary, zip throughput against Info-ZIP,
+ * and the audit of a numpy+scipy+pandas zip against `unzip -p`. Then, for the pandas layer and a
+ * second Python layer, builds (a) naive pip + zip, (b) the aws-sdk-pandas prune, (c) layerforge's
+ * default and (d) layerforge max side by side (and (e) max with --bytecode pyc-only), and measures
+ * sizes, cold import time in fresh Lambda-like containers, cold build and no-change rebuild time.
+ * Writes docs/benchmarks.md and docs/benchmarks.svg, and appends one line to bench/history.jsonl.
  *
- *   npm run bench [-- --runs 11] [--recipes pandas,pydantic] [--keep]
+ *   npm run bench [-- --runs 11] [--only cold,startup,zip,audit,variants] [--recipes pandas,pydantic]
+ *                 [--node <path>]… [--ci-seconds N [--ci-source TEXT]] [--keep]
  *   npm run bench -- --render <work>/figures.json     (docs again from a kept run's figures)
  *
  * Needs a Docker engine (the debian12 base images are built if missing), zip, unzip and GNU time.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +39,11 @@ import {
   type BenchRecipe,
   type BuiltVariant,
 } from './variants.js';
+import { auditZip } from './audit-zip.js';
+import { buildArgs, coldBuilds, naive } from './cold-build.js';
+import type { GoalFigures } from './goals.js';
+import { appendHistory, historyRecord } from './history.js';
+import { nodeBinaries, startupUnder } from './startup.js';
 import { compareZip } from './zip-compare.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -83,7 +92,7 @@ function machine(): Machine {
 }
 
 /**
- * Compiles the CLI under test into the work folder, beside links to the package's data, so a
+ * Compiles and bundles the CLI under test into the work folder, beside links to the package's data, so a
  * `tsc` run in the working tree during the benchmark cannot swap the code between two builds.
  */
 async function privateBuild(work: string): Promise<string> {
@@ -98,9 +107,11 @@ async function privateBuild(work: string): Promise<string> {
   for (const name of ['package.json', 'node_modules', 'data', 'recipes', 'base-images', 'schema']) {
     await symlink(join(repo, name), join(pkg, name));
   }
+  // Bundled as `npm run build` does: bin/layerforge.js loads lib/bundle/, as users run it.
+  await mustRun(process.execPath, [join(repo, 'scripts', 'bundle.mjs')], { cwd: pkg });
   await mkdir(join(pkg, 'bin'));
-  for (const name of ['layerforge.js', 'node-version.js']) {
-    await copyFile(join(repo, 'bin', name), join(pkg, 'bin', name));
+  for (const name of await readdir(join(repo, 'bin'))) {
+    if (name.endsWith('.js')) await copyFile(join(repo, 'bin', name), join(pkg, 'bin', name));
   }
   return join(pkg, 'bin', 'layerforge.js');
 }
@@ -190,6 +201,88 @@ async function benchOne(
   };
 }
 
+const PARTS = ['cold', 'startup', 'zip', 'audit', 'variants'] as const;
+type Part = (typeof PARTS)[number];
+
+function parts(args: string[]): Part[] {
+  const only = option(args, '--only');
+  if (only === undefined) return [...PARTS];
+  const chosen = only.split(',').filter(Boolean);
+  const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length || chosen.length === 0)
+    throw new Error(`--only takes parts among ${PARTS.join(', ')}; not ${unknown.join(', ') || 'nothing'}`);
+  return chosen as Part[];
+}
+
+function repeated(args: string[], name: string): string[] {
+  return args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1] as string] : []));
+}
+
+function ciFigure(args: string[]): GoalFigures['ci'] {
+  const given = option(args, '--ci-seconds');
+  if (given === undefined) return undefined;
+  const seconds = Number(given);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error('--ci-seconds takes the seconds of a .ci/run, e.g. 1001');
+  return { seconds, source: option(args, '--ci-source') ?? 'given with --ci-seconds' };
+}
+
+function gitState(): { commit: string; dirty: boolean } {
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: repo, encoding: 'utf8' }).trim();
+  return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
+}
+
+/** The goals' parts: each reuses what an earlier one built (the cold build's cache and naive tree). */
+async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: string[], engine: DockerEngine) {
+  const figures: GoalFigures = {};
+  const want = (p: Part) => chosen.includes(p);
+  if (!['cold', 'startup', 'zip', 'audit'].some((p) => want(p as Part))) return { figures };
+  const pandas = await benchRecipe('pandas', engine, paths.env);
+  // Builds of pandas take long: two of each side, alternating, whatever --runs says.
+  const cold = want('cold') ? await coldBuilds(pandas, paths, 2) : undefined;
+  if (cold) figures.cold = cold.figures;
+  // Kept as each part ends: a later part's failure must not lose half an hour of builds (--keep).
+  const keep = () => writeFile(join(paths.work, 'goals.partial.json'), JSON.stringify(figures, null, 2));
+  await keep();
+  if (want('startup')) {
+    let cacheDir = cold?.cacheDir;
+    if (!cacheDir) {
+      cacheDir = join(paths.work, 'startup-cache');
+      log('start-up: one pandas build to hit');
+      await mustRun(process.execPath, buildArgs(paths.cli, pandas, join(paths.work, 'startup-dist')), {
+        cwd: repo,
+        env: { ...paths.env, LAYERFORGE_CACHE_DIR: cacheDir },
+      });
+    }
+    const commands = {
+      cli: paths.cli,
+      hitArgs: buildArgs(paths.cli, pandas, join(paths.work, 'startup-dist')).slice(1),
+      cwd: repo,
+      env: { ...paths.env, LAYERFORGE_CACHE_DIR: cacheDir },
+    };
+    figures.startup = [];
+    for (const node of nodes) figures.startup.push(await startupUnder(node, commands, runs));
+    await keep();
+  }
+  let zip: BenchFigures['zip'];
+  if (want('zip')) {
+    let tree = cold?.naiveTree;
+    let bytes = cold?.figures.naiveUnzippedBytes ?? NaN;
+    if (!tree) {
+      const built = await naive(pandas, paths, join(paths.work, 'zip-naive'));
+      tree = await extract(built.zipPath, join(paths.work, 'zip-tree'));
+      bytes = (await measure(built.zipPath, tree)).unzippedBytes;
+    }
+    log('zip throughput on the naive pandas tree');
+    zip = {
+      ...(await compareZip(repo, join(dirname(dirname(paths.cli)), 'lib'), tree, bytes, paths.work, 3)),
+      treeLabel: 'the naive pandas tree (pip install --target)',
+    };
+  }
+  if (want('audit')) figures.audit = await auditZip(pandas, paths, Math.min(runs, 5));
+  return { figures, zip };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const saved = option(args, '--render');
@@ -202,8 +295,11 @@ async function main(): Promise<void> {
   const runs = Number(option(args, '--runs') ?? 11);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error('--runs takes a whole number of containers, e.g. 7');
+  const chosen = parts(args);
+  const ci = ciFigure(args);
   const names = (option(args, '--recipes') ?? 'pandas,pydantic').split(',').filter(Boolean);
   preflight();
+  const git = gitState();
   const work = await mkdtemp(join(tmpdir(), 'layerforge-bench-'));
   const cli = await privateBuild(work);
   // A private cache: the layerforge builds are cold, the rebuilds hit only what this run built.
@@ -214,42 +310,36 @@ async function main(): Promise<void> {
     env: { ...process.env, LAYERFORGE_CACHE_DIR: join(work, 'cache'), LAYERFORGE_BASE: BASE },
   };
   const host = machine();
-  log(`work folder ${work}; ${host.cpus} × ${host.cpuModel}, Docker ${host.docker}`);
+  log(
+    `work folder ${work}; ${host.cpus} × ${host.cpuModel}, Docker ${host.docker}; parts ${chosen.join(', ')}`,
+  );
   try {
     const engine = new DockerEngine();
+    const measured = await goals(chosen, paths, runs, nodeBinaries(repeated(args, '--node')), engine);
     const recipes: RecipeFigures[] = [];
-    let largest: { tree: string; bytes: number; label: string } | undefined;
-    for (const name of names) {
-      const { figures, measured } = await benchOne(await benchRecipe(name, engine, paths.env), paths, runs);
-      recipes.push(figures);
-      for (const m of measured) {
-        if (!largest || m.size.unzippedBytes > largest.bytes)
-          largest = {
-            tree: m.tree,
-            bytes: m.size.unzippedBytes,
-            label: `the ${name} layer ${VARIANT_LABELS[m.built.id]}`,
-          };
-      }
+    for (const name of chosen.includes('variants') ? names : []) {
+      recipes.push((await benchOne(await benchRecipe(name, engine, paths.env), paths, runs)).figures);
     }
-    if (!largest) throw new Error('no layer was built');
-    log(`zip throughput on ${largest.label}`);
-    const zip = {
-      ...(await compareZip(repo, join(dirname(dirname(cli)), 'lib'), largest.tree, largest.bytes, work, 3)),
-      treeLabel: largest.label,
-    };
     host.loadAfter = loadavg();
     const figures: BenchFigures = {
       date: new Date().toISOString(),
-      command: 'npm run bench',
+      command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
       machine: host,
       runs,
       base: BASE,
       recipes,
-      zip,
+      ...(measured.zip ? { zip: measured.zip } : {}),
+      goals: { ...measured.figures, ...(ci ? { ci } : {}) },
     };
     await writeDocs(repo, figures);
     await writeFile(join(work, 'figures.json'), JSON.stringify(figures, null, 2));
-    log(`wrote docs/benchmarks.md and docs/benchmarks.svg (raw figures: ${join(work, 'figures.json')})`);
+    await appendHistory(
+      join(repo, 'bench', 'history.jsonl'),
+      historyRecord(figures, git.commit, git.dirty, chosen),
+    );
+    log(
+      `wrote docs/benchmarks.md, docs/benchmarks.svg and a line of bench/history.jsonl (raw figures: ${join(work, 'figures.json')})`,
+    );
     process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
   } finally {
     if (!args.includes('--keep') && existsSync(work)) await rm(work, { recursive: true, force: true });

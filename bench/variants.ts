@@ -54,18 +54,27 @@ export interface BenchPaths {
   env: NodeJS.ProcessEnv;
 }
 
-function pipInstall(recipe: BenchRecipe, compile: boolean): string {
+/** Where the naive script's pip keeps its download cache, when it has one (mounted from the host). */
+export const PIP_CACHE = '/pip-cache';
+
+/** The naive `pip install --target` for the recipe's pins (and `extra` ones), pip's cache at PIP_CACHE when `cached`. */
+export function pipInstall(
+  recipe: BenchRecipe,
+  compile: boolean,
+  options: { cached?: boolean; extra?: string[] } = {},
+): string {
   const python = recipe.loaded.recipe.install.python;
   if (!python) throw new Error(`${recipe.loaded.recipe.name} installs no Python packages`);
   const { version } = recipe.runtime;
   const arch = architectureInfo(recipe.base.arch).pipPlatform as 'x86_64' | 'aarch64';
   return [
-    'python3 -m pip install --disable-pip-version-check --no-cache-dir -q',
+    'python3 -m pip install --disable-pip-version-check -q',
+    options.cached ? `--cache-dir ${PIP_CACHE}` : '--no-cache-dir',
     compile ? '' : '--no-compile',
     '--target python --only-binary=:all: --implementation cp',
     `--python-version ${version} --abi cp${version.replace('.', '')}`,
     ...manylinuxPlatforms(recipe.runtime.os.glibc, arch).map((p) => `--platform ${p}`),
-    ...python.requirements.map(shellQuote),
+    ...[...python.requirements, ...(options.extra ?? [])].map(shellQuote),
   ]
     .filter(Boolean)
     .join(' ');
@@ -85,11 +94,13 @@ const AWS_SDK_PANDAS_PRUNE_SPARING_LIBS = [
   `find python -regex '^.*\\(__pycache__\\|\\.py[co]\\)$' -delete`,
 ];
 
-async function inBuildImage(
+/** Runs a shell script in the recipe's build image with `dir` at /out (and pip's cache folder at PIP_CACHE). */
+export async function inBuildImage(
   recipe: BenchRecipe,
   dir: string,
   script: string,
   env: NodeJS.ProcessEnv,
+  pipCache?: string,
 ): Promise<void> {
   const ca = caBundleForContainer(env);
   const uid = process.getuid?.();
@@ -98,6 +109,7 @@ async function inBuildImage(
     '--rm',
     '-v',
     `${dir}:/out`,
+    ...(pipCache ? ['-v', `${pipCache}:${PIP_CACHE}`] : []),
     '-w',
     '/out',
     '-e',
@@ -137,7 +149,7 @@ export async function buildByHand(
   return { id, zipPath, buildSeconds };
 }
 
-function eventsOf(stdout: string): LayerforgeEvent[] {
+export function eventsOf(stdout: string): LayerforgeEvent[] {
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('{"type":'))

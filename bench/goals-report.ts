@@ -1,0 +1,48 @@
+/** The goals section of docs/benchmarks.md: the table, how each row is measured, the cold build per step. */
+import { evaluateGoals, goalsTable, type GoalFigures } from './goals.js';
+import { medianSteps } from './steps.js';
+import type { ZipComparison } from './zip-compare.js';
+
+function stepsTable(g: GoalFigures): string[] {
+  const c = g.cold;
+  if (!c || c.steps.length === 0) return [];
+  const rows = medianSteps(c.steps, c.layerforgeSeconds);
+  const total = rows.reduce((sum, r) => sum + r.ms, 0);
+  return [
+    `### Where the cold ${c.recipe} build's time goes`,
+    '',
+    `Median of ${c.steps.length} cold builds, from the \`build.step.end\` events of \`--json\`; \`other\` is the median whole-process time less the steps (starting node, loading modules, work between steps).`,
+    '',
+    '| step | s | share |',
+    '|---|---:|---:|',
+    ...rows.map(
+      (r) => `| ${r.step} | ${(r.ms / 1000).toFixed(2)} | ${((100 * r.ms) / total).toFixed(0)} % |`,
+    ),
+    '',
+  ];
+}
+
+export function goalsSection(g: GoalFigures, zip: ZipComparison | undefined): string[] {
+  const c = g.cold;
+  return [
+    '## Goals',
+    '',
+    'Measured side by side in this run; timings are medians of whole-process wall times, the two sides alternating (A B A B).',
+    '',
+    ...goalsTable(evaluateGoals(g, zip)),
+    '',
+    'How each row is measured:',
+    '',
+    `- Cold build: \`layerforge build ${c?.recipe ?? 'pandas'} --base debian12 --runtime ${c?.runtime ?? 'python3.11'} --no-cache\` with an empty cache folder (\`LAYERFORGE_CACHE_DIR\`), ` +
+      'against the naive script: `docker run <the same build image> pip install --target python --platform … ` for the same pins with no pip cache, then Info-ZIP `zip -qr -y -X`. ' +
+      "Warm: layerforge's cache folder kept from an earlier build (still `--no-cache`: whatever download cache it keeps), pip's own cache in a mounted folder filled by an earlier run.",
+    "- Start-up: the CLI as users run it (`bin/layerforge.js` and its esbuild bundle in `lib/bundle`), each command alternating with `node -e 0` under the same Node binary; one warm-up run of each first (Node 22 and later fill the compile cache then). The cache hit is the cold build's command again without `--no-cache`.",
+    "- Zip: layerforge's writer on the naive pandas tree against `zip -r -y -X -6`, throughput ratio from the writer's in-process time.",
+    '- Audit: `layerforge audit <zip> --json` on the naive numpy+scipy+pandas zip (pip `--no-compile`) (its own `summary.ms` and the whole process) against `unzip -p` of every `*.so*` in it to /dev/null.',
+    "- Size: unzipped bytes (file sizes plus symlink targets) of layerforge's cold build against the naive script's, with the recipe's smoke tests run on layerforge's zip.",
+    "- Peak RSS: GNU time's maximum resident set of each cold `layerforge build` process (its containers are not counted).",
+    '- `.ci/run`: the bench cannot run CI; the figure is the one passed with `--ci-seconds` and says where it came from.',
+    '',
+    ...stepsTable(g),
+  ];
+}
