@@ -51,6 +51,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // The named z is zod's whole namespace object, locales included: esbuild keeps all of it
+          // (550 KB) in the bundle every command loads. The namespace import lets it drop the rest.
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          message: "import * as z from 'zod' (the named z keeps all of zod in the bundle)",
+        },
+      ],
+    },
+  },
+  {
     // The core is a library: it never renders, prints or exits. The UI and commands do.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -2,8 +2,12 @@
 // lib/bundle/: start-up loads a handful of files instead of several hundred modules.
 // Commands stay lazy: each dynamic import becomes its own chunk. lib/bundle/ sits two levels
 // below the package root, like lib/core/, so src/core/paths.ts finds recipes/ and data/ the same way.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry a content hash: without this, every rebuild would leave the old ones beside
+// the new, and the package would ship them.
+rmSync('lib/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'lib/cli.js' },

@@ -8,7 +8,9 @@ import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
 import { nestingIssue } from '../yaml/safety.js';
 import { bundledRecipesDir } from '../paths.js';
 import { closeMatches } from '../yaml/close-matches.js';
+import { precompiledValue } from '../yaml/precompiled.js';
 import { RECIPE_FILE, loadRecipe, type LoadRecipeOptions, type LoadedRecipe } from './load.js';
+import type { Recipe } from './schema.js';
 
 /** A recipe folder found on disk, read loosely (before validation) for its name and version. */
 export interface RecipeFolder {
@@ -27,7 +29,12 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
   // The same guarded read as validation: a FIFO or a link to /dev/zero cannot hang a scan.
   const text = await readUntrustedTextFile(join(dir, RECIPE_FILE)).catch(() => undefined);
   // Absurd nesting would cost seconds to parse; validation reports it with its position.
-  if (text !== undefined && nestingIssue(RECIPE_FILE, text) === undefined) {
+  // A bundled recipe the bundle validated already: its name and version without parsing.
+  const validated = text === undefined ? undefined : precompiledValue('recipe', text);
+  if (validated) {
+    const { name, version } = validated.value as Pick<Recipe, 'name' | 'version'>;
+    Object.assign(fields, { name, version });
+  } else if (text !== undefined && nestingIssue(RECIPE_FILE, text) === undefined) {
     const document = parseDocument(text);
     // Only the two scalars are read, never toJS(): aliases and complex keys stay unexpanded.
     // Unparsable parts leave them unset; validation reports them precisely when loaded.
