@@ -109,6 +109,8 @@ describe('publish against moto: sharing, records, remote versions, secrets', () 
         sha256: layer.sha256,
         codeSha256: layer.codeSha256,
         publishedAt: 'string',
+        account: MOTO_ACCOUNT,
+        inputsDigest: layer.manifest.inputsDigest,
       },
       expect.objectContaining({ region: 'us-east-1', layerVersionArn: arn('us-east-1'), layerVersion: 1 }),
     ]);
