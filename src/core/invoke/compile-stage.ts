@@ -1,12 +1,12 @@
 import { ensureBaseImages } from '../base-images/ensure.js';
 import { crossToolchain, type CrossToolchain } from '../base-images/cross-compilers.js';
-import { dockerArch } from '../base-images/image-presence.js';
 import { NPM_CPU } from '../base-images/nodejs-images.js';
 import type { PackageFetcher } from '../base-images/pinned-package.js';
 import { resolveBase, type ResolvedBase } from '../base-images/resolve.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
+import { architectureFromInfo } from '../engine/engine-spec.js';
 import type { EnvStepIO } from '../job-context.js';
-import { ARCHITECTURES, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
+import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 
 /**
  * Where an invoke image's compile stage runs. Native code compiled under QEMU is slow (the Node
@@ -32,15 +32,6 @@ export interface CompileStageIO extends EnvStepIO {
   fetchPackage?: PackageFetcher;
 }
 
-/** The engine's own arch in Lambda's words, or undefined when it is neither of Lambda's. */
-export async function engineArchitecture(
-  engine: ContainerEngine,
-  signal?: AbortSignal,
-): Promise<Architecture | undefined> {
-  const { arch } = await engine.version(signal);
-  return ARCHITECTURES.find((candidate) => dockerArch(candidate) === arch);
-}
-
 /**
  * Chooses the compile stage for `base` (resolved for the function's arch): the function's own build
  * image when the engine runs that arch, or when the base cannot cross-compile to it; otherwise the
@@ -53,7 +44,8 @@ export async function chooseCompileStage(
   io: CompileStageIO,
 ): Promise<CompileStage> {
   const target = base.arch;
-  const native = await engineArchitecture(engine, io.signal);
+  // The engine's own arch, as the matrix reads it (its /info); undefined when not one of Lambda's.
+  const native = architectureFromInfo(await engine.architecture(io.signal));
   const inPlace = (reason: string): CompileStage => ({
     image: base.buildImage,
     arch: target,

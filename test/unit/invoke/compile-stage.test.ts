@@ -35,7 +35,7 @@ beforeEach(async () => {
 /** An engine running on `engineArch` that already has the nodejs22.x images for `arches`. */
 async function engineWith(engineArch: string, arches: Architecture[]): Promise<FakeEngine> {
   const engine = new FakeEngine();
-  engine.engineVersion = { ...engine.engineVersion, arch: engineArch };
+  engine.infoArchitecture = engineArch;
   for (const arch of arches) {
     const base = await resolveBase(copy, node22, arch);
     const tags = [base.buildImage, base.runtimeImage, ...Object.values(base.nodejs?.parent ?? {})];
