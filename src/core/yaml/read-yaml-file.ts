@@ -46,8 +46,14 @@ export async function parseYamlFile<T extends z.ZodType>(
   if (options.precompiled) {
     const hit = precompiledValue(options.precompiled, text);
     // The table holds only files that passed every check below, so a hit skips them all.
-    if (hit)
-      return { value: hit.value as z.infer<T>, positions: () => parseYamlWithPositions(displayName, text) };
+    if (hit) {
+      // Parsed once, on the first issue that needs a position, however many issues there are.
+      let parsed: ParsedYaml | undefined;
+      return {
+        value: hit.value as z.infer<T>,
+        positions: () => (parsed ??= parseYamlWithPositions(displayName, text)),
+      };
+    }
   }
   const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
   if (raw) throw new InvalidFileError([raw], options.schemaFile);
