@@ -58,8 +58,14 @@ export async function naive(recipe: BenchRecipe, paths: BenchPaths, dir: string,
 }
 
 /** One `layerforge build --no-cache` under GNU time, with its own cache folder. */
-async function layerforge(recipe: BenchRecipe, paths: BenchPaths, cacheDir: string, out: string) {
-  const args = [...buildArgs(paths.cli, recipe, out), '--no-cache'];
+async function layerforge(
+  recipe: BenchRecipe,
+  paths: BenchPaths,
+  cacheDir: string,
+  out: string,
+  extra: string[] = [],
+) {
+  const args = [...buildArgs(paths.cli, recipe, out), '--no-cache', ...extra];
   const ran = await mustRun('/usr/bin/time', ['-v', process.execPath, ...args], {
     cwd: paths.repo,
     env: { ...paths.env, LAYERFORGE_CACHE_DIR: cacheDir },
@@ -119,5 +125,16 @@ export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: n
   f.layerforgeUnzippedBytes = (await measure(last.ours, oursTree)).unzippedBytes;
   log(`${name}: smoke tests on layerforge's layer`);
   f.smoke = await smokeTests(last.ours, recipe);
+  // The size without sources: what a user who opts in gets, tested the same way.
+  log(`${name}: one build with --bytecode pyc-only, for its size`);
+  const pyc = await layerforge(recipe, paths, last.cacheDir, join(work, 'dist-pyc-only'), [
+    '--bytecode',
+    'pyc-only',
+  ]);
+  const pycTree = await extract(pyc.zipPath, join(work, 'pyc-only-tree'));
+  f.pycOnly = {
+    unzippedBytes: (await measure(pyc.zipPath, pycTree)).unzippedBytes,
+    smoke: await smokeTests(pyc.zipPath, recipe),
+  };
   return { figures: f, naiveTree, cacheDir: last.cacheDir };
 }

@@ -24,6 +24,8 @@ export interface ColdFigures {
   layerforgeUnzippedBytes: number;
   naiveUnzippedBytes: number;
   smoke: { passed: number; total: number; failed: string[] };
+  /** The same build with `--bytecode pyc-only` (bytecode in place of sources): its size and tests. */
+  pycOnly?: { unzippedBytes: number; smoke: { passed: number; total: number; failed: string[] } };
 }
 
 /** Start-up under one Node binary: each command alternates with `node -e 0`. */
@@ -150,19 +152,28 @@ function auditRow(a: AuditFigures | undefined): GoalRow {
   };
 }
 
+const allPassed = (smoke: ColdFigures['smoke']) => smoke.total > 0 && smoke.passed === smoke.total;
+
+function sizeFigure(bytes: number, naiveBytes: number, smoke: ColdFigures['smoke']): string {
+  return `${x(bytes / naiveBytes)} (${(bytes / MiB).toFixed(1)} / ${(naiveBytes / MiB).toFixed(1)} MB unzipped), smoke tests ${smoke.passed}/${smoke.total}${allPassed(smoke) ? '' : ` (✗ ${smoke.failed.join('; ')})`}`;
+}
+
+/** Met by the default build; the pyc-only figure is shown beside it, never counted for it. */
 function sizeRow(c: ColdFigures | undefined): GoalRow {
   const metric = 'pandas layer size vs naive, all smoke tests passing';
   if (!c) return notMeasured('size', metric, '≤ 0.55×');
   const ratio = c.layerforgeUnzippedBytes / c.naiveUnzippedBytes;
-  const passing = c.smoke.total > 0 && c.smoke.passed === c.smoke.total;
+  const pycOnly = c.pycOnly
+    ? `; with \`--bytecode pyc-only\` ${sizeFigure(c.pycOnly.unzippedBytes, c.naiveUnzippedBytes, c.pycOnly.smoke)}`
+    : '';
   return {
     key: 'size',
     metric,
-    now: `${x(ratio)} (${(c.layerforgeUnzippedBytes / MiB).toFixed(1)} / ${(c.naiveUnzippedBytes / MiB).toFixed(1)} MB unzipped), smoke tests ${c.smoke.passed}/${c.smoke.total}${passing ? '' : ` (✗ ${c.smoke.failed.join('; ')})`}`,
+    now: `${sizeFigure(c.layerforgeUnzippedBytes, c.naiveUnzippedBytes, c.smoke)}${pycOnly}`,
     value: ratio,
     score: ratio / 0.55,
     goal: '≤ 0.55×',
-    met: ratio <= 0.55 && passing,
+    met: ratio <= 0.55 && allPassed(c.smoke),
   };
 }
 

@@ -34,6 +34,7 @@ function goalFigures(g: GoalFigures): Record<string, number> {
     out['build.peakRss.bytes'] = Math.max(...g.cold.peakRssBytes);
     out['size.layerforge.bytes'] = g.cold.layerforgeUnzippedBytes;
     out['size.naive.bytes'] = g.cold.naiveUnzippedBytes;
+    if (g.cold.pycOnly) out['size.pycOnly.bytes'] = g.cold.pycOnly.unzippedBytes;
     out['smoke.passed'] = g.cold.smoke.passed;
     out['smoke.total'] = g.cold.smoke.total;
     for (const st of medianSteps(g.cold.steps, g.cold.layerforgeSeconds))

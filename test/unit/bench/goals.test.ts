@@ -80,6 +80,15 @@ describe('evaluateGoals', () => {
     expect(size.now).toContain('✗ groupby');
   });
 
+  it('shows the pyc-only size beside the default one, and counts only the default', () => {
+    const pycOnly = { unzippedBytes: 70 * MiB, smoke: { passed: 3, total: 3, failed: [] } };
+    const size = row(evaluateGoals({ cold: coldFigures({ pycOnly }) }, undefined), 'size');
+    expect(size.met).toBe(false);
+    expect(size.now).toMatch(
+      /with `--bytecode pyc-only` 0\.49× \(70\.0 \/ 143\.0 MB unzipped\), smoke tests 3\/3$/,
+    );
+  });
+
   it('takes the highest peak RSS of the builds', () => {
     const rss = row(
       evaluateGoals({ cold: coldFigures({ peakRssBytes: [100 * MiB, 121 * MiB] }) }, undefined),
