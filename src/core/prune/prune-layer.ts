@@ -11,6 +11,7 @@ import { selectRules } from './select.js';
 import { removal } from './side-store.js';
 import { sourcesAsBytecode } from './sources-as-bytecode.js';
 import { stripCandidates, stripFiles } from './strip.js';
+import { identicalFilesAsLinks } from './identical-files.js';
 import type { LayerTester, PruneRecord, RuleToggle } from './types.js';
 
 export interface PruneStagedLayerInput {
@@ -83,6 +84,8 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
   for (const glob of recipe.prune?.remove ?? []) await remove(`remove ${glob}`, [glob]);
   for (const rule of selection.rules)
     if (rule.kind === 'remove') await remove(rule.id, rule.globs, 'dirsOnly' in rule && rule.dirsOnly);
+  // strip rewrites these files and may put them back: identical-files leaves them alone.
+  const strippedFiles = new Set<string>();
   if (selection.rules.some((r) => r.kind === 'strip')) {
     const { candidates, skipped } = await stripCandidates(index, staging, protect, taken, input.arch);
     const stripped = await stripFiles(
@@ -92,6 +95,7 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
       input.runInBuildImage,
       io.signal,
     );
+    for (const path of stripped.files) strippedFiles.add(path);
     // A file strip cannot handle is shipped as it came; the build goes on and says so.
     for (const skip of [...skipped, ...stripped.skipped].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       io.sink({
@@ -108,6 +112,25 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
         stripped.files.length,
         stripped.reapply,
         stripped.revert,
+      ),
+    });
+  }
+  if (selection.rules.some((r) => r.kind === 'identical')) {
+    const change = await identicalFilesAsLinks(index, staging, join(sideDir, 'identical'), {
+      protect,
+      taken,
+      skip: strippedFiles,
+      signal: io.signal,
+    });
+    await change.apply();
+    applied.push({
+      name: 'identical-files',
+      toggle: toggleOf(
+        'identical-files',
+        change.bytesSaved,
+        change.links.length,
+        change.apply,
+        change.revert,
       ),
     });
   }

@@ -33,7 +33,12 @@ export interface StripRule extends RuleBase {
   kind: 'strip';
 }
 
-export type BuiltinRule = RemoveRule | StripRule;
+/** Files with identical bytes stored once: the copies become relative symlinks (identical-files.ts). */
+export interface IdenticalRule extends RuleBase {
+  kind: 'identical';
+}
+
+export type BuiltinRule = RemoveRule | StripRule | IdenticalRule;
 
 export const BUILTIN_RULES = [
   {
@@ -102,6 +107,13 @@ export const BUILTIN_RULES = [
     profile: 'safe',
     importSafe: false,
     why: "symbol tables and debug sections are not needed to load or run; never applied to auditwheel's *.libs/ (stripping patchelf-edited libraries breaks them), and a binary that checks itself fails its test and is restored",
+  },
+  {
+    id: 'identical-files',
+    kind: 'identical',
+    profile: 'safe',
+    importSafe: false,
+    why: 'two wheels often vendor the same library byte for byte (numpy.libs/ and scipy.libs/ both carry libgfortran): every copy but one becomes a relative symlink, and the loader maps the one file once; a program that looks at its own path fails its test and the copies are restored',
   },
   {
     id: 'python-type-stubs',

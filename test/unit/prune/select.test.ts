@@ -32,6 +32,7 @@ describe('selectRules', () => {
       'build-bytecode',
       'python-tests',
       'strip',
+      'identical-files',
     ]);
     expect(max).toEqual(BUILTIN_RULE_IDS);
     expect(max.length).toBeGreaterThan(safe.length);
@@ -57,6 +58,7 @@ describe('selectRules', () => {
     expect(ids(selection.untested)).toEqual([
       'python-tests',
       'strip',
+      'identical-files',
       'libtool-archives',
       'message-catalogs',
       'node-tests-and-docs',
