@@ -52,7 +52,8 @@ async function identicalGroups(
     }
     for (const same of byHash.values()) if (same.length > 1) groups.push(same.sort());
   }
-  return groups.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  // Paths are unique, so comparing the groups' first paths orders them completely.
+  return groups.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
 }
 
 /**
@@ -88,17 +89,20 @@ export async function identicalFilesAsLinks(
       !untouchable(e.path) &&
       !gone(e.path),
   );
-  const sizes = new Map(candidates.map((c) => [c.path, c.size]));
   const links: (IdenticalFiles['links'][number] & { target: string })[] = [];
   let bytesSaved = 0;
   for (const group of await identicalGroups(root, candidates, options.signal)) {
-    const kept = group.find(protectedPath) ?? group[0]!;
+    const [first, ...rest] = group;
+    if (first === undefined || rest.length === 0) continue;
+    const kept = group.find(protectedPath) ?? first;
+    // Every copy has the same size: the group is of one size by construction.
+    const size = candidates.find((c) => c.path === first)?.size ?? 0;
     for (const path of group) {
       if (path === kept || protectedPath(path)) continue;
       const target = posix.relative(posix.dirname(path), kept);
       links.push({ path, kept, target });
       // A link takes its target's length (what Lambda's 250 MB counts, as measureLayerTree does).
-      bytesSaved += sizes.get(path)! - Buffer.byteLength(target);
+      bytesSaved += size - Buffer.byteLength(target);
     }
   }
   return {
