@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI, bundled in
 // lib/bundle/ (scripts/bundle.mjs) so start-up reads a few files, not hundreds of modules.
+import { readFileSync } from 'node:fs';
 import module from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { warnAboutNode } from './node-version.js';
 
 // The shell's convention: 128 + the signal's number.
@@ -24,6 +27,15 @@ for (const signal of Object.keys(SIGNAL_EXIT)) {
 
 // Once per run, on stderr: Node below 22 gets a warning, below 20 a refusal (bin/node-version.js).
 if (warnAboutNode(process.version, process.stderr)) process.exit(1);
+
+// `layerforge --version` alone is what scripts call most: answered from package.json before the
+// bundle loads, as the CLI would answer it (commander prints the version and a newline).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
+  process.stdout.write(`${JSON.parse(readFileSync(pkg, 'utf8')).version}\n`);
+  process.exit(0);
+}
 
 // A closed stdout (`| head -1`) is runCli's to handle (src/output-streams.ts): it cancels the job
 // and returns 0, so only real signals reach the exit codes below.

@@ -1,10 +1,5 @@
 import { loadConfig } from '../core/config.js';
-import {
-  DEFAULT_RESOLVE_MAX_AGE_HOURS,
-  prepareDependencyRecipe,
-  resolveMaxAgeMs,
-  type DependencyInputs,
-} from '../core/dependencies/index.js';
+import type { DependencyInputs } from '../core/dependencies/index.js';
 import type { BuildLayerOptions } from '../core/builder/types.js';
 import { UserError, type ExitCode } from '../core/errors.js';
 import type { Architecture } from '../core/runtimes/catalog.js';
@@ -62,6 +57,10 @@ export async function buildFromDependencies(
   ctx: CommandContext,
 ): Promise<ExitCode> {
   const config = await loadConfig(ctx.cwd);
+  // Loaded here, not with the command: a build of a named recipe (a cache hit above all) needs
+  // neither the lock-file readers nor the YAML writer.
+  const { DEFAULT_RESOLVE_MAX_AGE_HOURS, prepareDependencyRecipe, resolveMaxAgeMs } =
+    await import('../core/dependencies/index.js');
   const deps = await prepareDependencyRecipe(inputs, ctx.job);
   try {
     const options: BuildLayerOptions = {

@@ -5,7 +5,7 @@ import { UserError } from './errors.js';
 import { CACHE_MODES } from './remote-cache/location.js';
 import { InvalidFileError } from './yaml/invalid-file-error.js';
 import { parseYamlFile } from './yaml/read-yaml-file.js';
-import { formatPath, positionOf, type PositionedIssue } from './yaml/positions.js';
+import type { FieldIssue } from './yaml/issue.js';
 
 export const CONFIG_FILE = 'layerforge.config.yaml';
 
@@ -137,26 +137,25 @@ export async function loadConfig(
 ): Promise<LayerforgeConfig & { recipeDirs: string[]; file?: string }> {
   const file = join(cwd, CONFIG_FILE);
   if (!existsSync(file)) return { recipeDirs: [] };
-  const { value, positions } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
+  const { value, positionIssues } = await parseYamlFile(file, configSchema, CONFIG_FILE, {
     schemaFile: 'schema/config.schema.json',
     what: 'config file',
     emptyHint: 'remove the file, or set e.g. `recipeDirs: [recipes]`',
   });
   const recipeDirs = value.recipeDirs.map((d) => resolve(cwd, d));
-  const missing: PositionedIssue[] = recipeDirs.flatMap((dir, i) =>
+  const missing: FieldIssue[] = recipeDirs.flatMap((dir, i) =>
     isDirectory(dir)
       ? []
       : [
           {
-            file: CONFIG_FILE,
-            ...positionOf(positions(), ['recipeDirs', i]),
-            path: formatPath(['recipeDirs', i]),
+            path: ['recipeDirs', i],
             message: `recipe folder "${value.recipeDirs[i] ?? dir}" does not exist`,
             hint: `paths are relative to the config file's folder; this one resolves to ${dir}`,
           },
         ],
   );
-  if (missing.length > 0) throw new InvalidFileError(missing, 'schema/config.schema.json');
+  if (missing.length > 0)
+    throw new InvalidFileError(await positionIssues(missing), 'schema/config.schema.json');
   return { ...value, recipeDirs, file };
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
@@ -7,6 +7,7 @@ import { findRecipeFolders } from '../../src/core/recipes/catalog.js';
 import { PRECOMPILED_FILE, precompiledKey } from '../../src/core/yaml/precompiled.js';
 import { requireBuiltCli, runBuiltCli } from '../support/built-cli.js';
 import { runLayerforge } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 // The bundle ships the bundled recipes and runtimes.yaml already validated, keyed by content
 // (src/core/yaml/precompiled.ts). These tests hold the table to what parsing gives.
@@ -41,5 +42,23 @@ describe('the data the bundle ships validated', () => {
     expect(built.code).toBe(0);
     expect(parsed.code).toBe(0);
     expect(JSON.parse(built.stdout)).toStrictEqual(JSON.parse(parsed.stdout));
+  });
+
+  it('positions an issue found after the schema in a file the table holds, as parsing does', async () => {
+    // A bundled recipe's exact text (a table hit) in a folder without the script it names: the
+    // issue needs the YAML parser, which a hit loads only then, and keeps its file:line:col.
+    const dir = await tempDir();
+    await mkdir(join(dir, 'ffmpeg'));
+    await copyFile(join(packageRoot, 'recipes', 'ffmpeg', 'recipe.yaml'), join(dir, 'ffmpeg', 'recipe.yaml'));
+    const args = ['list', '--recipes', dir];
+    const built = await runBuiltCli(args, { cwd: dir, env: { PATH: process.env.PATH } });
+    const parsed = await runLayerforge(args, { cwd: dir });
+    expect(built.code).toBe(2);
+    expect(built.stderr).toMatch(/recipe\.yaml:25:\d+: install\.script: script "build\.sh" does not exist/);
+    expect(parsed.code).toBe(2);
+    // The launcher warns about old Node versions on stderr: compare from the first error on.
+    expect(built.stderr.slice(built.stderr.indexOf('error'))).toBe(
+      parsed.stderr.slice(parsed.stderr.indexOf('error')),
+    );
   });
 });

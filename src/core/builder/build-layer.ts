@@ -4,29 +4,19 @@ import { join, resolve } from 'node:path';
 import { ensureBaseImages, type BaseImageRecords } from '../base-images/ensure.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
-import { runtimeProvidedLibraries } from '../audit/target.js';
-import { readRuntimeImageLibraries } from '../engine/runtime-libraries.js';
-import { warnShadowedLibraries } from './shadowed-libraries.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EnvStepIO, JobContext } from '../job-context.js';
 import { copyFileAtomic } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
-import { packageLayer } from '../layer/package-layer.js';
 import { cacheDir } from '../paths.js';
 import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
-import { runBuildContainer } from './build-container.js';
 import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
-import { extractOptArchive } from './extract.js';
-import { readBuildMeta, type BuildMeta } from './build-meta.js';
-import { layerPackages, recordsPackages } from './layer-packages.js';
+import type { BuildMeta } from './build-meta.js';
+import { recordsPackages } from './layer-packages.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
 import { imageIdentity } from './image-identity.js';
-import { readRemoteCache, writeRemoteCache } from './remote-cache-step.js';
-import { pruneLayer } from './prune.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
-import { runSmokeTests } from './smoke-test.js';
-import { stageSources } from './sources.js';
 import { skipStep, step } from './steps.js';
 import type { BuildLayerOptions, BuildLayerResult } from './types.js';
 
@@ -101,9 +91,12 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
     (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now })) &&
     (await recordsPackages(entry, sink));
   const remoteCache = options.resolveMaxAgeMs === undefined ? options.remoteCache : undefined;
+  // The remote cache (the AWS SDK), the build's steps (archiver, tar) and the smoke tests are
+  // loaded only when used: a local cache hit needs none of them, and they were most of its start.
+  const remoteStep = remoteCache ? await import('./remote-cache-step.js') : undefined;
   const read =
-    remoteCache && !local && !options.noCache
-      ? await readRemoteCache(remoteCache, entry, digest, job)
+    remoteCache && remoteStep && !local && !options.noCache
+      ? await remoteStep.readRemoteCache(remoteCache, entry, digest, job)
       : undefined;
   const remote = read?.hit === true;
   const cached = local || remote;
@@ -114,7 +107,8 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   } else
     for (const s of ['build', 'extract', 'prune', 'audit', 'zip'] as const)
       skipStep(sink, s, remote ? 'remote hit' : 'cache hit');
-  if (remoteCache && !remote) await writeRemoteCache(remoteCache, entry, digest, read, job);
+  if (remoteCache && remoteStep && !remote)
+    await remoteStep.writeRemoteCache(remoteCache, entry, digest, read, job);
 
   await mkdir(outDir, { recursive: true });
   await copyFileAtomic(entry.zip, zipPath);
@@ -122,6 +116,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   const manifest = await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {
+    const { runSmokeTests } = await import('./smoke-test.js');
     const results = await step(
       sink,
       'test',
@@ -161,6 +156,29 @@ async function buildIntoCache(
   const { sink } = io;
   const root = cacheDir(io.env);
   const { digest } = inputs;
+  const [
+    { runtimeProvidedLibraries },
+    { readRuntimeImageLibraries },
+    { warnShadowedLibraries },
+    { packageLayer },
+    { runBuildContainer },
+    { extractOptArchive },
+    { readBuildMeta },
+    { layerPackages },
+    { pruneLayer },
+    { stageSources },
+  ] = await Promise.all([
+    import('../audit/target.js'),
+    import('../engine/runtime-libraries.js'),
+    import('./shadowed-libraries.js'),
+    import('../layer/package-layer.js'),
+    import('./build-container.js'),
+    import('./extract.js'),
+    import('./build-meta.js'),
+    import('./layer-packages.js'),
+    import('./prune.js'),
+    import('./sources.js'),
+  ]);
   const work = await mkdtemp(join(tmpdir(), 'layerforge-build-'));
   const timeoutMs = target.loaded.recipe.timeoutMinutes * 60_000;
   const timeout = AbortSignal.timeout(timeoutMs);

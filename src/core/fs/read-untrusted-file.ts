@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { formatIssue, type PositionedIssue } from '../yaml/positions.js';
+import { formatIssue, type PositionedIssue } from '../yaml/issue.js';
 
 /** The most a recipe, config or base-image file may hold: real ones are a few KB. */
 export const MAX_YAML_FILE_BYTES = 1024 * 1024;

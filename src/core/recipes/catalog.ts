@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import semver from 'semver';
-import { isMap, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
-import { nestingIssue } from '../yaml/safety.js';
 import { bundledRecipesDir } from '../paths.js';
 import { closeMatches } from '../yaml/close-matches.js';
 import { precompiledValue } from '../yaml/precompiled.js';
@@ -34,7 +32,12 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
   if (validated) {
     const { name, version } = validated.value as Pick<Recipe, 'name' | 'version'>;
     Object.assign(fields, { name, version });
-  } else if (text !== undefined && nestingIssue(RECIPE_FILE, text) === undefined) {
+  } else if (
+    text !== undefined &&
+    (await import('../yaml/safety.js')).nestingIssue(RECIPE_FILE, text) === undefined
+  ) {
+    // The YAML parser is loaded only here: a bundled recipe never needs it to be listed.
+    const { isMap, parseDocument } = await import('yaml');
     const document = parseDocument(text);
     // Only the two scalars are read, never toJS(): aliases and complex keys stay unexpanded.
     // Unparsable parts leave them unset; validation reports them precisely when loaded.

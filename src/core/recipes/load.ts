@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { displayPath } from '../fs/display-path.js';
 import { getRuntime } from '../runtimes/catalog.js';
-import { formatPath, positionOf, type ParsedYaml, type PositionedIssue } from '../yaml/positions.js';
+import type { FieldIssue } from '../yaml/issue.js';
 import { recipeHint } from './hints.js';
 import { recipeSchema, type Recipe } from './schema.js';
 import { isLocalUrl } from './url-checks.js';
@@ -69,16 +69,10 @@ export interface LoadRecipeOptions {
 }
 
 /** Checks what the schema cannot: files the recipe names exist, and parts fit together. */
-function semanticIssues(
-  recipe: Recipe,
-  dir: string,
-  positions: () => ParsedYaml,
-  options: LoadRecipeOptions,
-): PositionedIssue[] {
-  const issues: PositionedIssue[] = [];
+function semanticIssues(recipe: Recipe, dir: string, options: LoadRecipeOptions): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   const add = (path: (string | number)[], message: string, hint: string) => {
-    const parsed = positions();
-    issues.push({ file: parsed.file, ...positionOf(parsed, path), path: formatPath(path), message, hint });
+    issues.push({ path, message, hint });
   };
 
   const { script, sources, python } = recipe.install;
@@ -131,7 +125,7 @@ function semanticIssues(
       'add one to runtimes, e.g. python3.12',
     );
   }
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  return issues;
 }
 
 /**
@@ -144,14 +138,17 @@ export async function loadRecipe(
   options: LoadRecipeOptions = {},
 ): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);
-  const { value, positions } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
+  const { value, positionIssues } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
     hint: recipeHint,
     emptyHint: 'start from a scaffold: `layerforge init <name>`',
     schemaFile: 'schema/recipe.schema.json',
     what: 'recipe',
     precompiled: 'recipe',
   });
-  const issues = semanticIssues(value, dirname(file), positions, options);
-  if (issues.length > 0) throw new InvalidFileError(issues);
+  const found = semanticIssues(value, dirname(file), options);
+  if (found.length > 0) {
+    const issues = await positionIssues(found);
+    throw new InvalidFileError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
   return { recipe: value, dir: dirname(file), file };
 }

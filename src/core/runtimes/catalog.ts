@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
@@ -12,32 +13,37 @@ export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 export type RuntimeFamily = 'python' | 'nodejs' | 'ruby' | 'java' | 'dotnet' | 'provided';
 
-const osSchema = z.strictObject({ name: z.string(), glibc: z.string().regex(/^\d+\.\d+$/) });
-const archSchema = z.strictObject({
-  elfMachine: z.string(),
-  pipPlatform: z.string(),
-  dockerPlatform: z.string(),
-});
-const family = z.enum(['python', 'nodejs', 'ruby', 'java', 'dotnet', 'provided']);
-const catalogSchema = z.strictObject({
-  operatingSystems: z.record(z.string(), osSchema),
-  architectures: z.strictObject({ x86_64: archSchema, arm64: archSchema }),
-  layerPaths: z.strictObject({
-    python: z.array(z.string()),
-    nodejs: z.array(z.string()),
-    ruby: z.array(z.string()),
-    java: z.array(z.string()),
-    dotnet: z.array(z.string()),
-    provided: z.array(z.string()),
-    all: z.array(z.string()),
-  }),
-  runtimes: z.record(
-    z.string(),
-    z.strictObject({ family, version: z.string(), os: z.string(), runtimeImage: z.string() }),
-  ),
-  lifecycle: lifecycleSchema,
-});
-type Catalog = z.infer<typeof catalogSchema>;
+// Built on first use: a catalog read from the bundle's table (every start-up of the bundled CLI)
+// needs no schema.
+function buildCatalogSchema() {
+  const osSchema = z.strictObject({ name: z.string(), glibc: z.string().regex(/^\d+\.\d+$/) });
+  const archSchema = z.strictObject({
+    elfMachine: z.string(),
+    pipPlatform: z.string(),
+    dockerPlatform: z.string(),
+  });
+  const family = z.enum(['python', 'nodejs', 'ruby', 'java', 'dotnet', 'provided']);
+  return z.strictObject({
+    operatingSystems: z.record(z.string(), osSchema),
+    architectures: z.strictObject({ x86_64: archSchema, arm64: archSchema }),
+    layerPaths: z.strictObject({
+      python: z.array(z.string()),
+      nodejs: z.array(z.string()),
+      ruby: z.array(z.string()),
+      java: z.array(z.string()),
+      dotnet: z.array(z.string()),
+      provided: z.array(z.string()),
+      all: z.array(z.string()),
+    }),
+    runtimes: z.record(
+      z.string(),
+      z.strictObject({ family, version: z.string(), os: z.string(), runtimeImage: z.string() }),
+    ),
+    lifecycle: lifecycleSchema,
+  });
+}
+let catalogSchema: ReturnType<typeof buildCatalogSchema> | undefined;
+type Catalog = z.infer<ReturnType<typeof buildCatalogSchema>>;
 
 /** Everything layerforge knows about one Lambda runtime id. */
 export interface LambdaRuntime {
@@ -56,6 +62,11 @@ export const RUNTIMES_FILE: string = join(dataDir, 'runtimes.yaml');
 
 /** data/runtimes.yaml's text, validated; the bundle ships the result (../yaml/precompiled.ts). */
 export function parseRuntimeCatalog(text: string): Catalog {
+  // Callers are synchronous (getRuntime, parseArchitecture …), so the YAML parser cannot be an
+  // async import; the bundle's table makes this path rare (code run from src/, an edited data
+  // file), and then the parser is required from node_modules, where the package's dependency is.
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  catalogSchema ??= buildCatalogSchema();
   return catalogSchema.parse(parse(text));
 }
 

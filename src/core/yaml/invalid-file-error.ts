@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { formatIssue, type PositionedIssue } from './positions.js';
+import { formatIssue, type PositionedIssue } from './issue.js';
 
 /**
  * A recipe or config file with one or more problems: exit 2, nothing started or written.

@@ -9,24 +9,10 @@ import {
   type Document,
   type Node,
 } from 'yaml';
+import { formatPath, type FieldIssue, type FieldPath, type PositionedIssue } from './issue.js';
 
-/** One problem in a YAML file, positioned for an editor: `file:line:col`. */
-export interface PositionedIssue {
-  file: string;
-  /** 1-based, as editors count. */
-  line: number;
-  /** 1-based. */
-  column: number;
-  /** Field path, e.g. `install.sources[0].sha256`; empty for the whole document. */
-  path: string;
-  message: string;
-  hint?: string;
-}
-
-/** `file:line:col: path: message`, the form editors and terminals turn into links. */
-export function formatIssue(issue: PositionedIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
-}
+// The parts that need no YAML parser live in ./issue.ts (loaded without it); re-exported here.
+export { formatIssue, formatPath, type FieldIssue, type FieldPath, type PositionedIssue } from './issue.js';
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface ParsedYaml {
@@ -37,8 +23,6 @@ export interface ParsedYaml {
   /** Syntax errors (duplicate keys included), already positioned. */
   syntaxIssues: PositionedIssue[];
 }
-
-export type FieldPath = readonly PropertyKey[];
 
 const SYNTAX_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs',
@@ -145,19 +129,6 @@ export function parseYamlWithPositions(file: string, text: string): ParsedYaml {
   return { file, text, document, lineCounter, syntaxIssues };
 }
 
-// eslint-disable-next-line no-control-regex
-const PATH_CONTROL = /[\u0000-\u001f\u007f-\u009f]/gu;
-
-export function formatPath(path: FieldPath): string {
-  return (
-    path
-      .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
-      .join('')
-      // Keys come from the file: a control character in one is shown, never sent to the terminal.
-      .replace(PATH_CONTROL, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)
-  );
-}
-
 /** The node at `path`, or the deepest one that exists: a missing field points at its parent mapping. */
 export function nodeAt(parsed: ParsedYaml, path: FieldPath): { node: Node | undefined; found: boolean } {
   let current: unknown = parsed.document.contents ?? undefined;
@@ -188,4 +159,15 @@ export function lineColumn(parsed: ParsedYaml, node: Node | undefined): { line: 
 /** Where the field at `path` is written (or its nearest existing parent). */
 export function positionOf(parsed: ParsedYaml, path: FieldPath): { line: number; column: number } {
   return lineColumn(parsed, nodeAt(parsed, path).node);
+}
+
+/** Issues found after the schema, each positioned at its field. */
+export function positionFieldIssues(parsed: ParsedYaml, issues: readonly FieldIssue[]): PositionedIssue[] {
+  return issues.map(({ path, message, hint }) => ({
+    file: parsed.file,
+    ...positionOf(parsed, path),
+    path: formatPath(path),
+    message,
+    ...(hint === undefined ? {} : { hint }),
+  }));
 }

@@ -1,11 +1,9 @@
 import type { z } from 'zod';
 import { readUntrustedTextFile, UntrustedFileError } from '../fs/read-untrusted-file.js';
 import { InvalidFileError } from './invalid-file-error.js';
-import { parseYamlWithPositions, type ParsedYaml } from './positions.js';
+import type { FieldIssue, PositionedIssue } from './issue.js';
 import { precompiledValue, type PrecompiledKind } from './precompiled.js';
-import { nestingIssue, rawControlIssue, toJsSafely, unsafeYamlIssues } from './safety.js';
-import { objectKeysAt } from './schema-keys.js';
-import { positionZodIssues, type IssueContext } from './zod-issues.js';
+import type { IssueContext } from './zod-issues.js';
 
 export interface ParseYamlOptions {
   /** A hint specific to this format (close runtime ids, sha256 casing ...). */
@@ -22,8 +20,22 @@ export interface ParseYamlOptions {
 
 export interface ParsedYamlFile<T> {
   value: T;
-  /** The document with positions, for issues found after the schema: parsed on first call. */
-  positions(): ParsedYaml;
+  /**
+   * Issues found after the schema, positioned at their fields. A file the bundle validated in
+   * advance is parsed here (and the YAML parser loaded) only when there is an issue to position.
+   */
+  positionIssues(issues: readonly FieldIssue[]): Promise<PositionedIssue[]>;
+}
+
+/** The parser with positions, its safety checks and the schema's issues: loaded on a table miss only. */
+async function yamlTools() {
+  const [positions, safety, zodIssues, schemaKeys] = await Promise.all([
+    import('./positions.js'),
+    import('./safety.js'),
+    import('./zod-issues.js'),
+    import('./schema-keys.js'),
+  ]);
+  return { ...positions, ...safety, ...zodIssues, ...schemaKeys };
 }
 
 /**
@@ -47,14 +59,26 @@ export async function parseYamlFile<T extends z.ZodType>(
     const hit = precompiledValue(options.precompiled, text);
     // The table holds only files that passed every check below, so a hit skips them all.
     if (hit) {
-      // Parsed once, on the first issue that needs a position, however many issues there are.
-      let parsed: ParsedYaml | undefined;
       return {
         value: hit.value as z.infer<T>,
-        positions: () => (parsed ??= parseYamlWithPositions(displayName, text)),
+        positionIssues: async (issues) => {
+          if (issues.length === 0) return [];
+          const { parseYamlWithPositions, positionFieldIssues } = await import('./positions.js');
+          return positionFieldIssues(parseYamlWithPositions(displayName, text), issues);
+        },
       };
     }
   }
+  const {
+    rawControlIssue,
+    nestingIssue,
+    parseYamlWithPositions,
+    unsafeYamlIssues,
+    toJsSafely,
+    positionZodIssues,
+    objectKeysAt,
+    positionFieldIssues,
+  } = await yamlTools();
   const raw = rawControlIssue(displayName, text) ?? nestingIssue(displayName, text);
   if (raw) throw new InvalidFileError([raw], options.schemaFile);
   const parsed = parseYamlWithPositions(displayName, text);
@@ -77,5 +101,8 @@ export async function parseYamlFile<T extends z.ZodType>(
     });
     throw new InvalidFileError(issues, options.schemaFile);
   }
-  return { value: result.data, positions: () => parsed };
+  return {
+    value: result.data,
+    positionIssues: (issues) => Promise.resolve(positionFieldIssues(parsed, issues)),
+  };
 }

@@ -1,0 +1,53 @@
+// What each command loads before it runs: the modules its bundle chunk imports statically (a
+// dynamic import is loaded only when its branch runs). Issue 17's start-up goals depend on these
+// staying out: the YAML parser on a precompiled hit, the AWS SDK, archiver and ink on a cache hit.
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/core/paths.js';
+// @ts-expect-error: a plain .mjs script without types; its options are esbuild's BuildOptions.
+import { bundleOptions as untyped } from '../../scripts/bundle-options.mjs';
+import type { BuildOptions } from 'esbuild';
+import { requireBuiltCli } from '../support/built-cli.js';
+
+const bundleOptions = untyped as BuildOptions;
+
+/** The source modules loaded when `entry` (a compiled file under lib/) is imported. */
+function staticClosure(meta: Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const queue = [entry, 'lib/cli.js'];
+  for (let input = queue.pop(); input !== undefined; input = queue.pop()) {
+    if (seen.has(input)) continue;
+    seen.add(input);
+    for (const i of meta.inputs[input]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
+  }
+  return [...seen];
+}
+
+const packagesIn = (inputs: string[]) =>
+  new Set(inputs.flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []));
+
+describe('what a command loads at start-up', () => {
+  requireBuiltCli();
+  const meta = build({
+    ...bundleOptions,
+    absWorkingDir: packageRoot,
+    write: false,
+    metafile: true,
+    sourcemap: false,
+  }).then((r) => r.metafile);
+
+  it('list loads neither the YAML parser nor the engine client, the AWS SDK or ink', async () => {
+    const loaded = packagesIn(staticClosure(await meta, 'lib/commands/list.js'));
+    expect(loaded).toContain('commander');
+    for (const heavy of ['yaml', 'dockerode', '@aws-sdk/client-s3', '@smithy/core', 'ink', 'react'])
+      expect(loaded).not.toContain(heavy);
+  });
+
+  it("build loads what a cache hit uses, not the remote cache's AWS SDK, archiver or ink", async () => {
+    const loaded = packagesIn(staticClosure(await meta, 'lib/commands/build.js'));
+    expect(loaded).toContain('semver');
+    for (const heavy of ['@aws-sdk/client-s3', '@smithy/core', 'archiver', 'glob', 'ink', 'react'])
+      expect(loaded).not.toContain(heavy);
+  });
+});
