@@ -1,8 +1,10 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../engine/container-engine.js';
-import type { EventSink } from '../events.js';
 import type { StepIO } from '../job-context.js';
+import { LAMBDA_LIMITS } from '../lambda/quotas.js';
+import { normaliseMode } from '../layer/modes.js';
+import { walkLayerTree } from '../layer/tree.js';
 import { writeLayerZip } from '../layer/zip-writer.js';
 import { buildImageRunner } from '../prune/build-image-run.js';
 import { pruneStagedLayer } from '../prune/prune-layer.js';
@@ -16,7 +18,7 @@ import {
   type BytecodeResult,
 } from './bytecode.js';
 import type { BuildTarget } from './resolve-target.js';
-import { runSmokeTests } from './smoke-test.js';
+import { runSmokeTests, runSmokeTestsOnTree, type SmokeTestResult } from './smoke-test.js';
 
 export type { PruneRecord } from '../prune/types.js';
 
@@ -27,9 +29,28 @@ export interface PruneOptions {
 }
 
 /**
- * The recipe's smoke tests on the staged layer as it is now: zipped (stored, no compression:
- * the bytes inside are what the final zip holds) and run exactly as `--test` runs them. Their
- * events are kept out of the build's stream: a failure here is a rule to revert, not a result.
+ * True when the staged tree, mounted read-only at /opt as it is, shows the tests exactly what the
+ * zip extracted would: every mode already the one the zip stores (normaliseMode), the root 0755,
+ * and no more bytes than Lambda unzips (extraction refuses more). The build's trees are like that
+ * (pip, compileall and strip write world-readable files), so a check costs a walk of the tree, not
+ * a copy of the whole layer written into a zip and extracted again.
+ */
+async function mountableAsIs(staging: string, signal?: AbortSignal): Promise<boolean> {
+  if (((await lstat(staging)).mode & 0o7777) !== 0o755) return false;
+  let bytes = 0;
+  for await (const entry of walkLayerTree(staging, { signal })) {
+    if (entry.type !== 'symlink' && entry.mode !== normaliseMode(entry.type, entry.mode)) return false;
+    bytes += entry.size;
+  }
+  return bytes <= LAMBDA_LIMITS.unzippedBytes;
+}
+
+/**
+ * The recipe's smoke tests on the staged layer as it is now, run exactly as `--test` runs them
+ * on the zip: the staged tree itself read-only at /opt when it holds what the zip would
+ * (mountableAsIs), else a stored zip of it (no compression: the bytes inside are what the final
+ * zip holds) extracted as Lambda does. Their events are kept out of the build's stream: a failure
+ * here is a rule to revert, not a result.
  */
 function smokeTester(
   staging: string,
@@ -38,33 +59,40 @@ function smokeTester(
   engine: ContainerEngine,
   io: StepIO,
 ): LayerTester {
-  const quiet: EventSink = (event) => {
-    if (event.type === 'test.result' || (event.type === 'build.log' && event.source === 'smoke-test')) return;
-    io.sink(event);
+  const quiet: StepIO = {
+    sink: (event) => {
+      if (event.type === 'test.result' || (event.type === 'build.log' && event.source === 'smoke-test'))
+        return;
+      io.sink(event);
+    },
+    signal: io.signal,
   };
-  return async () => {
+  const { recipe } = target.loaded;
+  const throughZip = async (): Promise<SmokeTestResult[]> => {
     const zip = join(work, 'prune-check.zip');
     await writeLayerZip(staging, zip, { level: 0, signal: io.signal });
     try {
-      const results = await runSmokeTests(zip, target.loaded.recipe, target.runtime, target.base, engine, {
-        sink: quiet,
-        signal: io.signal,
-      });
-      const failed = results.filter((r) => !r.ok);
-      return {
-        ok: failed.length === 0,
-        failed: failed.map((r) => r.name),
-        details: failed.flatMap((f) => [
-          `✗ ${f.name}: ${f.command}`,
-          ...f.output
-            .split('\n')
-            .slice(-10)
-            .map((l) => `  ${l}`),
-        ]),
-      };
+      return await runSmokeTests(zip, recipe, target.runtime, target.base, engine, quiet);
     } finally {
       await rm(zip, { force: true });
     }
+  };
+  return async () => {
+    const results = (await mountableAsIs(staging, io.signal))
+      ? await runSmokeTestsOnTree(staging, recipe, target.runtime, target.base, engine, quiet)
+      : await throughZip();
+    const failed = results.filter((r) => !r.ok);
+    return {
+      ok: failed.length === 0,
+      failed: failed.map((r) => r.name),
+      details: failed.flatMap((f) => [
+        `✗ ${f.name}: ${f.command}`,
+        ...f.output
+          .split('\n')
+          .slice(-10)
+          .map((l) => `  ${l}`),
+      ]),
+    };
   };
 }
 

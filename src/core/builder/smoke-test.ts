@@ -94,49 +94,65 @@ export async function runSmokeTests(
     // mkdtemp makes 0700 folders; the function's user must be able to enter /opt.
     await chmod(layerDir, 0o755);
     await chmod(join(layerDir, 'opt'), 0o755);
-    const results: SmokeTestResult[] = [];
-    for (const [index, test] of recipe.tests.entries()) {
-      const output: string[] = [];
-      const run = await engine.runContainer(
-        {
-          image: base.runtimeImage,
-          entrypoint: ['/bin/sh', '-c'],
-          command: [test.run],
-          env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
-          mounts: [{ hostPath: join(layerDir, 'opt'), containerPath: '/opt', readOnly: true }],
-          labels: { [LABELS.purpose]: 'smoke-test' },
-          ...LAMBDA_SANDBOX,
-          network: 'none',
-          platform: base.platform,
-        },
-        (line) => {
-          output.push(line);
-          io.sink({ type: 'build.log', source: 'smoke-test', line });
-        },
-        io.signal,
-      );
-      await engine.removeContainer(run.id);
-      const text = output.join('\n');
-      const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
-      const ok = run.exitCode === 0 && matched;
-      const detail =
-        run.exitCode !== 0
-          ? `exit code ${run.exitCode}`
-          : matched
-            ? ''
-            : `output did not match /${test.expect ?? ''}/`;
-      const result = {
-        name: test.name ?? `test ${index + 1}`,
-        command: test.run,
-        ok,
-        output: detail ? `${detail}\n${text}` : text,
-      };
-      io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
-      results.push(result);
-    }
-    results.push(...(await runImportTests(join(layerDir, 'opt'), recipe, runtime, base, engine, io)));
-    return results;
+    return await runSmokeTestsOnTree(join(layerDir, 'opt'), recipe, runtime, base, engine, io);
   } finally {
     await rm(layerDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The smoke tests on a layer tree already laid out as Lambda extracts the zip (modes
+ * world-readable, as `normaliseMode` gives them): `optDir` is mounted read-only at /opt, and the
+ * tests run as `runSmokeTests` runs them. The prune step's checks use it on the staged tree.
+ */
+export async function runSmokeTestsOnTree(
+  optDir: string,
+  recipe: Recipe,
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: StepIO,
+): Promise<SmokeTestResult[]> {
+  const results: SmokeTestResult[] = [];
+  for (const [index, test] of recipe.tests.entries()) {
+    const output: string[] = [];
+    const run = await engine.runContainer(
+      {
+        image: base.runtimeImage,
+        entrypoint: ['/bin/sh', '-c'],
+        command: [test.run],
+        env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
+        mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
+        labels: { [LABELS.purpose]: 'smoke-test' },
+        ...LAMBDA_SANDBOX,
+        network: 'none',
+        platform: base.platform,
+      },
+      (line) => {
+        output.push(line);
+        io.sink({ type: 'build.log', source: 'smoke-test', line });
+      },
+      io.signal,
+    );
+    await engine.removeContainer(run.id);
+    const text = output.join('\n');
+    const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
+    const ok = run.exitCode === 0 && matched;
+    const detail =
+      run.exitCode !== 0
+        ? `exit code ${run.exitCode}`
+        : matched
+          ? ''
+          : `output did not match /${test.expect ?? ''}/`;
+    const result = {
+      name: test.name ?? `test ${index + 1}`,
+      command: test.run,
+      ok,
+      output: detail ? `${detail}\n${text}` : text,
+    };
+    io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
+    results.push(result);
+  }
+  results.push(...(await runImportTests(optDir, recipe, runtime, base, engine, io)));
+  return results;
 }
