@@ -18,6 +18,7 @@ import type { ContainerEngine } from '../src/core/engine/container-engine.js';
 import { LABELS } from '../src/core/engine/container-engine.js';
 import type { LayerforgeEvent } from '../src/core/events.js';
 import { extractLayerZip } from '../src/core/layer/extract-zip.js';
+import { writeLayerZip } from '../src/core/layer/zip-writer.js';
 import { resolveRecipe } from '../src/core/recipes/catalog.js';
 import { getRuntime } from '../src/core/runtimes/catalog.js';
 
@@ -66,6 +67,7 @@ try {
     await cp(pristine, staging, { recursive: true, verbatimSymlinks: true });
     const calls: Timed[] = [];
     const events: LayerforgeEvent[] = [];
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const result = await pruneLayer(
       staging,
@@ -76,6 +78,7 @@ try {
       { sink: (e) => events.push(e), signal: new AbortController().signal },
     );
     const total = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     const byCall = new Map<string, { n: number; ms: number }>();
     for (const c of calls) {
       const row = byCall.get(c.call) ?? { n: 0, ms: 0 };
@@ -84,11 +87,18 @@ try {
     const engineMs = calls.reduce((sum, c) => sum + c.ms, 0);
     console.log(`run ${run}: prune ${(total / 1000).toFixed(2)} s`);
     for (const [call, { n, ms }] of byCall) console.log(`  ${call} ×${n}: ${(ms / 1000).toFixed(2)} s`);
-    console.log(`  outside the engine: ${((total - engineMs) / 1000).toFixed(2)} s`);
+    console.log(
+      `  outside the engine: ${((total - engineMs) / 1000).toFixed(2)} s (this process: ${((used.user + used.system) / 1e6).toFixed(2)} CPU s)`,
+    );
     for (const e of events)
       if (e.type === 'info' || e.type === 'warning') console.log(`  ${e.type}: ${e.message}`);
     console.log(
       `  records: ${result.records.map((r) => `${r.rule}${r.reverted ? ' (reverted)' : ''} ${r.bytesSaved}`).join(', ')}`,
+    );
+    // The pruned tree's zip, written as the zip step writes it: the same digest, the same layer.
+    const zip = await writeLayerZip(staging, join(root, `pruned-${run}.zip`));
+    console.log(
+      `  pruned layer: zip sha256 ${zip.sha256}, ${zip.fileCount} files, ${zip.unzippedBytes} bytes`,
     );
     await rm(work, { recursive: true, force: true });
   }

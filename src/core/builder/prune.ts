@@ -13,6 +13,7 @@ import type { LayerTester, PruneRecord } from '../prune/types.js';
 import {
   cacheTag,
   compileBytecode,
+  removeBuildCaches,
   resolveBytecodeMode,
   type BytecodeMode,
   type BytecodeResult,
@@ -97,9 +98,12 @@ function smokeTester(
 }
 
 /**
- * The prune step of a build: compiles bytecode for the target Python (bytecode.ts), then applies
- * the recipe's and the profile's pruning rules, each checked by the smoke tests (src/core/prune).
- * `work` is a private folder on the staging's file system; what the rules removed waits there.
+ * The prune step of a build: applies the recipe's and the profile's pruning rules, compiling
+ * bytecode for the target Python (bytecode.ts) once the remove rules have run (the test suites
+ * they take are most of a Python layer's modules), all checked by the smoke tests at once
+ * (src/core/prune). A reverted rule's modules are compiled when it puts them back, so the layer
+ * is the one compiling everything first would give. `work` is a private folder on the staging's
+ * file system; what the rules removed waits there.
  */
 export async function pruneLayer(
   staging: string,
@@ -111,7 +115,23 @@ export async function pruneLayer(
 ): Promise<{ records: PruneRecord[]; bytecode: BytecodeResult }> {
   const run = buildImageRunner(staging, target.base, engine);
   const resolved = resolveBytecodeMode(options.bytecode, options.profile, target.runtime);
-  const bytecode = await compileBytecode(staging, options.bytecode, resolved, target.runtime, run, io);
+  // The rules weigh and take the tree without the build's own caches, which compiling replaces.
+  if (resolved !== 'none') await removeBuildCaches(staging, io.signal);
+  let bytecode: BytecodeResult = { mode: 'none', modules: 0, bytes: 0 };
+  const compile = async (only?: readonly string[]) => {
+    const compiled = await compileBytecode(
+      staging,
+      options.bytecode,
+      resolved,
+      target.runtime,
+      run,
+      io,
+      only,
+    );
+    // Compiling what a reverted rule put back adds to the first result; the count is the tree's.
+    bytecode = only ? { ...compiled, mode: bytecode.mode } : compiled;
+    return bytecode.mode;
+  };
   const sideDir = join(work, 'pruned');
   await mkdir(sideDir, { recursive: true });
   try {
@@ -122,7 +142,7 @@ export async function pruneLayer(
         recipe: target.loaded.recipe,
         arch: target.arch,
         profile: options.profile,
-        bytecode: { mode: bytecode.mode, cacheTag: cacheTag(target.runtime) },
+        bytecode: { mode: resolved, cacheTag: cacheTag(target.runtime), compile },
         runInBuildImage: run,
         test: smokeTester(staging, work, target, engine, io),
       },

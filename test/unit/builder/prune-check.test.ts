@@ -142,4 +142,40 @@ describe('the prune step checks the rules on the staged tree', () => {
     expect(runs[0]?.dataMode).toBe(0o644);
     expect(statSync(join(staging, 'python/pkg/data.txt')).mode & 0o7777).toBe(0o600);
   });
+
+  it('compiles bytecode once the remove rules have run, and compiles what a reverted rule puts back', async () => {
+    await mkdir(join(staging, 'python/pkg/tests'), { recursive: true });
+    await writeFile(join(staging, 'python/pkg/tests/test_pkg.py'), 'assert True\n', { mode: 0o644 });
+    const compiles: { script: string; hadTests: boolean }[] = [];
+    const engine = new FakeEngine();
+    engine.onRun = (spec) => {
+      const hadTests = existsSync(join(staging, 'python/pkg/tests/test_pkg.py'));
+      if (spec.labels?.[LABELS.purpose] === 'bytecode')
+        compiles.push({ script: spec.command[0] ?? '', hadTests });
+      // The test needs the test suite: the recipe's rule that takes it must be reverted.
+      if (spec.labels?.[LABELS.purpose] === 'smoke-test') return { exitCode: hadTests ? 0 : 1 };
+      return {};
+    };
+    const base = target([{ name: 'runs its own tests', run: 'python3 -m pkg.tests.test_pkg' }]);
+    base.loaded.recipe.prune = { remove: ['python/pkg/tests'], protect: [], skip: [] };
+    const result = await pruneLayer(
+      staging,
+      work,
+      base,
+      engine,
+      { profile: 'safe', bytecode: 'pyc' },
+      { sink: () => {}, signal: new AbortController().signal },
+    );
+    expect(result.records).toEqual([
+      { rule: 'remove python/pkg/tests', bytesSaved: 0, reverted: true },
+      { rule: 'docs', bytesSaved: 8, reverted: false },
+      { rule: 'headers', bytesSaved: 14, reverted: false },
+    ]);
+    expect(
+      compiles.map((c) => [c.script.split('\n').at(-1)?.split('unchecked-hash ')[1], c.hadTests]),
+    ).toEqual([
+      ['/opt/python', false],
+      ["'/opt/python/pkg/tests'", true],
+    ]);
+  });
 });
