@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedBase } from '../base-images/resolve.js';
-import type { ContainerEngine } from '../engine/container-engine.js';
+import type { ContainerEngine, ContainerSpec } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import type { StepIO } from '../job-context.js';
 import { extractLayerZip } from '../layer/extract-zip.js';
@@ -19,6 +19,27 @@ export interface SmokeTestResult {
   command: string;
   ok: boolean;
   output: string;
+}
+
+/** A smoke-test container: the runtime image in Lambda's sandbox, `optDir` read-only at /opt, no network. */
+function sandboxed(
+  optDir: string,
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  entrypoint: string[],
+  command: string[],
+): ContainerSpec {
+  return {
+    image: base.runtimeImage,
+    entrypoint,
+    command,
+    env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
+    mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
+    labels: { [LABELS.purpose]: 'smoke-test' },
+    ...LAMBDA_SANDBOX,
+    network: 'none',
+    platform: base.platform,
+  };
 }
 
 /**
@@ -40,17 +61,7 @@ async function runImportTests(
   const seen = new Map<string, { ok: boolean; error: string }>();
   const output: string[] = [];
   const run = await engine.runContainer(
-    {
-      image: base.runtimeImage,
-      entrypoint: command.slice(0, 1),
-      command: command.slice(1),
-      env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
-      mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
-      labels: { [LABELS.purpose]: 'smoke-test' },
-      ...LAMBDA_SANDBOX,
-      network: 'none',
-      platform: base.platform,
-    },
+    sandboxed(optDir, runtime, base, command.slice(0, 1), command.slice(1)),
     (line) => {
       const parsed = parseImportLine(line);
       if (parsed) seen.set(parsed.name, parsed);
@@ -117,17 +128,7 @@ export async function runSmokeTestsOnTree(
   for (const [index, test] of recipe.tests.entries()) {
     const output: string[] = [];
     const run = await engine.runContainer(
-      {
-        image: base.runtimeImage,
-        entrypoint: ['/bin/sh', '-c'],
-        command: [test.run],
-        env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
-        mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
-        labels: { [LABELS.purpose]: 'smoke-test' },
-        ...LAMBDA_SANDBOX,
-        network: 'none',
-        platform: base.platform,
-      },
+      sandboxed(optDir, runtime, base, ['/bin/sh', '-c'], [test.run]),
       (line) => {
         output.push(line);
         io.sink({ type: 'build.log', source: 'smoke-test', line });
