@@ -42,7 +42,8 @@ export function cacheTag(runtime: LambdaRuntime): string {
 const NO_PYTHON = 64;
 const OTHER_PYTHON = 65;
 
-function compileScript(version: string): string {
+/** `targets`: what compileall is given, quoted for the shell. */
+function compileScript(version: string, targets: string): string {
   const v = shellQuote(version);
   return [
     `PY=$(command -v python${version} || command -v python3 || true)`,
@@ -50,7 +51,7 @@ function compileScript(version: string): string {
     `have=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')`,
     `[ "$have" = ${v} ] || { echo "layerforge: the build image has Python $have"; exit ${OTHER_PYTHON}; }`,
     // -f: rewrite whatever is there; -j0: one worker per core.
-    `exec "$PY" -m compileall -q -f -j0 --invalidation-mode unchecked-hash /opt/python`,
+    `exec "$PY" -m compileall -q -f -j0 --invalidation-mode unchecked-hash ${targets}`,
   ].join('\n');
 }
 
@@ -62,11 +63,29 @@ export interface BytecodeResult {
 }
 
 /**
+ * Removes the build's own `__pycache__` folders under `python/`: timestamp-checked, from whatever
+ * interpreter ran, and not reproducible. compileBytecode does it first; the prune step does it
+ * before its rules run, so they weigh and take the tree without them.
+ */
+export async function removeBuildCaches(staging: string, signal?: AbortSignal): Promise<void> {
+  const pythonDir = join(staging, 'python');
+  if (!existsSync(pythonDir)) return;
+  const caches: string[] = [];
+  for await (const entry of walkLayerTree(pythonDir, { signal })) {
+    if (entry.type === 'dir' && posix.basename(entry.path) === '__pycache__') caches.push(entry.absolutePath);
+  }
+  for (const dir of caches) await rm(dir, { recursive: true, force: true });
+}
+
+/**
  * Compiles the layer's `python/` tree to unchecked-hash bytecode in the build image, whose
  * Python must be the runtime's version (a .pyc is only valid for one minor version). First the
- * build's own `__pycache__` folders go: timestamp-checked, from whatever interpreter ran, and
- * not reproducible. With `auto`, a build image with another Python skips compiling with a
- * warning; an explicit `pyc`/`pyc-only` is refused.
+ * build's own `__pycache__` folders go (removeBuildCaches). With `auto`, a build image with
+ * another Python skips compiling with a warning; an explicit `pyc`/`pyc-only` is refused.
+ *
+ * `only` compiles just those layer paths under `python/` (folders or `.py` files), as compileall
+ * would have compiled them within the whole tree, and leaves the other caches alone: for files a
+ * reverted pruning rule put back. The result still counts every `.pyc` under `python/`.
  */
 export async function compileBytecode(
   staging: string,
@@ -75,9 +94,10 @@ export async function compileBytecode(
   runtime: LambdaRuntime,
   run: BuildImageRunner,
   io: StepIO,
+  only?: readonly string[],
 ): Promise<BytecodeResult> {
   const none: BytecodeResult = { mode: 'none', modules: 0, bytes: 0 };
-  if (resolved === 'none') return none;
+  if (resolved === 'none' || only?.length === 0) return none;
   const pythonDir = join(staging, 'python');
   if (!existsSync(pythonDir)) {
     if (requested !== 'auto')
@@ -88,12 +108,9 @@ export async function compileBytecode(
       });
     return none;
   }
-  const caches: string[] = [];
-  for await (const entry of walkLayerTree(pythonDir, { signal: io.signal })) {
-    if (entry.type === 'dir' && posix.basename(entry.path) === '__pycache__') caches.push(entry.absolutePath);
-  }
-  for (const dir of caches) await rm(dir, { recursive: true, force: true });
-  const result = await run(compileScript(runtime.version), {
+  if (!only) await removeBuildCaches(staging, io.signal);
+  const targets = only ? only.map((path) => shellQuote(`/opt/${path}`)).join(' ') : '/opt/python';
+  const result = await run(compileScript(runtime.version, targets), {
     purpose: 'bytecode',
     // String hashing is randomised per process and frozenset constants are marshalled in hash
     // order: a fixed seed keeps .pyc bytes the same from build to build.
@@ -143,7 +160,7 @@ export async function compileBytecode(
   }
   io.sink({
     type: 'info',
-    message: `bytecode: ${modules} module(s) compiled for Python ${runtime.version} (unchecked-hash .pyc, ${(bytes / 1024 / 1024).toFixed(1)} MB)`,
+    message: `bytecode: ${only ? `${only.length} path(s) put back compiled; ` : ''}${modules} module(s) compiled for Python ${runtime.version} (unchecked-hash .pyc, ${(bytes / 1024 / 1024).toFixed(1)} MB)`,
   });
   return { mode: resolved, modules, bytes };
 }

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedBase } from '../base-images/resolve.js';
-import type { ContainerEngine } from '../engine/container-engine.js';
+import type { ContainerEngine, ContainerSpec } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import type { StepIO } from '../job-context.js';
 import { extractLayerZip } from '../layer/extract-zip.js';
@@ -19,6 +19,27 @@ export interface SmokeTestResult {
   command: string;
   ok: boolean;
   output: string;
+}
+
+/** A smoke-test container: the runtime image in Lambda's sandbox, `optDir` read-only at /opt, no network. */
+function sandboxed(
+  optDir: string,
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  entrypoint: string[],
+  command: string[],
+): ContainerSpec {
+  return {
+    image: base.runtimeImage,
+    entrypoint,
+    command,
+    env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
+    mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
+    labels: { [LABELS.purpose]: 'smoke-test' },
+    ...LAMBDA_SANDBOX,
+    network: 'none',
+    platform: base.platform,
+  };
 }
 
 /**
@@ -40,17 +61,7 @@ async function runImportTests(
   const seen = new Map<string, { ok: boolean; error: string }>();
   const output: string[] = [];
   const run = await engine.runContainer(
-    {
-      image: base.runtimeImage,
-      entrypoint: command.slice(0, 1),
-      command: command.slice(1),
-      env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
-      mounts: [{ hostPath: optDir, containerPath: '/opt', readOnly: true }],
-      labels: { [LABELS.purpose]: 'smoke-test' },
-      ...LAMBDA_SANDBOX,
-      network: 'none',
-      platform: base.platform,
-    },
+    sandboxed(optDir, runtime, base, command.slice(0, 1), command.slice(1)),
     (line) => {
       const parsed = parseImportLine(line);
       if (parsed) seen.set(parsed.name, parsed);
@@ -94,49 +105,55 @@ export async function runSmokeTests(
     // mkdtemp makes 0700 folders; the function's user must be able to enter /opt.
     await chmod(layerDir, 0o755);
     await chmod(join(layerDir, 'opt'), 0o755);
-    const results: SmokeTestResult[] = [];
-    for (const [index, test] of recipe.tests.entries()) {
-      const output: string[] = [];
-      const run = await engine.runContainer(
-        {
-          image: base.runtimeImage,
-          entrypoint: ['/bin/sh', '-c'],
-          command: [test.run],
-          env: { ...LAMBDA_ENVIRONMENT, ...languagePathEnvironment(runtime) },
-          mounts: [{ hostPath: join(layerDir, 'opt'), containerPath: '/opt', readOnly: true }],
-          labels: { [LABELS.purpose]: 'smoke-test' },
-          ...LAMBDA_SANDBOX,
-          network: 'none',
-          platform: base.platform,
-        },
-        (line) => {
-          output.push(line);
-          io.sink({ type: 'build.log', source: 'smoke-test', line });
-        },
-        io.signal,
-      );
-      await engine.removeContainer(run.id);
-      const text = output.join('\n');
-      const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
-      const ok = run.exitCode === 0 && matched;
-      const detail =
-        run.exitCode !== 0
-          ? `exit code ${run.exitCode}`
-          : matched
-            ? ''
-            : `output did not match /${test.expect ?? ''}/`;
-      const result = {
-        name: test.name ?? `test ${index + 1}`,
-        command: test.run,
-        ok,
-        output: detail ? `${detail}\n${text}` : text,
-      };
-      io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
-      results.push(result);
-    }
-    results.push(...(await runImportTests(join(layerDir, 'opt'), recipe, runtime, base, engine, io)));
-    return results;
+    return await runSmokeTestsOnTree(join(layerDir, 'opt'), recipe, runtime, base, engine, io);
   } finally {
     await rm(layerDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The smoke tests on a layer tree already laid out as Lambda extracts the zip (modes
+ * world-readable, as `normaliseMode` gives them): `optDir` is mounted read-only at /opt, and the
+ * tests run as `runSmokeTests` runs them. The prune step's checks use it on the staged tree.
+ */
+export async function runSmokeTestsOnTree(
+  optDir: string,
+  recipe: Recipe,
+  runtime: LambdaRuntime,
+  base: ResolvedBase,
+  engine: ContainerEngine,
+  io: StepIO,
+): Promise<SmokeTestResult[]> {
+  const results: SmokeTestResult[] = [];
+  for (const [index, test] of recipe.tests.entries()) {
+    const output: string[] = [];
+    const run = await engine.runContainer(
+      sandboxed(optDir, runtime, base, ['/bin/sh', '-c'], [test.run]),
+      (line) => {
+        output.push(line);
+        io.sink({ type: 'build.log', source: 'smoke-test', line });
+      },
+      io.signal,
+    );
+    await engine.removeContainer(run.id);
+    const text = output.join('\n');
+    const matched = test.expect === undefined || new RegExp(test.expect, 'm').test(text);
+    const ok = run.exitCode === 0 && matched;
+    const detail =
+      run.exitCode !== 0
+        ? `exit code ${run.exitCode}`
+        : matched
+          ? ''
+          : `output did not match /${test.expect ?? ''}/`;
+    const result = {
+      name: test.name ?? `test ${index + 1}`,
+      command: test.run,
+      ok,
+      output: detail ? `${detail}\n${text}` : text,
+    };
+    io.sink({ type: 'test.result', command: test.run, ok, output: result.output });
+    results.push(result);
+  }
+  results.push(...(await runImportTests(optDir, recipe, runtime, base, engine, io)));
+  return results;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import type { StepIO } from '../job-context.js';
@@ -23,16 +24,30 @@ export interface PruneStagedLayerInput {
   /** The layer's arch: strip (the build image's, for this arch) leaves other machines' files alone. */
   arch: Architecture;
   profile: PruneProfile;
-  /** `pyc-only` adds the rule that ships each module's bytecode instead of its source. */
-  bytecode: { mode: 'none' | 'pyc' | 'pyc-only'; cacheTag: string };
+  /**
+   * The bytecode the build ships (`pyc-only` adds the rule that ships each module's bytecode
+   * instead of its source). `compile`, when given, compiles it once the remove rules have run, so
+   * nothing is compiled for the files they took, and returns the mode that holds after it (`none`
+   * when it could not compile); it is called again with the paths under `python/` that a
+   * reverted rule put back. Without it the tree's bytecode is taken as it is.
+   */
+  bytecode: {
+    mode: BytecodeMode;
+    cacheTag: string;
+    compile?: (only?: readonly string[]) => Promise<BytecodeMode>;
+  };
   runInBuildImage: BuildImageRunner;
   /** Runs the recipe's smoke tests on the staged layer as it is now. */
   test: LayerTester;
 }
 
+type BytecodeMode = 'none' | 'pyc' | 'pyc-only';
+
 interface Applied {
   name: string;
   toggle: RuleToggle;
+  /** What a remove rule took under `python/` that compileall compiles: folders and `.py` files. */
+  modules?: string[];
 }
 
 function toggleOf(
@@ -57,8 +72,8 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
   const hasTests = recipe.tests.length > 0 || recipe.checkImports !== undefined;
   const selection = selectRules(input.profile, recipe, { compilesBytecode: input.bytecode.mode !== 'none' });
   const untested = selection.untested.map((r) => r.id);
-  const wantsSourceRemoval = input.bytecode.mode === 'pyc-only';
-  if (wantsSourceRemoval && !hasTests) untested.push('sources-as-bytecode');
+  if (input.bytecode.mode === 'pyc-only' && !hasTests && existsSync(join(staging, 'python')))
+    untested.push('sources-as-bytecode');
   if (untested.length > 0) {
     io.sink({
       type: 'warning',
@@ -67,7 +82,8 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
     });
   }
   const protect = recipe.prune?.protect ?? [];
-  const index: LayerIndex = await indexLayer(staging, io.signal);
+  let index: LayerIndex = await indexLayer(staging, io.signal);
+  const types = new Map(index.entries.map((e) => [e.path, e.type]));
   const taken = new Set<string>();
   const applied: Applied[] = [];
   const remove = async (name: string, globs: readonly string[], dirsOnly = false) => {
@@ -78,12 +94,27 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
     const change = removal(staging, join(sideDir, String(applied.length)), paths);
     await change.apply();
     const bytes = matches.reduce((sum, m) => sum + m.bytes, 0);
-    applied.push({ name, toggle: toggleOf(name, bytes, paths.length, change.apply, change.revert) });
+    applied.push({
+      name,
+      toggle: toggleOf(name, bytes, paths.length, change.apply, change.revert),
+      modules: paths.filter(
+        (p) =>
+          p.startsWith('python/') &&
+          (types.get(p) === 'dir' || (p.endsWith('.py') && types.get(p) === 'file')),
+      ),
+    });
   };
 
   for (const glob of recipe.prune?.remove ?? []) await remove(`remove ${glob}`, [glob]);
   for (const rule of selection.rules)
     if (rule.kind === 'remove') await remove(rule.id, rule.globs, 'dirsOnly' in rule && rule.dirsOnly);
+  let bytecodeMode = input.bytecode.mode;
+  if (input.bytecode.compile) {
+    bytecodeMode = await input.bytecode.compile();
+    // The new __pycache__ folders, for sources-as-bytecode; strip takes ELF files only.
+    if (bytecodeMode !== 'none') index = await indexLayer(staging, io.signal);
+  }
+  const wantsSourceRemoval = bytecodeMode === 'pyc-only';
   // strip rewrites these files and may put them back: identical-files leaves them alone.
   const strippedFiles = new Set<string>();
   if (selection.rules.some((r) => r.kind === 'strip')) {
@@ -156,6 +187,9 @@ export async function pruneStagedLayer(input: PruneStagedLayerInput, io: StepIO)
       onProgress: (message) => io.sink({ type: 'info', message: `prune: ${message}` }),
     });
     for (const culprit of search.culprits) reverted.add(culprit);
+    const putBack = applied.filter((a) => reverted.has(a.toggle)).flatMap((a) => a.modules ?? []);
+    if (input.bytecode.compile && bytecodeMode !== 'none' && putBack.length > 0)
+      await input.bytecode.compile(putBack);
     io.sink({
       type: 'info',
       message: `prune: ${checked.length - reverted.size} of ${checked.length} rule(s) kept, checked by ${recipe.tests.length} smoke test(s) in ${search.testRuns} run(s)`,
