@@ -1,12 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, link, mkdir, symlink } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { StepIO } from '../job-context.js';
 import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
+import { SMALL_FILE_BYTES, StagingWrites } from './staging-writes.js';
 
 /** A path inside the layer (relative to /opt), or undefined when the entry is /opt itself. */
 function layerPath(name: string, root: string): string | undefined {
@@ -46,7 +47,8 @@ export function safeLinkTarget(path: string, target: string): string {
 
 /**
  * Streams a tar of /opt (from the engine's archive API) into `destination`, validating every entry.
- * Memory stays flat: each file is piped to disk.
+ * Memory stays flat: small files are written in the background, bounded in count and bytes
+ * (staging-writes.ts), and large ones are piped to disk before the archive goes on.
  */
 export async function extractOptArchive(archive: Readable, destination: string, io: StepIO): Promise<void> {
   try {
@@ -65,6 +67,7 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   if (io.signal.aborted) throw new InterruptedError();
   io.signal.addEventListener('abort', onAbort, { once: true });
   await mkdir(destination, { recursive: true });
+  const writes = new StagingWrites(destination, (error) => extract.destroy(error as Error));
   // Symlinks made so far: an entry below one of them would be written wherever the link points.
   const links = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {
@@ -72,50 +75,7 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
       // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
       // while it waits for a mkdir with no listener yet: the extractor's own error reports it.
       stream.on('error', () => {});
-      const handle = async () => {
-        const path = layerPath(header.name, 'opt');
-        if (path === undefined) return stream.resume();
-        const parents = path
-          .split('/')
-          .slice(0, -1)
-          .map((_, i, all) => all.slice(0, i + 1).join('/'));
-        const through = parents.find((p) => links.has(p));
-        if (through !== undefined) {
-          throw new JobFailedError(`the container's /opt holds ${path} below the symlink ${through}`, {
-            hint: 'an archive entry must not be written through a symlink',
-          });
-        }
-        const target = join(destination, path);
-        await mkdir(dirname(target), { recursive: true });
-        switch (header.type) {
-          case 'directory':
-            await mkdir(target, { recursive: true });
-            await chmod(target, (header.mode ?? 0o755) & 0o7777);
-            return stream.resume();
-          case 'file':
-          case 'contiguous-file':
-            await pipeline(stream, createWriteStream(target, { mode: (header.mode ?? 0o644) & 0o7777 }));
-            return chmod(target, (header.mode ?? 0o644) & 0o7777);
-          case 'symlink':
-            await symlink(safeLinkTarget(path, header.linkname ?? ''), target);
-            links.add(path);
-            return stream.resume();
-          case 'link': {
-            const linked = layerPath(header.linkname ?? '', 'opt');
-            if (linked === undefined) throw new JobFailedError(`hard link ${path} points at /opt itself`);
-            await link(join(destination, linked), target);
-            return stream.resume();
-          }
-          default:
-            io.sink({
-              type: 'warning',
-              code: 'skipped-entry',
-              message: `skipped ${path}: a ${header.type} cannot be stored in a layer`,
-            });
-            return stream.resume();
-        }
-      };
-      handle().then(
+      entry(header, stream, writes, links, io).then(
         () => next(),
         (error: unknown) => extract.destroy(error as Error),
       );
@@ -127,7 +87,76 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   archive.on('error', (error) => extract.destroy(error));
   try {
     await done;
+    await writes.finish();
   } finally {
     io.signal.removeEventListener('abort', onAbort);
+    // Nothing may still be writing once the caller sees the outcome (and maybe removes the folder).
+    await writes.settle();
   }
+}
+
+/** An entry's body as tar-stream hands it over (a streamx stream, not Node's). */
+type EntryStream = tar.ExtractEvents['entry'][1];
+
+/** One archive entry, checked and handed to the disk; resolves when the archive may go on. */
+async function entry(
+  header: tar.Header,
+  stream: EntryStream,
+  writes: StagingWrites,
+  links: Set<string>,
+  io: StepIO,
+): Promise<void> {
+  const path = layerPath(header.name, 'opt');
+  if (path === undefined) return void stream.resume();
+  const parents = path
+    .split('/')
+    .slice(0, -1)
+    .map((_, i, all) => all.slice(0, i + 1).join('/'));
+  const through = parents.find((p) => links.has(p));
+  if (through !== undefined) {
+    throw new JobFailedError(`the container's /opt holds ${path} below the symlink ${through}`, {
+      hint: 'an archive entry must not be written through a symlink',
+    });
+  }
+  const target = join(writes.root, path);
+  switch (header.type) {
+    case 'directory':
+      stream.resume();
+      return writes.folderEntry(path, (header.mode ?? 0o755) & 0o7777);
+    case 'file':
+    case 'contiguous-file': {
+      const mode = (header.mode ?? 0o644) & 0o7777;
+      if ((header.size ?? 0) <= SMALL_FILE_BYTES) return writes.file(path, await whole(stream), mode);
+      // A large file is streamed to disk before the archive goes on: memory stays flat.
+      await writes.ready(path);
+      await pipeline(stream, createWriteStream(target, { mode }));
+      return chmod(target, mode);
+    }
+    case 'symlink': {
+      const linkTarget = safeLinkTarget(path, header.linkname ?? '');
+      links.add(path);
+      stream.resume();
+      return writes.write(path, () => symlink(linkTarget, target));
+    }
+    case 'link': {
+      const linked = layerPath(header.linkname ?? '', 'opt');
+      if (linked === undefined) throw new JobFailedError(`hard link ${path} points at /opt itself`);
+      stream.resume();
+      return writes.write(path, () => link(join(writes.root, linked), target), linked);
+    }
+    default:
+      io.sink({
+        type: 'warning',
+        code: 'skipped-entry',
+        message: `skipped ${path}: a ${header.type} cannot be stored in a layer`,
+      });
+      return void stream.resume();
+  }
+}
+
+/** A small entry's body, read whole. */
+async function whole(stream: EntryStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { lstat, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { extractOptArchive, safeLinkTarget } from '../../../src/core/builder/extract.js';
@@ -200,6 +200,81 @@ describe('extractOptArchive', () => {
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
     // The engine keeps the container locked until its archive response is closed.
     expect(archive.destroyed).toBe(true);
+  });
+});
+
+describe('extractOptArchive with many entries in flight', () => {
+  it('writes thousands of small files across nested folders, each with its bytes and mode', async () => {
+    const entries: TarEntry[] = [];
+    for (let d = 0; d < 40; d++) {
+      entries.push({ name: `opt/python/pkg${d}/`, type: 'directory', mode: 0o755 });
+      for (let f = 0; f < 60; f++) {
+        entries.push({
+          name: `opt/python/pkg${d}/sub/m${f}.py`,
+          type: 'file',
+          mode: f % 2 ? 0o755 : 0o644,
+          body: `# ${d}/${f}\n`.repeat(f + 1),
+        });
+      }
+    }
+    await extract(entries);
+    for (const d of [0, 17, 39]) {
+      for (const f of [0, 1, 59]) {
+        const path = `python/pkg${d}/sub/m${f}.py`;
+        expect(await readFile(join(dest, path), 'utf8')).toBe(`# ${d}/${f}\n`.repeat(f + 1));
+        expect(await mode(path)).toBe(f % 2 ? 0o755 : 0o644);
+      }
+    }
+  });
+
+  it('streams a file larger than the in-memory limit to disk whole', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024 + 7);
+    await extract([
+      { name: 'opt/lib/small.so', type: 'file', mode: 0o644, body: 'small' },
+      { name: 'opt/lib/big.so', type: 'file', mode: 0o755, body: big },
+      { name: 'opt/lib/big-link.so', type: 'link', linkname: 'opt/lib/big.so' },
+    ]);
+    expect((await stat(join(dest, 'lib/big.so'))).size).toBe(big.length);
+    expect(await mode('lib/big.so')).toBe(0o755);
+    expect((await stat(join(dest, 'lib/big-link.so'))).ino).toBe((await stat(join(dest, 'lib/big.so'))).ino);
+  });
+
+  it('keeps the last of two entries for one path, as tar does', async () => {
+    await extract([
+      { name: 'opt/a.txt', type: 'file', mode: 0o644, body: 'first, longer' },
+      { name: 'opt/a.txt', type: 'file', mode: 0o600, body: 'second' },
+    ]);
+    expect(await readFile(join(dest, 'a.txt'), 'utf8')).toBe('second');
+  });
+
+  it('writes into a folder whose entry makes it read-only, then gives it that mode', async () => {
+    await extract([
+      { name: 'opt/ro/', type: 'directory', mode: 0o555 },
+      { name: 'opt/ro/inside.txt', type: 'file', mode: 0o444, body: 'kept' },
+    ]);
+    expect(await readFile(join(dest, 'ro/inside.txt'), 'utf8')).toBe('kept');
+    expect(await mode('ro')).toBe(0o555);
+  });
+
+  it('fails when a write fails, and nothing is still writing once it has', async () => {
+    const entries: TarEntry[] = [{ name: 'opt/blocker', type: 'file', mode: 0o644, body: 'a file' }];
+    // Each of these needs opt/blocker to be a folder: its mkdir fails in the background.
+    for (let i = 0; i < 50; i++)
+      entries.push({ name: `opt/blocker/f${i}`, type: 'file', mode: 0o644, body: 'x' });
+    for (let i = 0; i < 200; i++)
+      entries.push({ name: `opt/later/f${i}`, type: 'file', mode: 0o644, body: 'y' });
+    // The archive as the engine sends it, bytes: a tar.pack's own entry streams would report the
+    // extractor's error again, as nothing listens on them.
+    const chunks: Buffer[] = [];
+    for await (const chunk of archiveOf(entries)) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    await expect(extractOptArchive(Readable.from([bytes]), dest, testJob())).rejects.toThrow(
+      /ENOTDIR|EEXIST/,
+    );
+    const after = existsSync(join(dest, 'later')) ? (await readdir(join(dest, 'later'))).length : 0;
+    await new Promise((resolve) => setImmediate(resolve));
+    const settled = existsSync(join(dest, 'later')) ? (await readdir(join(dest, 'later'))).length : 0;
+    expect(settled).toBe(after);
   });
 });
 
