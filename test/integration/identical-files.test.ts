@@ -38,44 +38,48 @@ beforeAll(() => {
 });
 
 describe('identical-files on numpy and scipy wheels', () => {
-  it("stores scipy.libs' copies of numpy.libs' libraries once, as links, and scipy still loads them", async () => {
-    const recipes = join(shared.path, 'recipes');
-    await mkdir(join(recipes, 'scipy-numpy'), { recursive: true });
-    await writeFile(join(recipes, 'scipy-numpy', 'recipe.yaml'), RECIPE);
-    const out = join(shared.path, 'dist');
-    const run = await runLayerforge(
-      [
-        'build',
-        'scipy-numpy',
-        '--recipes',
-        recipes,
-        '--base',
-        'debian12',
-        '--runtime',
-        'python3.11',
-        '--out',
-        out,
-        '--quiet',
-      ],
-      { cwd: shared.path },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    const zip = run.stdout.trim();
-    const manifest = JSON.parse(
-      await readFile(zip.replace(/\.zip$/, '.manifest.json'), 'utf8'),
-    ) as LayerManifest;
-    const rule = manifest.prune?.find((r) => r.rule === 'identical-files');
-    expect(rule?.reverted).toBe(false);
-    // libgfortran alone is 2.8 MB.
-    expect(rule?.bytesSaved).toBeGreaterThan(2_500_000);
+  it(
+    "stores scipy.libs' copies of numpy.libs' libraries once, as links, and scipy still loads them",
+    async () => {
+      const recipes = join(shared.path, 'recipes');
+      await mkdir(join(recipes, 'scipy-numpy'), { recursive: true });
+      await writeFile(join(recipes, 'scipy-numpy', 'recipe.yaml'), RECIPE);
+      const out = join(shared.path, 'dist');
+      const run = await runLayerforge(
+        [
+          'build',
+          'scipy-numpy',
+          '--recipes',
+          recipes,
+          '--base',
+          'debian12',
+          '--runtime',
+          'python3.11',
+          '--out',
+          out,
+          '--quiet',
+        ],
+        { cwd: shared.path },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const zip = run.stdout.trim();
+      const manifest = JSON.parse(
+        await readFile(zip.replace(/\.zip$/, '.manifest.json'), 'utf8'),
+      ) as LayerManifest;
+      const rule = manifest.prune?.find((r) => r.rule === 'identical-files');
+      expect(rule?.reverted).toBe(false);
+      // libgfortran alone is 2.8 MB.
+      expect(rule?.bytesSaved).toBeGreaterThan(2_500_000);
 
-    // Info-ZIP's listing: the link's mode says `l`, and the link points into numpy.libs.
-    const listing = execFileSync('zipinfo', [zip, 'python/scipy.libs/*'], { encoding: 'utf8' });
-    const gfortran = listing.split('\n').filter((l) => /libgfortran-040039e1-[0-9a-f]+\.so/.test(l));
-    expect(gfortran).toHaveLength(1);
-    expect(gfortran[0]).toMatch(/^l/);
-    const name = /(python\/scipy\.libs\/\S+)$/.exec(gfortran[0]!)![1]!;
-    const target = execFileSync('unzip', ['-p', zip, name], { encoding: 'utf8' });
-    expect(target).toMatch(/^\.\.\/numpy\.libs\/libgfortran-040039e1-[0-9a-f]+\.so\.5\.0\.0$/);
-  }, 20 * 60_000);
+      // Info-ZIP's listing: the link's mode says `l`, and the link points into numpy.libs.
+      const listing = execFileSync('zipinfo', [zip, 'python/scipy.libs/*'], { encoding: 'utf8' });
+      const gfortran = listing.split('\n').filter((l) => /libgfortran-040039e1-[0-9a-f]+\.so/.test(l));
+      expect(gfortran).toHaveLength(1);
+      expect(gfortran[0]).toMatch(/^l/);
+      const name = /(python\/scipy\.libs\/\S+)$/.exec(gfortran[0]!)![1]!;
+      const target = execFileSync('unzip', ['-p', zip, name], { encoding: 'utf8' });
+      expect(target).toMatch(/^\.\.\/numpy\.libs\/libgfortran-040039e1-[0-9a-f]+\.so\.5\.0\.0$/);
+    },
+    20 * 60_000,
+  );
 });
