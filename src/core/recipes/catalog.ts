@@ -37,7 +37,7 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
     (await import('../yaml/safety.js')).nestingIssue(RECIPE_FILE, text) === undefined
   ) {
     // The YAML parser is loaded only here: a bundled recipe never needs it to be listed.
-    const { isMap, parseDocument } = await import('yaml');
+    const { isMap, parseDocument } = await import('../yaml/parser.js');
     const document = parseDocument(text);
     // Only the two scalars are read, never toJS(): aliases and complex keys stay unexpanded.
     // Unparsable parts leave them unset; validation reports them precisely when loaded.
