@@ -5,8 +5,8 @@ import { recordEvents } from '../../../src/core/events.js';
 import { IDENTICAL_MIN_BYTES, identicalFilesAsLinks } from '../../../src/core/prune/identical-files.js';
 import { indexLayer } from '../../../src/core/prune/match.js';
 import { pruneStagedLayer } from '../../../src/core/prune/prune-layer.js';
-import { recipeSchema } from '../../../src/core/recipes/schema.js';
 import { testJob } from '../../support/job-context.js';
+import { pythonRecipe } from '../../support/python-recipe.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let work: string;
@@ -91,17 +91,7 @@ describe('identicalFilesAsLinks', () => {
 });
 
 describe('the identical-files rule in a build', () => {
-  const recipe = recipeSchema.parse({
-    name: 'fixture',
-    version: '1.0.0',
-    summary: 'a fixture',
-    license: 'MIT',
-    homepage: 'https://example.org',
-    runtimes: ['python3.11'],
-    architectures: ['x86_64'],
-    install: { python: { requirements: ['msgpack==1.1.0'] } },
-    tests: [{ name: 'loads', run: 'true' }],
-  });
+  const recipe = pythonRecipe({ tests: [{ name: 'loads', run: 'true' }] });
   const prune = (test: () => Promise<{ ok: boolean; failed: string[]; details: string[] }>) =>
     pruneStagedLayer(
       {

@@ -5,25 +5,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { recordEvents } from '../../../src/core/events.js';
 import type { BuildImageRunner } from '../../../src/core/prune/build-image-run.js';
 import { pruneStagedLayer, type PruneStagedLayerInput } from '../../../src/core/prune/prune-layer.js';
-import { recipeSchema, type RecipeInput } from '../../../src/core/recipes/schema.js';
 import { testJob } from '../../support/job-context.js';
+import { pythonRecipe } from '../../support/python-recipe.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let work: string;
 let staging: string;
 
-const recipeWith = (extra: Partial<RecipeInput>) =>
-  recipeSchema.parse({
-    name: 'fixture',
-    version: '1.0.0',
-    summary: 'a fixture',
-    license: 'MIT',
-    homepage: 'https://example.org',
-    runtimes: ['python3.11'],
-    architectures: ['x86_64'],
-    install: { python: { requirements: ['msgpack==1.1.0'] } },
-    ...extra,
-  });
+const recipeWith = pythonRecipe;
 
 const smoke = [{ name: 'imports', run: 'python3 -c "import pkg"' }];
 

@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES, BUILTIN_RULE_IDS } from '../../../src/core/prune/rules.js';
 import { selectRules } from '../../../src/core/prune/select.js';
 import { recipeSchema, type RecipeInput } from '../../../src/core/recipes/schema.js';
+import { pythonRecipe } from '../../support/python-recipe.js';
 
-const recipe = (extra: Partial<RecipeInput> = {}) =>
-  recipeSchema.parse({
-    name: 'fixture',
-    version: '1.0.0',
-    summary: 'a fixture',
-    license: 'MIT',
-    homepage: 'https://example.org',
-    runtimes: ['python3.11'],
-    architectures: ['x86_64'],
-    install: { python: { requirements: ['six'] } },
-    tests: [{ run: 'true' }],
-    ...extra,
-  });
+const recipe = (extra: Partial<RecipeInput> = {}) => pythonRecipe({ tests: [{ run: 'true' }], ...extra });
 const ids = (rules: { id: string }[]) => rules.map((r) => r.id);
 
 describe('selectRules', () => {
