@@ -8,10 +8,11 @@ import { tempDir } from '../support/temp-dir.js';
 
 // bin/layerforge.js asks Node for its on-disk compile cache (Node 22.1 and later), which Node puts
 // under the OS temp folder: a second start then compiles little. CI runs this under Node 20, 22
-// and 24, so both sides of the version check are held.
+// and 24, so both sides of the version check are held. `list`, not `--version`: the launcher
+// answers a lone --version itself, before the bundle (and the compile cache) is loaded.
 it('keeps compiled code in the temp folder where Node has a compile cache, and nothing where not', async () => {
   const tmp = await tempDir('lf-compile-cache-');
-  const run = await runBuiltCli(['--version'], {
+  const run = await runBuiltCli(['list'], {
     cwd: packageRoot,
     env: { PATH: process.env.PATH, TMPDIR: tmp },
   });
