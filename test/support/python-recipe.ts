@@ -1,13 +1,10 @@
-import { recipeSchema, type Recipe, type RecipeInput } from '../../src/core/recipes/schema.js';
+import type { Recipe, RecipeInput } from '../../src/core/recipes/schema.js';
+import { makeRecipe } from '../unit/builder/helpers.js';
 
 /** A valid Python recipe for tests of what a build does with one: `extra` replaces its fields. */
 export function pythonRecipe(extra: Partial<RecipeInput> = {}): Recipe {
-  return recipeSchema.parse({
+  return makeRecipe({
     name: 'fixture',
-    version: '1.0.0',
-    summary: 'a fixture',
-    license: 'MIT',
-    homepage: 'https://example.org',
     runtimes: ['python3.11'],
     architectures: ['x86_64'],
     install: { python: { requirements: ['msgpack==1.1.0'] } },
