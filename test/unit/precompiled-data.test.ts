@@ -1,6 +1,8 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listBaseImages } from '../../src/core/base-images/definition.js';
+import { LAMBDA_IMAGES_FILE, lambdaImages } from '../../src/core/base-images/lambda-images.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { precompileBundledData } from '../../src/core/precompile-data.js';
 import { findRecipeFolders } from '../../src/core/recipes/catalog.js';
@@ -12,7 +14,7 @@ import { tempDir } from '../support/temp-dir.js';
 // The bundle ships the bundled recipes and runtimes.yaml already validated, keyed by content
 // (src/core/yaml/precompiled.ts). These tests hold the table to what parsing gives.
 describe('the data the bundle ships validated', () => {
-  it('holds every bundled recipe and the runtime catalog, and values survive JSON unchanged', async () => {
+  it('holds every bundled recipe, the runtime catalog, base and official image data, and values survive JSON unchanged', async () => {
     const table = await precompileBundledData();
     const recipes = await findRecipeFolders([]);
     expect(Object.keys(table).filter((key) => key.startsWith('recipe:'))).toHaveLength(recipes.length);
@@ -21,6 +23,15 @@ describe('the data the bundle ships validated', () => {
       expect(table).toHaveProperty([precompiledKey('recipe', text)]);
     }
     expect(Object.keys(table).filter((key) => key.startsWith('runtimes:'))).toHaveLength(1);
+    // What a build resolves before it knows it is a cache hit: the base, and the official images' facts.
+    const bases = await listBaseImages();
+    expect(Object.keys(table).filter((key) => key.startsWith('base:'))).toHaveLength(bases.length);
+    for (const { dir, definition } of bases) {
+      const text = await readFile(join(dir, 'base.yaml'), 'utf8');
+      expect(table[precompiledKey('base', text)]).toStrictEqual(definition);
+    }
+    const lambdaImagesText = await readFile(LAMBDA_IMAGES_FILE, 'utf8');
+    expect(table[precompiledKey('lambda-images', lambdaImagesText)]).toStrictEqual(lambdaImages());
     // A value that JSON changes (undefined, a Date, a Map) would read back as something else.
     expect(JSON.parse(JSON.stringify(table))).toStrictEqual(table);
   });

@@ -1,6 +1,7 @@
 // What each command loads before it runs: the modules its bundle chunk imports statically (a
 // dynamic import is loaded only when its branch runs). Issue 17's start-up goals depend on these
-// staying out: the YAML parser on a precompiled hit, the AWS SDK, archiver and ink on a cache hit.
+// staying out: the YAML parser on a precompiled hit, the AWS SDK, archiver, ink and dockerode on a
+// cache hit.
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
@@ -44,10 +45,18 @@ describe('what a command loads at start-up', () => {
       expect(loaded).not.toContain(heavy);
   });
 
-  it("build loads what a cache hit uses, not the remote cache's AWS SDK, archiver or ink", async () => {
+  it("build loads what a cache hit uses, not the YAML parser, the remote cache's AWS SDK, archiver or ink", async () => {
     const loaded = packagesIn(staticClosure(await meta, 'lib/commands/build.js'));
     expect(loaded).toContain('semver');
-    for (const heavy of ['@aws-sdk/client-s3', '@smithy/core', 'archiver', 'glob', 'ink', 'react'])
+    for (const heavy of ['yaml', '@aws-sdk/client-s3', '@smithy/core', 'archiver', 'glob', 'ink', 'react'])
       expect(loaded).not.toContain(heavy);
+  });
+
+  it("the engine client answers a cache hit's calls without dockerode, docker-modem, ssh2 or gRPC", async () => {
+    const loaded = packagesIn(staticClosure(await meta, 'lib/core/engine/docker-engine.js'));
+    for (const heavy of ['dockerode', 'docker-modem', 'ssh2', '@grpc/grpc-js', 'protobufjs'])
+      expect(loaded).not.toContain(heavy);
+    const connection = packagesIn(staticClosure(await meta, 'lib/core/engine/docker-connection.js'));
+    for (const heavy of ['docker-modem', 'ssh2']) expect(connection).not.toContain(heavy);
   });
 });

@@ -63,7 +63,10 @@ export async function listBaseImages(root = bundledBaseImagesDir): Promise<Loade
   for (const name of entries) {
     const file = join(root, name, 'base.yaml');
     if (!existsSync(file)) continue;
-    const { value } = await parseYamlFile(file, baseImageSchema, file, { what: 'base image definition' });
+    const { value } = await parseYamlFile(file, baseImageSchema, file, {
+      what: 'base image definition',
+      precompiled: 'base',
+    });
     bases.push({ definition: value, dir: join(root, name) });
   }
   return bases;

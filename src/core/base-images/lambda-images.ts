@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import * as z from 'zod';
 import { dataDir } from '../paths.js';
+import { precompiledValue } from '../yaml/precompiled.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 
 const sourceIds = z.array(z.string()).min(1);
@@ -29,15 +31,27 @@ export type LambdaImageShape = z.infer<typeof shapeSchema>;
 
 let cached: LambdaImages | undefined;
 
-/** data/lambda-images.yaml, checked: every source a fact names is defined. */
-export function lambdaImages(): LambdaImages {
-  if (cached) return cached;
-  const data = lambdaImagesSchema.parse(parse(readFileSync(join(dataDir, 'lambda-images.yaml'), 'utf8')));
+export const LAMBDA_IMAGES_FILE = join(dataDir, 'lambda-images.yaml');
+
+/** The file checked, from its text: what the bundle's table of precompiled data holds. */
+export function parseLambdaImages(text: string): LambdaImages {
+  // Required on a table miss only (code run from lib/, an edited data file), so that resolving a
+  // base does not load the YAML parser at every start; callers of this function are synchronous.
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  const data = lambdaImagesSchema.parse(parse(text));
   const named = [data.tags.source, data.libraryDirs.source, ...data.shapes.flatMap((s) => s.sources)];
   const unknown = named.filter((id) => !(id in data.sources));
   if (unknown.length > 0) throw new Error(`lambda-images.yaml: undefined sources ${unknown.join(', ')}`);
-  cached = data;
   return data;
+}
+
+/** data/lambda-images.yaml, checked: every source a fact names is defined. */
+export function lambdaImages(): LambdaImages {
+  if (cached) return cached;
+  const text = readFileSync(LAMBDA_IMAGES_FILE, 'utf8');
+  cached =
+    (precompiledValue('lambda-images', text)?.value as LambdaImages | undefined) ?? parseLambdaImages(text);
+  return cached;
 }
 
 /** AWS's per-arch tags for a runtime's images: `public.ecr.aws/lambda/python:3.12-arm64`. */

@@ -6,7 +6,6 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import { removeLeftoverContainers } from '../engine/leftovers.js';
 import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EnvStepIO, JobContext } from '../job-context.js';
-import { copyFileAtomic } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { cacheDir } from '../paths.js';
 import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
@@ -14,7 +13,7 @@ import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
 import type { BuildMeta } from './build-meta.js';
 import { recordsPackages } from './layer-packages.js';
-import { cacheEntry, commitToCache, inputsDigest, isReusable } from './cache.js';
+import { cacheEntry, commitToCache, inputsDigest, isReusable, placeFromCache } from './cache.js';
 import { imageIdentity } from './image-identity.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { skipStep, step } from './steps.js';
@@ -111,8 +110,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
     await remoteStep.writeRemoteCache(remoteCache, entry, digest, read, job);
 
   await mkdir(outDir, { recursive: true });
-  await copyFileAtomic(entry.zip, zipPath);
-  await copyFileAtomic(entry.manifest, manifestPathFor(zipPath));
+  await placeFromCache(entry, zipPath);
   const manifest = await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {

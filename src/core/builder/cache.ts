@@ -4,8 +4,9 @@ import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, utimes } f
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { EventSink } from '../events.js';
-import { syncDir, syncFile } from '../fs/atomic.js';
+import { copyFileAtomic, linkOrCopyFileAtomic, syncDir, syncFile } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
+import { entryStatus, recordVerified, verifiedUnchanged } from './cache-stamp.js';
 import { layerforgeVersion } from '../version.js';
 
 /** Everything that decides a layer's bytes; the cache key is its digest. */
@@ -98,7 +99,8 @@ export async function cacheEntryProblem(entry: CacheEntry): Promise<string | und
 
 /**
  * Whether the entry can be reused: present, and its zip matches its manifest's size and sha256.
- * A damaged entry (a disk error, a crash, a hand edit) is removed with a warning so it is rebuilt.
+ * The sha256 is checked on the first hit, and again only once the files' status has changed since
+ * (cache-stamp.ts). A damaged entry (a disk error, a crash, a hand edit) is removed with a warning so it is rebuilt.
  * A reused entry's folder is touched: `cache prune` goes by when an entry was last used, and
  * leaves alone an entry touched after it listed it.
  */
@@ -117,8 +119,11 @@ export async function isReusable(
     await rm(entry.dir, { recursive: true, force: true });
     return false;
   }
-  const problem = await cacheEntryProblem(entry);
+  const verified = await verifiedUnchanged(entry);
+  const status = verified ? undefined : await entryStatus(entry).catch(() => undefined);
+  const problem = verified ? undefined : await cacheEntryProblem(entry);
   if (problem === undefined) {
+    if (status !== undefined) await recordVerified(entry, status);
     const now = new Date();
     // A read-only cache still serves hits; it only cannot record them.
     await utimes(entry.dir, now, now).catch(() => {});
@@ -131,6 +136,28 @@ export async function isReusable(
   });
   await rm(entry.dir, { recursive: true, force: true });
   return false;
+}
+
+/**
+ * Places a reusable entry's zip and manifest at `zipPath` and beside it. The zip is hard-linked
+ * where it can be, which moves its ctime (its link count changed): when the entry was verified,
+ * its stamp is taken again after our own link, so the next hit does not hash the zip for it.
+ */
+export async function placeFromCache(entry: CacheEntry, zipPath: string): Promise<void> {
+  const before = await entryStatus(entry).catch(() => undefined);
+  const stamped = before !== undefined && (await verifiedUnchanged(entry));
+  await linkOrCopyFileAtomic(entry.zip, zipPath);
+  await copyFileAtomic(entry.manifest, manifestPathFor(zipPath));
+  if (stamped) {
+    const after = await entryStatus(entry).catch(() => undefined);
+    if (after !== undefined && sameButCtime(before, after)) await recordVerified(entry, after);
+  }
+}
+
+/** Two statuses that differ at most in the zip's ctime, the one field a link changes. */
+function sameButCtime(a: string, b: string): boolean {
+  const strip = (status: string) => status.replace(/^(zip \S+):\d+$/m, '$1');
+  return strip(a) === strip(b);
 }
 
 /**

@@ -2,17 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
-import Modem from 'docker-modem';
+import type Modem from 'docker-modem';
 import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
 import { JobFailedError, UserError } from '../errors.js';
 import type { DockerEndpoint, DockerTls } from './docker-endpoint.js';
+import type { EngineAddress } from './engine-http.js';
 import { knownHostVerdict, knownHostsName } from './known-hosts.js';
-import { SshDialAgent } from './ssh-dial.js';
 import type { SshTarget } from './ssh-target.js';
 
-/** A modem for one resolved endpoint, and why its last ssh handshake was refused, if it was. */
+/**
+ * How to reach one resolved endpoint: the fields of its modem (engine-http.ts reads the same
+ * ones), and why its last ssh handshake was refused, if it was. docker-modem and ssh2 load only
+ * when a call needs them: a cache hit's calls do not.
+ */
 export interface DockerConnection {
-  modem: Modem;
+  address: EngineAddress & { pathPrefix?: string };
   refusal(): JobFailedError | undefined;
 }
 
@@ -45,8 +49,9 @@ export const MODEM_FIELDS = {
 } as const;
 
 /** A docker-modem instance holding exactly `fields`, never reading the process's environment. */
-export function modemWith(fields: Record<string, unknown>): Modem {
-  return Object.assign(Object.create(Modem.prototype) as Modem, { ...MODEM_FIELDS, ...fields });
+export async function modemWith(fields: object): Promise<Modem> {
+  const { default: ModemClass } = await import('docker-modem');
+  return Object.assign(Object.create(ModemClass.prototype) as Modem, { ...MODEM_FIELDS, ...fields });
 }
 
 /** Reads the TLS files and ssh keys the endpoint names, and makes its modem. */
@@ -54,20 +59,14 @@ export async function connectDocker(endpoint: DockerEndpoint): Promise<DockerCon
   const transport = endpoint.transport;
   switch (transport.kind) {
     case 'unix':
-      return { modem: modemWith({ socketPath: transport.socketPath }), refusal: () => undefined };
+      return { address: { socketPath: transport.socketPath }, refusal: () => undefined };
     case 'tcp': {
       const { hostname: host, port, pathPrefix, tls } = transport;
       if (!tls) {
-        return {
-          modem: modemWith({ host, port, pathPrefix, protocol: 'http' }),
-          refusal: () => undefined,
-        };
+        return { address: { host, port, pathPrefix, protocol: 'http' }, refusal: () => undefined };
       }
       const agent = new HttpsAgent({ ...(await tlsFiles(tls, endpoint)), rejectUnauthorized: tls.verify });
-      return {
-        modem: modemWith({ host, port, pathPrefix, protocol: 'https', agent }),
-        refusal: () => undefined,
-      };
+      return { address: { host, port, pathPrefix, protocol: 'https', agent }, refusal: () => undefined };
     }
     case 'ssh':
       return sshConnection(transport, endpoint);
@@ -118,6 +117,7 @@ async function sshConnection(target: SshTarget, endpoint: DockerEndpoint): Promi
     .map((text) => text?.toString('utf8') ?? '')
     .join('\n');
   let refused: JobFailedError | undefined;
+  const { SshDialAgent } = await import('./ssh-dial.js');
   const agent = new SshDialAgent({
     host: target.hostname,
     port: target.port,
@@ -129,8 +129,10 @@ async function sshConnection(target: SshTarget, endpoint: DockerEndpoint): Promi
     },
   });
   // The modem speaks plain HTTP; each of its connections is an SSH channel (ssh-dial.ts).
-  const modem = modemWith({ host: target.hostname, port: target.port, protocol: 'http', agent });
-  return { modem, refusal: () => refused };
+  return {
+    address: { host: target.hostname, port: target.port, protocol: 'http', agent },
+    refusal: () => refused,
+  };
 }
 
 /** ssh's StrictHostKeyChecking: a changed or revoked key is refused, an unknown one unless told. */

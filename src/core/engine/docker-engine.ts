@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { InterruptedError } from '../errors.js';
 import {
   LABELS,
@@ -16,6 +16,7 @@ import { modemWith, type DockerConnection } from './docker-connection.js';
 import type { DockerEndpoint } from './docker-endpoint.js';
 import { DEFAULT_DOCKER_HOST } from './docker-host.js';
 import { engineFailure, unreachable, type DockerError } from './engine-errors.js';
+import { engineGet } from './engine-http.js';
 import { lineSplitter } from './line-splitter.js';
 
 /** The local socket, for an engine made without a resolved endpoint (tests, tools). */
@@ -64,10 +65,13 @@ function followJsonStream(
   });
 }
 
-/** The ContainerEngine backed by a real Docker engine through dockerode. */
+/**
+ * The ContainerEngine backed by a real Docker engine: its read-only JSON calls over plain HTTP
+ * (engine-http.ts), everything that streams or changes state through dockerode, loaded on first use.
+ */
 export class DockerEngine implements ContainerEngine {
   readonly endpoint: string;
-  private readonly docker: Docker;
+  private client?: Promise<Docker>;
 
   /**
    * The engine at an endpoint resolved by `resolveDockerEndpoint`, over the connection
@@ -78,8 +82,22 @@ export class DockerEngine implements ContainerEngine {
     private readonly connection: DockerConnection = localConnection(resolved),
   ) {
     this.endpoint = resolved.host;
-    // dockerode takes a ready modem (its types do not list the option): see docker-connection.ts.
-    this.docker = new Docker({ modem: connection.modem } as Docker.DockerOptions);
+  }
+
+  private docker(): Promise<Docker> {
+    this.client ??= (async () => {
+      const [{ default: DockerClient }, modem] = await Promise.all([
+        import('dockerode'),
+        modemWith(this.connection.address),
+      ]);
+      // dockerode takes a ready modem (its types do not list the option): see docker-connection.ts.
+      return new DockerClient({ modem } as Docker.DockerOptions);
+    })();
+    return this.client;
+  }
+
+  private get<T>(path: string, query?: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    return engineGet(this.connection.address, path, query, signal) as Promise<T>;
   }
 
   /** The error to throw for a failed call: the engine unreachable, TLS or SSH refused, or the call's own. */
@@ -89,7 +107,7 @@ export class DockerEngine implements ContainerEngine {
 
   async ping(): Promise<void> {
     try {
-      await this.docker.ping();
+      await this.get('/_ping');
     } catch (error) {
       const failure = this.failure(error);
       // Whatever else stopped a ping, the engine is not there to use.
@@ -98,13 +116,9 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async architecture(signal?: AbortSignal): Promise<string> {
-    // dockerode passes the signal on to the request; its types do not say so.
-    const ask = this.docker.info.bind(this.docker) as (options: {
-      abortSignal?: AbortSignal;
-    }) => Promise<{ Architecture?: unknown }>;
     let raw: { Architecture?: unknown };
     try {
-      raw = await ask({ abortSignal: signal });
+      raw = await this.get('/info', {}, signal);
     } catch (error) {
       const failure = this.failure(error);
       throw failure === error ? unreachable(error, this.resolved) : failure;
@@ -113,13 +127,9 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async version(signal?: AbortSignal): Promise<EngineVersion> {
-    // dockerode passes the signal on to the request; its types do not say so.
-    const ask = this.docker.version.bind(this.docker) as (options: {
-      abortSignal?: AbortSignal;
-    }) => Promise<Docker.DockerVersion>;
     let raw: Docker.DockerVersion;
     try {
-      raw = await ask({ abortSignal: signal });
+      raw = await this.get('/version', {}, signal);
     } catch (error) {
       const failure = this.failure(error);
       throw failure === error ? unreachable(error, this.resolved) : failure;
@@ -139,7 +149,7 @@ export class DockerEngine implements ContainerEngine {
     if (query.reference) filters.reference = [query.reference];
     let list: Docker.ImageInfo[];
     try {
-      list = await this.docker.listImages({ all: false, filters: JSON.stringify(filters) });
+      list = await this.get('/images/json', { all: 'false', filters: JSON.stringify(filters) });
     } catch (error) {
       throw this.failure(error);
     }
@@ -154,7 +164,8 @@ export class DockerEngine implements ContainerEngine {
 
   async removeImage(reference: string): Promise<ImageRemoval> {
     try {
-      await this.docker.getImage(reference).remove({ force: false, noprune: false });
+      const docker = await this.docker();
+      await docker.getImage(reference).remove({ force: false, noprune: false });
       return 'removed';
     } catch (error) {
       const status = (error as DockerError).statusCode;
@@ -166,7 +177,8 @@ export class DockerEngine implements ContainerEngine {
 
   private async rawImage(reference: string): Promise<Docker.ImageInspectInfo | undefined> {
     try {
-      return await this.docker.getImage(reference).inspect();
+      // Unencoded, as dockerode sends it: the engine's route takes the rest of the path as the name.
+      return await this.get(`/images/${reference}/json`);
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return undefined;
       throw this.failure(error);
@@ -194,7 +206,8 @@ export class DockerEngine implements ContainerEngine {
     onLine: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const stream = (await this.docker.pull(reference, {
+    const docker = await this.docker();
+    const stream = (await docker.pull(reference, {
       platform,
       abortSignal: signal,
     })) as NodeJS.ReadableStream;
@@ -208,7 +221,8 @@ export class DockerEngine implements ContainerEngine {
     signal?: AbortSignal,
   ): Promise<string> {
     let id: string | undefined;
-    const stream = await this.docker.buildImage(context, {
+    const docker = await this.docker();
+    const stream = await docker.buildImage(context, {
       t: options.tag,
       labels: options.labels,
       rm: true,
@@ -221,13 +235,15 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async loadImage(archive: Readable, signal?: AbortSignal): Promise<void> {
-    const stream = (await this.docker.loadImage(archive, { abortSignal: signal })) as NodeJS.ReadableStream;
+    const docker = await this.docker();
+    const stream = (await docker.loadImage(archive, { abortSignal: signal })) as NodeJS.ReadableStream;
     await followJsonStream(stream, () => {});
   }
 
   async tagImage(id: string, tag: string): Promise<void> {
     const [repo = tag, version = 'latest'] = tag.split(/:(?=[^:]*$)/);
-    await this.docker.getImage(id).tag({ repo, tag: version });
+    const docker = await this.docker();
+    await docker.getImage(id).tag({ repo, tag: version });
   }
 
   async runContainer(
@@ -236,9 +252,10 @@ export class DockerEngine implements ContainerEngine {
     signal?: AbortSignal,
   ): Promise<ContainerRun> {
     if (signal?.aborted) throw new InterruptedError();
+    const docker = await this.docker();
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(containerOptions(spec));
+      container = await docker.createContainer(containerOptions(spec));
     } catch (error) {
       throw this.failure(error);
     }
@@ -260,7 +277,7 @@ export class DockerEngine implements ContainerEngine {
       })) as NodeJS.ReadableStream;
       const out = new PassThrough();
       const done = new Promise<void>((resolve) => out.pipe(lineSplitter(onLine)).on('finish', resolve));
-      this.docker.modem.demuxStream(attached, out, out);
+      docker.modem.demuxStream(attached, out, out);
       attached.on('end', () => out.end());
       await container.start();
       const result = (await container.wait()) as { StatusCode: number };
@@ -281,12 +298,14 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async copyFrom(containerId: string, path: string): Promise<Readable> {
-    return (await this.docker.getContainer(containerId).getArchive({ path })) as unknown as Readable;
+    const docker = await this.docker();
+    return (await docker.getContainer(containerId).getArchive({ path })) as unknown as Readable;
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
     try {
-      return (await this.docker.createContainer(containerOptions(spec))).id;
+      const docker = await this.docker();
+      return (await docker.createContainer(containerOptions(spec))).id;
     } catch (error) {
       throw this.failure(error);
     }
@@ -303,7 +322,8 @@ export class DockerEngine implements ContainerEngine {
 
   async removeContainer(containerId: string): Promise<void> {
     try {
-      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+      const docker = await this.docker();
+      await docker.getContainer(containerId).remove({ force: true, v: true });
     } catch (error) {
       const status = (error as DockerError).statusCode;
       if (status === 404) return;
@@ -315,7 +335,8 @@ export class DockerEngine implements ContainerEngine {
 
   private async waitUntilRemoved(containerId: string): Promise<void> {
     try {
-      await this.docker.getContainer(containerId).wait({ condition: 'removed' });
+      const docker = await this.docker();
+      await docker.getContainer(containerId).wait({ condition: 'removed' });
     } catch (error) {
       if ((error as DockerError).statusCode !== 404) throw error;
     }
@@ -324,9 +345,9 @@ export class DockerEngine implements ContainerEngine {
   async listContainers(
     labels: Record<string, string>,
   ): Promise<{ id: string; labels: Record<string, string> }[]> {
-    const list = await this.docker.listContainers({
-      all: true,
-      filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) },
+    const list = await this.get<Docker.ContainerInfo[]>('/containers/json', {
+      all: 'true',
+      filters: JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) }),
     });
     return list.map((c) => ({ id: c.Id, labels: c.Labels }));
   }
@@ -336,7 +357,7 @@ function localConnection(endpoint: DockerEndpoint): DockerConnection {
   if (endpoint.transport.kind !== 'unix') {
     throw new Error(`${endpoint.host} needs its connection from connectDocker: TLS files or keys to read`);
   }
-  return { modem: modemWith({ socketPath: endpoint.transport.socketPath }), refusal: () => undefined };
+  return { address: { socketPath: endpoint.transport.socketPath }, refusal: () => undefined };
 }
 
 /** dockerode's create options for a spec: every container carries layerforge's labels. */

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 export const PRECOMPILED_FILE = 'precompiled-data.json';
 
 /** The kinds of file the table holds; each names one schema. */
-export type PrecompiledKind = 'recipe' | 'runtimes';
+export type PrecompiledKind = 'recipe' | 'runtimes' | 'base' | 'lambda-images';
 
 let table: Map<string, unknown> | null | undefined;
 

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   cacheEntry,
   cacheEntryProblem,
   isReusable,
+  placeFromCache,
   type CacheEntry,
 } from '../../../src/core/builder/cache.js';
+import { entryStatus, verifiedUnchanged } from '../../../src/core/builder/cache-stamp.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -85,5 +88,72 @@ describe('cache entry verification', () => {
     expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
     expect(events).toEqual([]);
     expect(await readFile(entry.manifest, 'utf8')).toContain('"schemaVersion":1');
+  });
+
+  describe('after a first hit', () => {
+    it('records the status of the files it hashed', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await readFile(join(entry.dir, 'verified-stat'), 'utf8')).toBe(await entryStatus(entry));
+    });
+
+    it('trusts an unchanged zip without hashing it again', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      // Bytes that no longer match the manifest, with the recorded status made to fit them: only a
+      // disk rotting bytes in place could do this. The hit takes the stamp's word for it.
+      const flipped = Buffer.from(zipBytes);
+      flipped[7] = (flipped[7] ?? 0) ^ 0x01;
+      await writeFile(entry.zip, flipped);
+      await writeFile(join(entry.dir, 'verified-stat'), await entryStatus(entry));
+      expect(await isReusable(entry, () => {})).toBe(true);
+    });
+
+    it('hashes again a zip written since, even with its mtime set back', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      const before = await stat(entry.zip);
+      const flipped = Buffer.from(zipBytes);
+      flipped[7] = (flipped[7] ?? 0) ^ 0x01;
+      await writeFile(entry.zip, flipped);
+      await utimes(entry.zip, before.atime, before.mtime);
+      const events: LayerforgeEvent[] = [];
+      expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+      expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
+    });
+
+    it('hashes again when the manifest changed since', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      await writeFile(entry.manifest, manifestFor(Buffer.from('other bytes')));
+      expect(await isReusable(entry, () => {})).toBe(false);
+    });
+  });
+
+  describe('placed in dist/ as a hard link', () => {
+    it('keeps the stamp valid after its own link, so the next hit does not hash again', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      const dist = join(root, 'dist.zip');
+      await placeFromCache(entry, dist);
+      expect((await stat(dist)).ino).toBe((await stat(entry.zip)).ino);
+      expect(await readFile(dist.replace(/\.zip$/, '.manifest.json'), 'utf8')).toBe(
+        await readFile(entry.manifest, 'utf8'),
+      );
+      expect(await verifiedUnchanged(entry)).toBe(true);
+    });
+
+    it('notices a write through the link in dist/, and rebuilds the entry', async () => {
+      expect(await isReusable(entry, () => {})).toBe(true);
+      const dist = join(root, 'dist.zip');
+      await placeFromCache(entry, dist);
+      await writeFile(
+        dist,
+        Buffer.concat([zipBytes.subarray(0, 100), Buffer.from('edited'), zipBytes.subarray(106)]),
+      );
+      const events: LayerforgeEvent[] = [];
+      expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+      expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
+    });
+
+    it('does not stamp an entry that was not verified', async () => {
+      await placeFromCache(entry, join(root, 'dist.zip'));
+      expect(await verifiedUnchanged(entry)).toBe(false);
+    });
   });
 });

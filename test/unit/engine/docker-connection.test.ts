@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 describe('modemWith', () => {
-  it("sets every field docker-modem's constructor sets, so nothing is read from process.env", () => {
+  it("sets every field docker-modem's constructor sets, so nothing is read from process.env", async () => {
     // The constructor reads DOCKER_HOST: with it unset, its result is the options over its defaults.
     vi.stubEnv('DOCKER_HOST', '');
     try {
@@ -28,7 +28,7 @@ describe('modemWith', () => {
         { host: '10.0.0.5', port: 2375, protocol: 'http' as const },
       ]) {
         const theirs = new Modem(options) as unknown as Record<string, unknown>;
-        const ours = modemWith(options) as unknown as Record<string, unknown>;
+        const ours = (await modemWith(options)) as unknown as Record<string, unknown>;
         for (const key of Object.keys(theirs)) expect(Object.keys(MODEM_FIELDS)).toContain(key);
         for (const key of Object.keys(MODEM_FIELDS)) expect(ours[key]).toEqual(theirs[key]);
       }
@@ -37,11 +37,14 @@ describe('modemWith', () => {
     }
   });
 
-  it('ignores a malformed DOCKER_HOST in the process environment', () => {
+  it('ignores a malformed DOCKER_HOST in the process environment', async () => {
     vi.stubEnv('DOCKER_HOST', 'tcp://a b');
     try {
       expect(() => new Modem({ socketPath: '/x.sock' })).toThrow(/DOCKER_HOST/);
-      expect(modemWith({ socketPath: '/x.sock' })).toMatchObject({ socketPath: '/x.sock', host: undefined });
+      expect(await modemWith({ socketPath: '/x.sock' })).toMatchObject({
+        socketPath: '/x.sock',
+        host: undefined,
+      });
     } finally {
       vi.unstubAllEnvs();
     }
@@ -56,7 +59,7 @@ const tcp = (tls?: { verify: boolean; certDir: string; caRequired: boolean }): D
 
 describe('connectDocker', () => {
   it('TLS: an https agent with ca.pem, cert.pem and key.pem, verifying unless told not to', async () => {
-    const { modem } = await connectDocker(tcp({ verify: true, certDir: dir, caRequired: true }));
+    const { address: modem } = await connectDocker(tcp({ verify: true, certDir: dir, caRequired: true }));
     const fields = modem as unknown as { protocol: string; agent: HttpsAgent; host: string; port: number };
     expect(fields).toMatchObject({ protocol: 'https', host: '10.0.0.5', port: 2376 });
     expect(fields.agent).toBeInstanceOf(HttpsAgent);
@@ -65,14 +68,15 @@ describe('connectDocker', () => {
     expect(String(fields.agent.options.cert)).toBe('cert.pem text');
     expect(String(fields.agent.options.key)).toBe('key.pem text');
     const insecure = await connectDocker(tcp({ verify: false, certDir: dir, caRequired: false }));
-    const agent = (insecure.modem as unknown as { agent: HttpsAgent }).agent;
+    const agent = insecure.address.agent as HttpsAgent;
     expect(agent.options).toMatchObject({ rejectUnauthorized: false });
     expect(agent.options.ca).toBeUndefined();
   });
 
   it('without TLS: plain http', async () => {
-    const { modem } = await connectDocker(tcp());
-    expect(modem).toMatchObject({ protocol: 'http', host: '10.0.0.5', agent: undefined });
+    const { address } = await connectDocker(tcp());
+    expect(address).toMatchObject({ protocol: 'http', host: '10.0.0.5' });
+    expect(address.agent).toBeUndefined();
   });
 
   it('a required ca.pem that cannot be read is bad input naming the file', async () => {
@@ -86,7 +90,7 @@ describe('connectDocker', () => {
   });
 
   it('ssh: HTTP over an SSH agent that offers the agent first, then each readable key', async () => {
-    const { modem } = await connectDocker({
+    const { address: modem } = await connectDocker({
       host: 'ssh://builder',
       source: '--docker-host',
       transport: {
