@@ -43,6 +43,9 @@ describe('what a command loads at start-up', () => {
     expect(loaded).toContain('commander');
     for (const heavy of ['yaml', 'dockerode', '@aws-sdk/client-s3', '@smithy/core', 'ink', 'react'])
       expect(loaded).not.toContain(heavy);
+    // Nor the recipe schema, whose zod objects are built as its module loads: the bundled recipes
+    // come validated from the precompiled table.
+    expect(staticClosure(await meta, 'lib/commands/list.js')).not.toContain('lib/core/recipes/schema.js');
   });
 
   it("build loads what a cache hit uses, not the YAML parser, the remote cache's AWS SDK, archiver or ink", async () => {
@@ -50,6 +53,7 @@ describe('what a command loads at start-up', () => {
     expect(loaded).toContain('semver');
     for (const heavy of ['yaml', '@aws-sdk/client-s3', '@smithy/core', 'archiver', 'glob', 'ink', 'react'])
       expect(loaded).not.toContain(heavy);
+    expect(staticClosure(await meta, 'lib/commands/build.js')).not.toContain('lib/core/recipes/schema.js');
   });
 
   it("the engine client answers a cache hit's calls without dockerode, docker-modem, ssh2 or gRPC", async () => {

@@ -1,4 +1,4 @@
-import { RECIPE_NAME } from '../recipes/schema.js';
+import { RECIPE_NAME } from '../recipes/names.js';
 
 /** A recipe name made from a folder or project name: lowercase, dashes, at most 63 characters. */
 export function recipeNameFrom(raw: string): string {

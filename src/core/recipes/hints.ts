@@ -2,7 +2,7 @@ import semver from 'semver';
 import { ARCHITECTURES, closeRuntimeIds, runtimeIds } from '../runtimes/catalog.js';
 import { sourceUrlHint } from './url-checks.js';
 import type { IssueContext } from '../yaml/zod-issues.js';
-import { RECIPE_NAME } from './schema.js';
+import { RECIPE_NAME } from './names.js';
 
 /** Names other tools give Lambda's two architectures. */
 const ARCH_ALIASES: Record<string, (typeof ARCHITECTURES)[number]> = {

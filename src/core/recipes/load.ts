@@ -4,7 +4,7 @@ import { displayPath } from '../fs/display-path.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import type { FieldIssue } from '../yaml/issue.js';
 import { recipeHint } from './hints.js';
-import { recipeSchema, type Recipe } from './schema.js';
+import type { Recipe } from './schema.js';
 import { isLocalUrl } from './url-checks.js';
 import { InvalidFileError } from '../yaml/invalid-file-error.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';
@@ -138,7 +138,10 @@ export async function loadRecipe(
   options: LoadRecipeOptions = {},
 ): Promise<LoadedRecipe> {
   const file = join(dir, RECIPE_FILE);
-  const { value, positionIssues } = await parseYamlFile(file, recipeSchema, displayPath(file, cwd), {
+  // The schema loads only when the file is not in the bundle's precompiled table: building it is
+  // most of the time zod takes at start.
+  const schema = async () => (await import('./schema.js')).recipeSchema;
+  const { value, positionIssues } = await parseYamlFile(file, schema, displayPath(file, cwd), {
     hint: recipeHint,
     emptyHint: 'start from a scaffold: `layerforge init <name>`',
     schemaFile: 'schema/recipe.schema.json',

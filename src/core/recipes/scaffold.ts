@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { temporarySibling } from '../fs/atomic.js';
 import { RECIPE_FILE, loadRecipe } from './load.js';
-import { RECIPE_NAME } from './schema.js';
+import { RECIPE_NAME } from './names.js';
 
 /** The recipe.yaml `layerforge init` writes: valid as it stands, with the other forms commented. */
 export function scaffoldYaml(name: string, schemaRef: string): string {

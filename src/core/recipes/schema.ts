@@ -8,12 +8,9 @@ import { httpUrl, npmSpec, plainName, requirement, sourceUrl } from './schema-va
 // Messages are written lowercase and start with what was expected: the positioner adds
 // "got <what the file says>" and the place. zod's own capitalised messages are reworded there.
 
-/** OS ids a recipe can give packages and scripts for: the runtime OSes and the offline stand-in. */
-export const RECIPE_OS_IDS = ['al2', 'al2023', 'debian12'] as const;
-export type RecipeOsId = (typeof RECIPE_OS_IDS)[number];
+import { RECIPE_NAME, RECIPE_OS_IDS } from './names.js';
 
-/** Recipe names: what users type after `layerforge build`, and the default layer name. */
-export const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export { RECIPE_NAME, RECIPE_OS_IDS, type RecipeOsId } from './names.js';
 const NAME_MESSAGE =
   'expected a recipe name of lowercase letters, digits and dashes (at most 63), e.g. "libvips-tools"';
 

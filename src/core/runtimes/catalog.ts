@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
 import { precompiledValue } from '../yaml/precompiled.js';
-import { lifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
+import { buildLifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -39,7 +39,7 @@ function buildCatalogSchema() {
       z.string(),
       z.strictObject({ family, version: z.string(), os: z.string(), runtimeImage: z.string() }),
     ),
-    lifecycle: lifecycleSchema,
+    lifecycle: buildLifecycleSchema(),
   });
 }
 let catalogSchema: ReturnType<typeof buildCatalogSchema> | undefined;

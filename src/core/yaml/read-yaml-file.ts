@@ -39,12 +39,13 @@ async function yamlTools() {
 }
 
 /**
- * Reads, parses and validates a YAML file against a zod schema. Every problem (syntax, unknown
- * or missing field, wrong value) is thrown as one InvalidFileError positioned at `file:line:col`.
+ * Reads, parses and validates a YAML file against a zod schema (or a function loading it, for a
+ * schema a precompiled file never needs). Every problem (syntax, unknown or missing field, wrong
+ * value) is thrown as one InvalidFileError positioned at `file:line:col`.
  */
 export async function parseYamlFile<T extends z.ZodType>(
   file: string,
-  schema: T,
+  schema: T | (() => Promise<T>),
   displayName = file,
   options: ParseYamlOptions = {},
 ): Promise<ParsedYamlFile<z.infer<T>>> {
@@ -93,10 +94,11 @@ export async function parseYamlFile<T extends z.ZodType>(
   if (unsafe.length > 0) throw new InvalidFileError(unsafe, options.schemaFile);
   const js = toJsSafely(parsed);
   if ('issue' in js) throw new InvalidFileError([js.issue], options.schemaFile);
-  const result = schema.safeParse(js.value);
+  const validator = typeof schema === 'function' ? await schema() : schema;
+  const result = validator.safeParse(js.value);
   if (!result.success) {
     const issues = positionZodIssues(parsed, result.error.issues, {
-      knownKeys: (path) => objectKeysAt(schema, path),
+      knownKeys: (path) => objectKeysAt(validator, path),
       ...(options.hint ? { hint: options.hint } : {}),
     });
     throw new InvalidFileError(issues, options.schemaFile);
