@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { configSchema } from './config.js';
+import { configSchema } from './config-schema.js';
 import { recipeSchema } from './recipes/schema.js';
 
 /** The committed JSON Schemas, keyed by file name under schema/. */

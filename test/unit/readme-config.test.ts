@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/core/config.js';
+import { configSchema } from '../../src/core/config-schema.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
