@@ -4,11 +4,11 @@ import type { CacheEntry } from './cache.js';
 
 /**
  * Where an entry records the zip and manifest it last checked by sha256. Hashing the whole zip
- * on every hit was most of a hit's time for a large layer (about 0.3 s for pandas' 91 MB); as
- * git's index and make do, a file whose inode, size, mtime and ctime are the ones recorded is
- * taken to hold the bytes it held then. Any write to the file, or a chmod, moves its ctime, which
- * no tool can set back, so a hand edit, a truncation or a write through a hard link is still
- * found. Only a disk corrupting bytes in place would go unseen, as it would for any cached file.
+ * on every hit (pandas' is 30 MB) was a large part of a hit's time; as git's index does, a file
+ * whose inode, size, mtime and ctime are the ones recorded is taken to hold the bytes it held
+ * then. Any write to the file, or a chmod, moves its ctime, which no tool can set back, so a hand
+ * edit, a truncation or a write through a hard link is still found. Only a disk corrupting bytes
+ * in place would go unseen, as it would for any cached file.
  */
 const STAMP_NAME = 'verified-stat';
 
@@ -23,14 +23,11 @@ export async function entryStatus(entry: CacheEntry): Promise<string> {
   return `zip ${await statusOf(entry.zip)}\nmanifest ${await statusOf(entry.manifest)}\n`;
 }
 
-/**
- * Whether the entry's files are untouched since `recordVerified` last wrote its stamp (or since
- * `expected`, a status taken earlier by the caller).
- */
-export async function verifiedUnchanged(entry: CacheEntry, expected?: string): Promise<boolean> {
+/** Whether the entry's files are untouched since `recordVerified` last wrote its stamp. */
+export async function verifiedUnchanged(entry: CacheEntry): Promise<boolean> {
   try {
     const [recorded, now] = await Promise.all([
-      expected ?? readFile(join(entry.dir, STAMP_NAME), 'utf8'),
+      readFile(join(entry.dir, STAMP_NAME), 'utf8'),
       entryStatus(entry),
     ]);
     return recorded === now;

@@ -99,8 +99,9 @@ export async function cacheEntryProblem(entry: CacheEntry): Promise<string | und
 
 /**
  * Whether the entry can be reused: present, and its zip matches its manifest's size and sha256.
- * The sha256 is checked on the first hit, and again only once the files' status has changed since
- * (cache-stamp.ts). A damaged entry (a disk error, a crash, a hand edit) is removed with a warning so it is rebuilt.
+ * The sha256 is checked on the first hit, and again only once the files' status has changed
+ * since (cache-stamp.ts). A damaged entry (a disk error, a crash, a hand edit) is removed with a
+ * warning so it is rebuilt.
  * A reused entry's folder is touched: `cache prune` goes by when an entry was last used, and
  * leaves alone an entry touched after it listed it.
  */

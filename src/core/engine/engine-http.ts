@@ -35,7 +35,7 @@ function messageOf(json: unknown, text: string): string {
 /**
  * One GET of the engine's JSON API, for the calls every build makes before it knows whether it
  * is a cache hit (ping, image inspects, the container list). They need neither dockerode nor its
- * ssh and gRPC modules, whose loading was a third of a cache hit's time; everything else goes
+ * ssh and gRPC modules, whose loading took 0.18-0.26 s alone; everything else goes
  * through dockerode (docker-engine.ts). Paths are unversioned and absolute, as docker-modem sends
  * them, so both speak to the engine the same way.
  */
