@@ -11,7 +11,7 @@ import {
   isFolderSpec,
   refreshOption,
 } from './build-deps.js';
-import { hasDependencyInputs } from '../core/dependencies/synthesize.js';
+import { hasDependencyInputs } from '../core/dependencies/inputs.js';
 import { count, flag, list } from './options.js';
 import { engineOptions } from './shared-options.js';
 

@@ -57,6 +57,17 @@ describe('what a command loads at start-up', () => {
     expect(staticClosure(await meta, 'lib/commands/build.js')).not.toContain('lib/core/recipes/schema.js');
   });
 
+  it('a cache hit loads neither the tar, zip, TOML, licence or glob parsers', async () => {
+    const hit = ['build', 'build-run', 'build-options'].map((c) => `lib/commands/${c}.js`);
+    const engine = ['docker-engine', 'docker-connection', 'docker-endpoint'].map(
+      (m) => `lib/core/engine/${m}.js`,
+    );
+    const graph = await meta;
+    const loaded = packagesIn([...hit, ...engine].flatMap((entry) => staticClosure(graph, entry)));
+    for (const heavy of ['tar-stream', 'yauzl', 'smol-toml', 'spdx-expression-parse', 'minimatch'])
+      expect(loaded).not.toContain(heavy);
+  });
+
   it("the engine client answers a cache hit's calls without dockerode, docker-modem, ssh2 or gRPC", async () => {
     const loaded = packagesIn(staticClosure(await meta, 'lib/core/engine/docker-engine.js'));
     for (const heavy of ['dockerode', 'docker-modem', 'ssh2', '@grpc/grpc-js', 'protobufjs'])

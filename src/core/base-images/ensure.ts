@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import { buildContext } from '../engine/tar-context.js';
 import type { EnvStepIO } from '../job-context.js';
 import { cacheDir } from '../paths.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
 import { buildRootfsTarball } from './debootstrap.js';
 import { ensureRegistryImage, verifiedImage, type ImageRecord, type PullPolicy } from './image-presence.js';
-import { rootfsImageArchive } from './image-archive.js';
 import type { DebootstrapBase } from './definition.js';
 import { buildNodejsImages } from './nodejs-images.js';
 import type { PackageFetcher } from './pinned-package.js';
@@ -84,7 +82,10 @@ export async function buildDebootstrapImages(
       env: io.env,
     });
     log(`loading ${rootfsTag}`);
-    await engine.loadImage(await rootfsImageArchive(tarball, rootfsTag, arch), io.signal);
+    await engine.loadImage(
+      await (await import('./image-archive.js')).rootfsImageArchive(tarball, rootfsTag, arch),
+      io.signal,
+    );
   }
   const tags = {
     buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
@@ -102,7 +103,7 @@ export async function buildDebootstrapImages(
     log(`building ${tag}`);
     try {
       await engine.buildImage(
-        buildContext({ Dockerfile: dockerfile }),
+        (await import('../engine/tar-context.js')).buildContext({ Dockerfile: dockerfile }),
         {
           tag,
           labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest },

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
-import { buildContext } from '../engine/tar-context.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
 import type { EnvStepIO } from '../job-context.js';
 import { cacheDir } from '../paths.js';
@@ -151,7 +150,7 @@ export async function buildNodejsImages(
     log(`building ${tag} (Node.js ${standIn.release.node.version})`);
     try {
       await engine.buildImage(
-        buildContext(files),
+        (await import('../engine/tar-context.js')).buildContext(files),
         { tag, labels: { [LABELS.managed]: 'true' }, platform },
         log,
         io.signal,

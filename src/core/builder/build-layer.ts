@@ -12,7 +12,7 @@ import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
 import type { BuildMeta } from './build-meta.js';
-import { recordsPackages } from './layer-packages.js';
+import { recordsPackages } from './package-records.js';
 import { cacheEntry, commitToCache, inputsDigest, isReusable, placeFromCache } from './cache.js';
 import { imageIdentity } from './image-identity.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';

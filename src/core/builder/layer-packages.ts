@@ -1,7 +1,4 @@
-import { rm } from 'node:fs/promises';
-import type { EventSink } from '../events.js';
 import type { LayerPackages } from '../layer/manifest-packages.js';
-import { readManifest } from '../layer/manifest.js';
 import { folderLayerFiles } from '../sbom/layer-files.js';
 import {
   debianPackages,
@@ -14,7 +11,6 @@ import { parsePipReport } from '../sbom/pip-report.js';
 import { readNpmPackages, readPythonPackages } from '../sbom/read-packages.js';
 import { sourceArchives } from '../sbom/source-archives.js';
 import type { BuildMeta } from './build-meta.js';
-import type { CacheEntry } from './cache.js';
 import type { BuildTarget } from './resolve-target.js';
 import { sourceFilename } from './sources.js';
 
@@ -49,20 +45,4 @@ export async function layerPackages(
   } finally {
     await files.close();
   }
-}
-
-/**
- * A cached build made before manifests recorded packages is built again, once, so every layer's
- * manifest lists what is inside it; the zip it makes is the same bytes.
- */
-export async function recordsPackages(entry: CacheEntry, sink: EventSink): Promise<boolean> {
-  const manifest = await readManifest(entry.manifest).catch(() => undefined);
-  if (manifest?.packages) return true;
-  // Removed first: the cache keeps an entry that is already there over a new one.
-  await rm(entry.dir, { recursive: true, force: true });
-  sink({
-    type: 'info',
-    message: 'the cached build predates package records in manifests: building it again to record them',
-  });
-  return false;
 }

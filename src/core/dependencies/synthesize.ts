@@ -6,6 +6,7 @@ import type { RecipeInput } from '../recipes/schema.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { detectProjectFile, type ProjectFile } from './detect.js';
 import { parsePipfileLock, parsePoetryLock, parsePyproject, parseUvLock } from './python-locks.js';
+export { hasDependencyInputs } from './inputs.js';
 import { recipeNameFrom } from './recipe-name.js';
 import {
   isPinned,
@@ -44,16 +45,6 @@ export interface SynthesizedRecipe {
    * the same layer. False when pip resolves ranges, so a cached build can go stale.
    */
   pinned: boolean;
-}
-
-/** Whether the options give dependency inputs at all (else a recipe name is expected). */
-export function hasDependencyInputs(inputs: DependencyInputs): boolean {
-  return (
-    (inputs.requirementFiles?.length ?? 0) > 0 ||
-    (inputs.pip?.length ?? 0) > 0 ||
-    (inputs.npm?.length ?? 0) > 0 ||
-    inputs.project !== undefined
-  );
 }
 
 interface Collected {

@@ -7,7 +7,7 @@ import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
 import { JobFailedError, UserError } from '../errors.js';
 import type { DockerEndpoint, DockerTls } from './docker-endpoint.js';
 import type { EngineAddress } from './engine-http.js';
-import { knownHostVerdict, knownHostsName } from './known-hosts.js';
+import type * as KnownHosts from './known-hosts.js';
 import type { SshTarget } from './ssh-target.js';
 
 /**
@@ -117,14 +117,17 @@ async function sshConnection(target: SshTarget, endpoint: DockerEndpoint): Promi
     .map((text) => text?.toString('utf8') ?? '')
     .join('\n');
   let refused: JobFailedError | undefined;
-  const { SshDialAgent } = await import('./ssh-dial.js');
+  const [{ SshDialAgent }, knownHostsCheck] = await Promise.all([
+    import('./ssh-dial.js'),
+    import('./known-hosts.js'),
+  ]);
   const agent = new SshDialAgent({
     host: target.hostname,
     port: target.port,
     username,
     authHandler: methods,
     hostVerifier: (key: Buffer) => {
-      refused = hostKeyRefusal(knownHosts, target, key);
+      refused = hostKeyRefusal(knownHostsCheck, knownHosts, target, key);
       return refused === undefined;
     },
   });
@@ -136,7 +139,12 @@ async function sshConnection(target: SshTarget, endpoint: DockerEndpoint): Promi
 }
 
 /** ssh's StrictHostKeyChecking: a changed or revoked key is refused, an unknown one unless told. */
-function hostKeyRefusal(knownHosts: string, target: SshTarget, key: Buffer): JobFailedError | undefined {
+function hostKeyRefusal(
+  { knownHostVerdict, knownHostsName }: typeof KnownHosts,
+  knownHosts: string,
+  target: SshTarget,
+  key: Buffer,
+): JobFailedError | undefined {
   const verdict = knownHostVerdict(knownHosts, target.hostname, target.port, key);
   const name = knownHostsName(target.hostname, target.port);
   const fingerprint = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;

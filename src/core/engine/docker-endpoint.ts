@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { currentContextName, dockerConfigDir, loadDockerContext } from './docker-contexts.js';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from './docker-host.js';
-import { resolveSshTarget, type SshTarget } from './ssh-target.js';
+import type { SshTarget } from './ssh-target.js';
 
 /** What chose the engine, in the docker CLI's order of precedence. */
 export type DockerEndpointSource =
@@ -133,8 +133,11 @@ async function transportFor(
       return address;
     case 'tcp':
       return { ...address, ...(tls ? { tls } : {}) };
-    case 'ssh':
+    case 'ssh': {
+      // Loaded for an ssh:// host only: ~/.ssh/config's matching brings minimatch.
+      const { resolveSshTarget } = await import('./ssh-target.js');
       return { kind: 'ssh', ...(await resolveSshTarget(address, env, home, origin)) };
+    }
   }
 }
 
