@@ -82,10 +82,9 @@ export async function buildDebootstrapImages(
       env: io.env,
     });
     log(`loading ${rootfsTag}`);
-    await engine.loadImage(
-      await (await import('./image-archive.js')).rootfsImageArchive(tarball, rootfsTag, arch),
-      io.signal,
-    );
+    // The tar writers load only when an image is made: a build that finds its images never does.
+    const { rootfsImageArchive } = await import('./image-archive.js');
+    await engine.loadImage(await rootfsImageArchive(tarball, rootfsTag, arch), io.signal);
   }
   const tags = {
     buildImage: `layerforge/${definition.name}-build:${digest}-${arch}`,
@@ -101,9 +100,10 @@ export async function buildDebootstrapImages(
       rootfsTag,
     );
     log(`building ${tag}`);
+    const { buildContext } = await import('../engine/tar-context.js');
     try {
       await engine.buildImage(
-        (await import('../engine/tar-context.js')).buildContext({ Dockerfile: dockerfile }),
+        buildContext({ Dockerfile: dockerfile }),
         {
           tag,
           labels: { [LABELS.managed]: 'true', [LABELS.baseDigest]: digest },

@@ -148,9 +148,11 @@ export async function buildNodejsImages(
       );
     }
     log(`building ${tag} (Node.js ${standIn.release.node.version})`);
+    // The tar writer loads only when an image is built: a build that finds its images never does.
+    const { buildContext } = await import('../engine/tar-context.js');
     try {
       await engine.buildImage(
-        (await import('../engine/tar-context.js')).buildContext(files),
+        buildContext(files),
         { tag, labels: { [LABELS.managed]: 'true' }, platform },
         log,
         io.signal,
