@@ -3,7 +3,8 @@ import type { LoadedRecipe } from '../recipes/load.js';
 import { temporaryRecipeFolder } from './recipe-folder.js';
 import { synthesizeRecipe, type DependencyInputs, type SynthesizedRecipe } from './synthesize.js';
 
-export { hasDependencyInputs, type DependencyInputs, type SynthesizedRecipe } from './synthesize.js';
+export { hasDependencyInputs } from './inputs.js';
+export { type DependencyInputs, type SynthesizedRecipe } from './synthesize.js';
 export { writeRecipeFolder } from './recipe-folder.js';
 export { synthesizeRecipe };
 

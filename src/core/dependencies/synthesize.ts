@@ -6,7 +6,6 @@ import type { RecipeInput } from '../recipes/schema.js';
 import { getRuntime } from '../runtimes/catalog.js';
 import { detectProjectFile, type ProjectFile } from './detect.js';
 import { parsePipfileLock, parsePoetryLock, parsePyproject, parseUvLock } from './python-locks.js';
-export { hasDependencyInputs } from './inputs.js';
 import { recipeNameFrom } from './recipe-name.js';
 import {
   isPinned,
