@@ -23,18 +23,11 @@ export async function entryStatus(entry: CacheEntry): Promise<string> {
   return `zip ${await statusOf(entry.zip)}\nmanifest ${await statusOf(entry.manifest)}\n`;
 }
 
-/** Whether the entry's files are untouched since `recordVerified` last wrote its stamp. */
-export async function verifiedUnchanged(entry: CacheEntry): Promise<boolean> {
-  try {
-    const [recorded, now] = await Promise.all([
-      readFile(join(entry.dir, STAMP_NAME), 'utf8'),
-      entryStatus(entry),
-    ]);
-    return recorded === now;
-  } catch {
-    // No stamp (an entry never hit, or written by an older layerforge), or a file gone: check fully.
-    return false;
-  }
+/** Whether the entry's files had `status` when `recordVerified` last wrote its stamp. */
+export async function stampMatches(entry: CacheEntry, status: string): Promise<boolean> {
+  // No stamp (an entry never hit, or written by an older layerforge): check fully.
+  const recorded = await readFile(join(entry.dir, STAMP_NAME), 'utf8').catch(() => undefined);
+  return recorded === status;
 }
 
 /**

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { EventSink } from '../events.js';
 import { copyFileAtomic, linkOrCopyFileAtomic, syncDir, syncFile } from '../fs/atomic.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
-import { entryStatus, recordVerified, verifiedUnchanged } from './cache-stamp.js';
+import { entryStatus, recordVerified, stampMatches } from './cache-stamp.js';
 import { layerforgeVersion } from '../version.js';
 
 /** Everything that decides a layer's bytes; the cache key is its digest. */
@@ -120,11 +120,12 @@ export async function isReusable(
     await rm(entry.dir, { recursive: true, force: true });
     return false;
   }
-  const verified = await verifiedUnchanged(entry);
-  const status = verified ? undefined : await entryStatus(entry).catch(() => undefined);
+  // Taken before the hash, so a write during it leaves a stamp that no longer matches.
+  const status = await entryStatus(entry).catch(() => undefined);
+  const verified = status !== undefined && (await stampMatches(entry, status));
   const problem = verified ? undefined : await cacheEntryProblem(entry);
   if (problem === undefined) {
-    if (status !== undefined) await recordVerified(entry, status);
+    if (!verified && status !== undefined) await recordVerified(entry, status);
     const now = new Date();
     // A read-only cache still serves hits; it only cannot record them.
     await utimes(entry.dir, now, now).catch(() => {});
@@ -146,7 +147,7 @@ export async function isReusable(
  */
 export async function placeFromCache(entry: CacheEntry, zipPath: string): Promise<void> {
   const before = await entryStatus(entry).catch(() => undefined);
-  const stamped = before !== undefined && (await verifiedUnchanged(entry));
+  const stamped = before !== undefined && (await stampMatches(entry, before));
   await linkOrCopyFileAtomic(entry.zip, zipPath);
   await copyFileAtomic(entry.manifest, manifestPathFor(zipPath));
   if (stamped) {

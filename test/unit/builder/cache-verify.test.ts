@@ -10,7 +10,7 @@ import {
   placeFromCache,
   type CacheEntry,
 } from '../../../src/core/builder/cache.js';
-import { entryStatus, verifiedUnchanged } from '../../../src/core/builder/cache-stamp.js';
+import { entryStatus, stampMatches } from '../../../src/core/builder/cache-stamp.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -135,7 +135,7 @@ describe('cache entry verification', () => {
       expect(await readFile(dist.replace(/\.zip$/, '.manifest.json'), 'utf8')).toBe(
         await readFile(entry.manifest, 'utf8'),
       );
-      expect(await verifiedUnchanged(entry)).toBe(true);
+      expect(await stampMatches(entry, await entryStatus(entry))).toBe(true);
     });
 
     it('notices a write through the link in dist/, and rebuilds the entry', async () => {
@@ -153,7 +153,7 @@ describe('cache entry verification', () => {
 
     it('does not stamp an entry that was not verified', async () => {
       await placeFromCache(entry, join(root, 'dist.zip'));
-      expect(await verifiedUnchanged(entry)).toBe(false);
+      expect(await stampMatches(entry, await entryStatus(entry))).toBe(false);
     });
   });
 });
