@@ -334,6 +334,37 @@ describe('manylinux wheels from PyPI', () => {
   });
 });
 
+describe('a zip of wheels and npm binaries made by Info-ZIP, parsed in memory', () => {
+  it('gives the folder’s findings, deflated and stored, for both arches', async () => {
+    const root = layer('mixed', [
+      [wheel.numpy311x86 ?? '', 'python'],
+      [wheel.cryptoX86 ?? '', 'python'],
+      [wheel.cffiS390x ?? '', 'python/s390x'],
+      [npm.esbuildArm ?? '', 'nodejs/node_modules/@esbuild/linux-arm64'],
+      [npm.sharpX64 ?? '', 'nodejs/node_modules/@img/sharp-linux-x64'],
+      [npm.vipsX64 ?? '', 'nodejs/node_modules/@img/sharp-libvips-linux-x64'],
+    ]);
+    const deflated = join(scratch.path, 'mixed.zip');
+    const stored = join(scratch.path, 'mixed-stored.zip');
+    rmSync(deflated, { force: true });
+    rmSync(stored, { force: true });
+    execFileSync('zip', ['-q', '-r', '-y', deflated, '.'], { cwd: root });
+    execFileSync('zip', ['-q', '-r', '-y', '-0', stored, '.'], { cwd: root });
+    for (const arch of ['x86_64', 'arm64'] as const) {
+      const t = await target('python3.11', arch);
+      const fromDir = await auditLayer(root, t);
+      expect(fromDir.elfFiles).toBeGreaterThan(20);
+      expect(fromDir.findings.length, arch).toBeGreaterThan(5);
+      for (const zip of [deflated, stored]) {
+        const fromZip = await auditLayer(zip, t);
+        expect(fromZip.findings, `${zip} for ${arch}`).toEqual(fromDir.findings);
+        expect(fromZip.elfFiles).toBe(fromDir.elfFiles);
+      }
+    }
+    // Two real zips of about 60 MB, each audited twice: longer than the default on a loaded machine.
+  }, 300_000);
+});
+
 describe('prebuilt binaries inside npm packages', () => {
   it('esbuild for linux-arm64 (a static Go program) passes for arm64 and is flagged for x86_64', async () => {
     const root = layer('esbuild', [[npm.esbuildArm ?? '', 'nodejs/node_modules/@esbuild/linux-arm64']]);
