@@ -8,12 +8,22 @@ const TAIL_BYTES = 8 * 1024 * 1024;
 /** Large reads when a whole entry is streamed: yauzl's default file reader reads 16 KiB at a time. */
 const STREAM_CHUNK = 1024 * 1024;
 
+/** Reads at most this long are served from a window of the file rather than read alone. */
+const SMALL_READ = 64 * 1024;
+const WINDOW_BYTES = 1024 * 1024;
+/** Windows kept: enough for a batch of headers read at once to share them, 4 MiB at most. */
+const WINDOWS_KEPT = 4;
+
 /**
  * A random-access reader for yauzl that serves the central directory from one read of the
  * zip's tail (yauzl otherwise makes several small reads per entry) and streams entry data in
- * 1 MiB chunks. Memory stays bounded: the tail is at most 8 MiB whatever the zip's size.
+ * 1 MiB chunks. Memory stays bounded: the tail is at most 8 MiB whatever the zip's size, and
+ * the windows that serve small reads 4 MiB.
  */
 export class ZipFileReader extends yauzl.RandomAccessReader {
+  /** Windows by index, least recently used first (a Map keeps insertion order). */
+  private readonly windows = new Map<number, Promise<Buffer>>();
+
   private constructor(
     private readonly path: string,
     private readonly handle: FileHandle,
@@ -37,8 +47,38 @@ export class ZipFileReader extends yauzl.RandomAccessReader {
     if (position >= this.tailStart) {
       return Buffer.from(this.tail.subarray(position - this.tailStart, position - this.tailStart + length));
     }
+    const index = Math.floor(position / WINDOW_BYTES);
+    const start = position - index * WINDOW_BYTES;
+    if (length <= SMALL_READ && start + length <= WINDOW_BYTES) {
+      const window = await this.window(index);
+      return Buffer.from(window.subarray(start, start + length));
+    }
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await this.handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  }
+
+  /**
+   * One aligned window of the file, read once while it is among the last few used. Local
+   * headers and the first bytes of entries are read in file order, a few dozen bytes each:
+   * thousands of them come from a few dozen reads.
+   */
+  private window(index: number): Promise<Buffer> {
+    let window = this.windows.get(index);
+    if (window) {
+      this.windows.delete(index);
+    } else {
+      window = this.readWindow(index);
+      if (this.windows.size >= WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value as number);
+    }
+    this.windows.set(index, window);
+    return window;
+  }
+
+  private async readWindow(index: number): Promise<Buffer> {
+    const start = index * WINDOW_BYTES;
+    const buffer = Buffer.allocUnsafe(Math.min(WINDOW_BYTES, this.size - start));
+    const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, start);
     return buffer.subarray(0, bytesRead);
   }
 
