@@ -115,7 +115,10 @@ describe('audit of ELF entries that cannot be trusted', () => {
     ]);
     const result = await audit(file);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('is not a readable zip file (lib/libx.so: too many bytes in the stream');
+    // Read in memory, as every ELF file under 64 MiB is: inflating stops one byte past the claim.
+    expect(result.stderr).toContain(
+      'is not a readable zip file (lib/libx.so: inflates to more than the 4096 bytes it declares)',
+    );
     expect(result.stderr).not.toContain('internal error');
   });
 

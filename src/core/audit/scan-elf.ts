@@ -1,13 +1,21 @@
 import { throwIfAborted } from '../errors.js';
 import { ElfFormatError, readElf } from '../elf/read-elf.js';
 import type { ElfInfo } from '../elf/read-elf.js';
-import type { LayerTree } from '../layer/entry.js';
+import type { LayerTree, ParsedElfs } from '../layer/entry.js';
 
-export interface ElfScan {
-  /** Every ELF file in the layer by path, parsed. */
-  elfs: Map<string, ElfInfo>;
-  /** Files that start with the ELF magic but could not be parsed (truncated, corrupt). */
-  unreadable: { path: string; message: string }[];
+/** Every ELF file in the layer by path, parsed, and those that start with the magic but could not be (truncated, corrupt). */
+export type ElfScan = ParsedElfs;
+
+/**
+ * Why a file that starts like ELF could not be parsed, or undefined for an error that is not
+ * the file's (rethrown). RangeError: a field pointed past a buffer; garbage, like a format
+ * error. EACCES: a file this user may not read (its mode is reported by the layout check).
+ */
+export function unparsableBecause(error: unknown): string | undefined {
+  const denied = (error as NodeJS.ErrnoException).code === 'EACCES';
+  return error instanceof ElfFormatError || error instanceof RangeError || denied
+    ? (error as Error).message
+    : undefined;
 }
 
 /**
@@ -39,8 +47,8 @@ export async function scanElfFiles(
   signal?: AbortSignal,
   concurrency = 16,
 ): Promise<ElfScan> {
-  const elfs = new Map<string, ElfInfo>();
-  const unreadable: ElfScan['unreadable'] = [];
+  const elfs = new Map<string, ElfInfo>(tree.parsedElfs?.elfs);
+  const unreadable: ElfScan['unreadable'] = [...(tree.parsedElfs?.unreadable ?? [])];
   const work: { path: string; file: string }[] = [];
   for (const entry of tree.entries.values()) {
     if (entry.type !== 'file' || entry.size < 4 || !mayBeElf(entry.path)) continue;
@@ -56,11 +64,9 @@ export async function scanElfFiles(
         const info = await readElf(item.file);
         if (info) elfs.set(item.path, info);
       } catch (error) {
-        // RangeError: a field pointed past a buffer; garbage, like a format error. EACCES: a
-        // file this user may not read (its mode is reported by the layout check).
-        const denied = (error as NodeJS.ErrnoException).code === 'EACCES';
-        if (!(error instanceof ElfFormatError || error instanceof RangeError || denied)) throw error;
-        unreadable.push({ path: item.path, message: (error as Error).message });
+        const message = unparsableBecause(error);
+        if (message === undefined) throw error;
+        unreadable.push({ path: item.path, message });
       }
     }
   };

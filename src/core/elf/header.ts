@@ -119,7 +119,7 @@ export async function readElfFile<T>(
   try {
     const { size } = await handle.stat();
     if (!(await startsWithElfMagic(handle, size))) return undefined;
-    return await parse(new PositionedReader(handle, size));
+    return await parse(PositionedReader.ofFile(handle, size));
   } finally {
     await handle.close();
   }

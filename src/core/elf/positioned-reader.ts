@@ -12,17 +12,37 @@ const BLOCK = 16 * 1024;
 /** A file's headers, dynamic section and string tables touch a handful of blocks; cap it anyway. */
 const MAX_BLOCKS = 256;
 
+/** Reads `length` bytes at `start`, all of them or fewer at the end. */
+type ReadBlock = (start: number, length: number) => Promise<Buffer>;
+
 /**
- * Positioned reads over one open file, served from a small cache of 16 KiB blocks.
- * Memory stays bounded whatever the file's size: a 100 MB library costs a few blocks.
+ * Positioned reads over one file, open or already in memory, served from a small cache of
+ * 16 KiB blocks. Memory stays bounded whatever the file's size: a 100 MB library costs a few
+ * blocks. The block cap holds for bytes in memory too: it is what stops looping structures.
  */
 export class PositionedReader {
   private readonly blocks = new Map<number, Buffer>();
 
-  constructor(
-    private readonly handle: FileHandle,
+  private constructor(
+    private readonly readBlock: ReadBlock,
     readonly size: number,
   ) {}
+
+  static ofFile(handle: FileHandle, size: number): PositionedReader {
+    return new PositionedReader(async (start, length) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, start);
+      return buffer.subarray(0, bytesRead);
+    }, size);
+  }
+
+  /** Over a whole file's bytes (an entry inflated from a zip): blocks are views, not copies. */
+  static ofBytes(bytes: Buffer): PositionedReader {
+    return new PositionedReader(
+      (start, length) => Promise.resolve(bytes.subarray(start, start + length)),
+      bytes.length,
+    );
+  }
 
   /** Exactly `length` bytes at `offset`, or an ElfFormatError when they lie past the end. */
   async read(offset: number, length: number): Promise<Buffer> {
@@ -69,9 +89,8 @@ export class PositionedReader {
       throw new ElfFormatError('too many reads: structures scattered or looping');
     const start = index * BLOCK;
     const length = Math.min(BLOCK, this.size - start);
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await this.handle.read(buffer, 0, length, start);
-    if (bytesRead !== length) throw new ElfFormatError(`short read at offset ${start}`);
+    const buffer = await this.readBlock(start, length);
+    if (buffer.length !== length) throw new ElfFormatError(`short read at offset ${start}`);
     this.blocks.set(index, buffer);
     return buffer;
   }

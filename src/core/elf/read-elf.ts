@@ -17,10 +17,9 @@ import {
   PT_LOAD,
   SHT_DYNAMIC,
 } from './constants.js';
-import { parseElfHeader, readElfFile } from './header.js';
+import { hasElfMagic, parseElfHeader, readElfFile } from './header.js';
 import type { Fields } from './header.js';
-import { ElfFormatError } from './positioned-reader.js';
-import type { PositionedReader } from './positioned-reader.js';
+import { ElfFormatError, PositionedReader } from './positioned-reader.js';
 import { readVersionDefs, readVersionNeeds } from './versions.js';
 import type { ElfVersionNeed } from './versions.js';
 
@@ -61,6 +60,11 @@ const MAX_STRING = 4096;
  */
 export async function readElf(path: string): Promise<ElfInfo | undefined> {
   return readElfFile(path, parseElf);
+}
+
+/** The same from a file's whole bytes in memory (an entry inflated from a zip). */
+export async function readElfBytes(bytes: Buffer): Promise<ElfInfo | undefined> {
+  return hasElfMagic(bytes) ? parseElf(PositionedReader.ofBytes(bytes)) : undefined;
 }
 
 interface Region {

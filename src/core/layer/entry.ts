@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { ElfInfo } from '../elf/read-elf.js';
 import type { LayerEntryType } from './modes.js';
 
 export type { LayerEntryType } from './modes.js';
@@ -31,6 +32,17 @@ export interface LayerTree {
   cleanup(): Promise<void>;
   /** Files that may be ELF but whose bytes could not be read: encrypted, unknown method, over the limit. */
   unread?: { path: string; reason: string }[];
+  /**
+   * ELF files the reader already parsed, from memory, as it read them (a zip's): their bytes
+   * are not kept, so `contentPath` knows none of them, and the scan takes these as they are.
+   */
+  parsedElfs?: ParsedElfs;
+}
+
+/** ELF files by path, parsed, and those that start like ELF but could not be parsed. */
+export interface ParsedElfs {
+  elfs: Map<string, ElfInfo>;
+  unreadable: { path: string; message: string }[];
 }
 
 /** Zips may omit folder entries; Lambda's extraction creates them, readable by everyone. */

@@ -7,10 +7,10 @@ import { UserError, throwIfAborted } from '../errors.js';
 import { SafeZip } from './zip/open-zip.js';
 import type { ZipRecord } from './zip/open-zip.js';
 import { corruptZip } from './zip/zip-errors.js';
-import { hasElfMagic } from '../elf/read-elf.js';
-import { mayBeElf } from '../audit/scan-elf.js';
+import { hasElfMagic, readElfBytes } from '../elf/read-elf.js';
+import { mayBeElf, unparsableBecause } from '../audit/scan-elf.js';
 import { addImplicitFolders } from './entry.js';
-import type { LayerEntry, LayerTree } from './entry.js';
+import type { LayerEntry, LayerTree, ParsedElfs } from './entry.js';
 import { isUnsafeEntryName } from './link.js';
 import { describeZipEntry } from './read-zip.js';
 import { LAMBDA_LIMITS } from '../lambda/quotas.js';
@@ -23,15 +23,25 @@ function keepsContent(path: string): boolean {
 /** WHEEL and RECORD are read whole as text: a real RECORD is well under a megabyte. */
 const METADATA_BYTES = 16 * 1024 * 1024;
 
-/** ELF files extracted at once: inflating runs on libuv's threads, so a few overlap usefully. */
-const EXTRACTIONS = 3;
+/** Entries inflated or extracted at once: inflating runs on libuv's threads, so a few overlap usefully. */
+const PARALLEL = 4;
+
+/** ELF files up to this size are inflated in memory and parsed there; larger ones are extracted. */
+const IN_MEMORY_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Inflated bytes held in memory at once, across the ELF files being parsed. */
+const IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads a layer zip, streaming: every entry's name, mode and symlink target, and the bytes of
  * only the files the audit reads (ELF files, found by inflating their first bytes, and wheel
- * metadata), extracted to a temporary folder that `cleanup()` removes. The zip is untrusted:
- * see SafeZip for its checks. Extraction never writes more than Lambda's unzipped limit in all;
- * files past it are listed in `unread`, as are encrypted ones and unknown compression methods.
+ * metadata). ELF files are inflated in memory and parsed there (`parsedElfs`): writing them
+ * out only to read their headers back cost more than the inflating. Wheel metadata, and ELF
+ * files too large to hold, are extracted to a temporary folder that `cleanup()` removes.
+ *
+ * The zip is untrusted: see SafeZip for its checks, which hold on both paths. Never more than
+ * Lambda's unzipped limit is read in all; files past it are listed in `unread`, as are
+ * encrypted ones and unknown compression methods.
  */
 export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promise<LayerTree> {
   const zip = await SafeZip.open(zipPath, { signal });
@@ -41,46 +51,78 @@ export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promi
   });
   const entries = new Map<string, LayerEntry>();
   const kept = new Set<string>();
+  const parsedElfs: ParsedElfs = { elfs: new Map(), unreadable: [] };
   const unread: { path: string; reason: string }[] = [];
   const cleanup = () => rm(scratch, { recursive: true, force: true });
-  const extracting = new Set<Promise<void>>();
-  // Reserved by each extraction before it starts, from its declared size: yauzl then holds it to that size.
+  const reading = new Set<Promise<void>>();
+  // Reserved by each entry before it is read, from its declared size: SafeZip then holds it to that size.
   let budget: number = LAMBDA_LIMITS.unzippedBytes;
+  let held = 0;
   try {
     for (const record of zip.entries) {
       throwIfAborted(signal);
       const path = await readEntry(zip, record, entries, unread);
       if (path === undefined) continue;
-      if (record.entry.uncompressedSize > budget) {
-        unread.push({
-          path,
-          reason: "not extracted: the layer's files pass Lambda's 250 MB limit before it",
-        });
+      const size = record.entry.uncompressedSize;
+      if (size > budget) {
+        unread.push({ path, reason: "not read: the layer's files pass Lambda's 250 MB limit before it" });
         continue;
       }
-      budget -= record.entry.uncompressedSize;
-      const job = extract(zip, record, join(scratch, path), signal).then(() => {
-        kept.add(path);
-      });
-      extracting.add(job);
-      void job.finally(() => extracting.delete(job)).catch(() => {});
-      if (extracting.size >= EXTRACTIONS) await Promise.race(extracting);
+      budget -= size;
+      const inMemory = !keepsContent(path) && size <= IN_MEMORY_FILE_BYTES;
+      while (reading.size >= PARALLEL || (inMemory && held > 0 && held + size > IN_MEMORY_BYTES)) {
+        await Promise.race(reading);
+      }
+      let job: Promise<void>;
+      if (inMemory) {
+        held += size;
+        job = parseInMemory(zip, record, path, parsedElfs, signal).finally(() => {
+          held -= size;
+        });
+      } else {
+        job = extract(zip, record, join(scratch, path), signal).then(() => {
+          kept.add(path);
+        });
+      }
+      reading.add(job);
+      void job.finally(() => reading.delete(job)).catch(() => {});
     }
-    await Promise.all(extracting);
+    await Promise.all(reading);
   } catch (error) {
-    await Promise.allSettled(extracting);
+    await Promise.allSettled(reading);
     await cleanup();
     throw error;
   } finally {
     await zip.close();
   }
   addImplicitFolders(entries);
+  parsedElfs.unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     entries,
     contentPath: (path) => (kept.has(path) ? join(scratch, path) : undefined),
     cleanup,
     unread,
+    parsedElfs,
   };
+}
+
+/** Inflates an ELF entry in memory (its size and CRC-32 checked) and parses it there. */
+async function parseInMemory(
+  zip: SafeZip,
+  record: ZipRecord,
+  path: string,
+  parsed: ParsedElfs,
+  signal?: AbortSignal,
+): Promise<void> {
+  const bytes = await zip.inflateEntry(record, signal);
+  try {
+    const info = await readElfBytes(bytes);
+    if (info) parsed.elfs.set(path, info);
+  } catch (error) {
+    const message = unparsableBecause(error);
+    if (message === undefined) throw error;
+    parsed.unreadable.push({ path, message });
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EM_X86_64, ET_DYN } from '../../../src/core/elf/constants.js';
-import { ElfFormatError, readElf } from '../../../src/core/elf/read-elf.js';
+import { ElfFormatError, readElf, readElfBytes } from '../../../src/core/elf/read-elf.js';
 import { readelfFacts } from '../../support/readelf-oracle.js';
 import { sharedTempDir } from '../../support/temp-dir.js';
 
@@ -87,5 +87,28 @@ describe('readElf on files that are not (whole) ELF files', () => {
     bytes.writeBigUInt64LE(BigInt(bytes.length + 4096), 32); // e_phoff
     writeFileSync(path, bytes);
     await expect(readElf(path)).rejects.toBeInstanceOf(ElfFormatError);
+  });
+});
+
+describe('readElfBytes: the same reader over bytes in memory (an entry inflated from a zip)', () => {
+  it('gives what readElf gives from the file, for every real binary', async () => {
+    for (const path of HOST_FILES) {
+      const fromBytes = await readElfBytes(readFileSync(path));
+      expect(fromBytes, path).toBeDefined();
+      expect(fromBytes, path).toEqual(await readElf(path));
+    }
+  });
+
+  it('returns undefined for bytes that are not ELF, and refuses cut or garbled ones', async () => {
+    expect(await readElfBytes(readFileSync('/etc/os-release'))).toBeUndefined();
+    const whole = readFileSync('/usr/lib/x86_64-linux-gnu/libstdc++.so.6');
+    for (const length of [4, 40, 200, 5000]) {
+      await expect(readElfBytes(whole.subarray(0, length)), `cut at ${length}`).rejects.toBeInstanceOf(
+        ElfFormatError,
+      );
+    }
+    const garbage = Buffer.alloc(4096, 0xa5);
+    garbage.write('\x7fELF', 0, 'latin1');
+    await expect(readElfBytes(garbage)).rejects.toBeInstanceOf(ElfFormatError);
   });
 });

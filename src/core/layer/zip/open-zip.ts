@@ -4,7 +4,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRaw } from 'node:zlib';
+import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { UserError, isAbortError, throwIfAborted } from '../../errors.js';
@@ -40,6 +41,8 @@ export interface ZipRecord {
   /** Offset of the entry's data in the file, right after its local header. */
   dataStart: number;
 }
+
+const inflateRawAsync = promisify(inflateRaw);
 
 /** How many local headers are read at once: enough to overlap reads, bounded for 100,000 entries. */
 const HEADER_BATCH = 64;
@@ -139,6 +142,49 @@ export class SafeZip {
       throw corruptZip(this.path, `${record.name}: ${messageOf(error)}`, error);
     }
     return check.bytes;
+  }
+
+  /**
+   * An entry's whole inflated bytes in one buffer, checked like `pipeEntry` (no more than it
+   * declares, its CRC-32), for callers that parse it in memory instead of writing it out. The
+   * raw bytes are read at once and inflated on libuv's threads, so several entries inflate in
+   * parallel; the caller bounds how many bytes it holds at a time.
+   */
+  async inflateEntry(record: ZipRecord, signal?: AbortSignal): Promise<Buffer> {
+    const { entry } = record;
+    if (entry.isEncrypted()) throw corruptZip(this.path, `${record.name} is encrypted`);
+    const raw = await this.reader.readAt(record.dataStart, entry.compressedSize);
+    if (raw.length !== entry.compressedSize) {
+      throw corruptZip(this.path, `the data of ${record.name} runs past the end of the file`);
+    }
+    throwIfAborted(signal);
+    let bytes: Buffer;
+    if (entry.compressionMethod === 0) bytes = raw;
+    else if (entry.compressionMethod === 8) bytes = await this.inflate(record, raw);
+    else throw corruptZip(this.path, `${record.name} uses compression method ${entry.compressionMethod}`);
+    throwIfAborted(signal);
+    if (bytes.length !== entry.uncompressedSize) {
+      throw corruptZip(
+        this.path,
+        `${record.name} inflates to ${bytes.length} bytes, not the ${entry.uncompressedSize} it declares`,
+      );
+    }
+    if (crc32(bytes) !== entry.crc32) throw corruptZip(this.path, `${record.name} fails its CRC-32 check`);
+    return bytes;
+  }
+
+  private async inflate(record: ZipRecord, raw: Buffer): Promise<Buffer> {
+    const size = record.entry.uncompressedSize;
+    try {
+      // One byte over the declared size is enough to tell a lie. One output chunk of that size,
+      // not zlib's 16 KiB: each chunk costs a callback on the main thread, and several a copy.
+      return await inflateRawAsync(raw, { maxOutputLength: size + 1, chunkSize: Math.max(size + 1, 64) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw corruptZip(this.path, `${record.name}: inflates to more than the ${size} bytes it declares`);
+      }
+      throw corruptZip(this.path, `${record.name}: ${messageOf(error)}`, error);
+    }
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src/core/errors.js';
 import { SafeZip } from '../../../../src/core/layer/zip/open-zip.js';
@@ -138,6 +139,38 @@ describe('SafeZip', () => {
       zip.pipeEntry(record(zip, 'a.txt'), sink()),
     );
     expect(crc.message).toContain('a.txt fails its CRC-32 check');
+  });
+
+  it('inflates a whole entry in memory, deflated or stored, and checks it like a stream', async () => {
+    const path = await zipOf([
+      deflatedEntry('lib/a.so', 'deflated bytes'),
+      {
+        ...deflatedEntry('lib/b.so', ''),
+        stored: Buffer.from('stored bytes'),
+        method: 0,
+        crc: crc32('stored bytes'),
+        size: 12,
+      },
+      { ...zerosEntry('lib/lie.so', 4), size: 1000 },
+      { ...deflatedEntry('lib/crc.so', 'hello'), crc: 42, local: { crc: 42 } },
+      { ...deflatedEntry('lib/short.so', 'hello'), size: 6, local: { size: 6 } },
+    ]);
+    const zip = await SafeZip.open(path);
+    try {
+      expect((await zip.inflateEntry(record(zip, 'lib/a.so'))).toString()).toBe('deflated bytes');
+      expect((await zip.inflateEntry(record(zip, 'lib/b.so'))).toString()).toBe('stored bytes');
+    } finally {
+      await zip.close();
+    }
+    const refused = async (name: string) =>
+      (await refusal(path, (opened) => opened.inflateEntry(record(opened, name)))).message;
+    expect(await refused('lib/lie.so')).toContain(
+      '(lib/lie.so: inflates to more than the 1000 bytes it declares)',
+    );
+    expect(await refused('lib/crc.so')).toContain('lib/crc.so fails its CRC-32 check');
+    expect(await refused('lib/short.so')).toContain(
+      'lib/short.so inflates to 5 bytes, not the 6 it declares',
+    );
   });
 
   it('stops at the caller’s cap whatever the entry declares', async () => {
