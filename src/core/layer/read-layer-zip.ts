@@ -69,7 +69,7 @@ export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promi
         continue;
       }
       budget -= size;
-      const inMemory = !keepsContent(path) && size <= IN_MEMORY_FILE_BYTES;
+      const inMemory = !keepsContent(path) && readsInMemory(record);
       while (reading.size >= PARALLEL || (inMemory && held > 0 && held + size > IN_MEMORY_BYTES)) {
         await Promise.race(reading);
       }
@@ -104,6 +104,17 @@ export async function readLayerZip(zipPath: string, signal?: AbortSignal): Promi
     unread,
     parsedElfs,
   };
+}
+
+/**
+ * Whether an entry is small enough to inflate in memory, and its stored bytes no more than
+ * deflate could have made of it: zlib's worst case is about 0.03% over the size (deflateBound).
+ * A zip may claim a few bytes over gigabytes of data; such an entry is streamed, as a file too
+ * large to hold is, and fails its size check there with memory flat.
+ */
+export function readsInMemory(record: ZipRecord): boolean {
+  const { uncompressedSize: size, compressedSize: stored } = record.entry;
+  return size <= IN_MEMORY_FILE_BYTES && stored <= size + Math.ceil(size / 1024) + 1024;
 }
 
 /** Inflates an ELF entry in memory (its size and CRC-32 checked) and parses it there. */
