@@ -37,7 +37,7 @@ export function goalsSection(g: GoalFigures, zip: ZipComparison | undefined): st
       'against the naive script: `docker run <the same build image> pip install --target python --platform … ` for the same pins with no pip cache, then Info-ZIP `zip -qr -y -X`. ' +
       "Warm: layerforge's cache folder kept from an earlier build (still `--no-cache`: whatever download cache it keeps), pip's own cache in a mounted folder filled by an earlier run.",
     "- Start-up: the CLI as users run it (`bin/layerforge.js` and its esbuild bundle in `lib/bundle`), each command alternating with `node -e 0` under the same Node binary; one warm-up run of each first (Node 22 and later fill the compile cache then). The cache hit is the cold build's command again without `--no-cache`.",
-    "- Zip: layerforge's writer on the naive pandas tree against `zip -r -y -X -6`, throughput ratio from the writer's in-process time.",
+    "- Zip: layerforge's writer at its default level (`LAYER_ZIP_LEVEL`, src/core/layer/zip-level.ts) on the naive pandas tree against `zip -r -y -X -6`, throughput ratio from the writer's in-process time.",
     '- Audit: `layerforge audit <zip> --json` on the naive numpy+scipy+pandas zip (pip `--no-compile`) (its own `summary.ms` and the whole process) against `unzip -p` of every `*.so*` in it to /dev/null.',
     "- Size: unzipped bytes (file sizes plus symlink targets) of layerforge's cold build against the naive script's, with the recipe's smoke tests run on layerforge's zip.",
     "- Peak RSS: GNU time's maximum resident set of each cold `layerforge build` process (its containers are not counted).",

@@ -1,4 +1,5 @@
 /** Turns the benchmark's figures into docs/benchmarks.md and its SVG chart. */
+import { LAYER_ZIP_LEVEL } from '../src/core/layer/zip-level.js';
 import { BUILTIN_RULES } from '../src/core/prune/rules.js';
 import { goalsSection } from './goals-report.js';
 import type { GoalFigures } from './goals.js';
@@ -256,7 +257,7 @@ function zipSection(z: BenchFigures['zip']): string[] {
   return [
     '## Zip throughput and memory',
     '',
-    `On ${z.treeLabel} (${mb(z.treeBytes)} MB), median of ${z.runs} alternating runs: layerforge's writer ${z.layerforgeSeconds.toFixed(2)} s in-process ` +
+    `On ${z.treeLabel} (${mb(z.treeBytes)} MB), median of ${z.runs} alternating runs: layerforge's writer (deflate level ${LAYER_ZIP_LEVEL}) ${z.layerforgeSeconds.toFixed(2)} s in-process ` +
       `(${z.layerforgeWallSeconds.toFixed(2)} s for the whole \`node\` process), Info-ZIP \`zip -r -y -X -6\` ${z.infozipSeconds.toFixed(2)} s; ` +
       `zips of ${mb(z.layerforgeZipBytes)} and ${mb(z.infozipZipBytes)} MB. Peak RSS (GNU time) of a \`node\` process running the compiled writer on that tree: ${mb(z.peakRssBytes)} MB ` +
       `(${mb(z.peakRssTsxBytes)} MB through bench/zip-throughput.ts under tsx).`,

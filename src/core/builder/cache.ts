@@ -8,6 +8,7 @@ import { copyFileAtomic, linkOrCopyFileAtomic, syncDir, syncFile } from '../fs/a
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { entryStatus, recordVerified, stampMatches } from './cache-stamp.js';
 import { layerforgeVersion } from '../version.js';
+import { LAYER_ZIP_LEVEL } from '../layer/zip-level.js';
 
 /** Everything that decides a layer's bytes; the cache key is its digest. */
 export interface BuildInputs {
@@ -49,8 +50,9 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
 /** A content-addressed digest of the build inputs: recipe files, images, target, layerforge version. */
 export async function inputsDigest(inputs: BuildInputs): Promise<string> {
   const hash = createHash('sha256');
-  // zlib decides the compressed bytes: another zlib gives another (equally valid) zip.
+  // zlib and the level decide the compressed bytes: another gives another (equally valid) zip.
   hash.update(`layerforge ${layerforgeVersion}\nzlib ${process.versions.zlib ?? '?'}\n`);
+  hash.update(`zip-level ${LAYER_ZIP_LEVEL}\n`);
   hash.update(`runtime ${inputs.runtime}\narch ${inputs.arch}\nbase ${inputs.base}\n`);
   hash.update(`build-image ${inputs.buildImage}\nruntime-image ${inputs.runtimeImage}\n`);
   for (const key of Object.keys(inputs.options).sort())

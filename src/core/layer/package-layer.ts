@@ -24,7 +24,7 @@ export interface PackageLayerOptions {
   reservedBytes?: number;
   /** The recipe's budget.unzippedMB, if it has one. */
   budgetMB?: number;
-  /** zlib level, default 6. */
+  /** zlib level, default LAYER_ZIP_LEVEL (zip-level.ts). */
   level?: number;
 }
 

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { InterruptedError, JobFailedError, isAbortError, throwIfAborted } from '../errors.js';
 import { temporarySibling } from '../fs/atomic.js';
 import { normaliseMode } from './modes.js';
+import { LAYER_ZIP_LEVEL } from './zip-level.js';
 import { walkLayerTree } from './tree.js';
 import type { LayerTreeEntry } from './tree.js';
 
@@ -29,7 +30,7 @@ export interface LayerZipInfo {
 
 export interface WriteLayerZipOptions {
   signal?: AbortSignal;
-  /** zlib level 0–9; 0 stores. Default 6, as `zip -6` and zlib's own default. */
+  /** zlib level 0–9; 0 stores. Default LAYER_ZIP_LEVEL (zip-level.ts). */
   level?: number;
 }
 
@@ -122,7 +123,7 @@ export async function writeLayerZip(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const tmp = temporarySibling(zipPath);
   const archive = archiver('zip', {
-    zlib: { level: options.level ?? 6, chunkSize: ZLIB_CHUNK_BYTES },
+    zlib: { level: options.level ?? LAYER_ZIP_LEVEL, chunkSize: ZLIB_CHUNK_BYTES },
     forceLocalTime: false,
   });
   const hash = createHash('sha256');
