@@ -115,7 +115,8 @@ describe('audit of ELF entries that cannot be trusted', () => {
     ]);
     const result = await audit(file);
     expect(result.code).toBe(2);
-    // Read in memory, as every ELF file under 64 MiB is: inflating stops one byte past the claim.
+    // Read in memory (readsInMemory: small, its stored bytes in proportion to its size), where
+    // inflating stops one byte past the claim.
     expect(result.stderr).toContain(
       'is not a readable zip file (lib/libx.so: inflates to more than the 4096 bytes it declares)',
     );

@@ -3,7 +3,10 @@ import { ElfFormatError, readElf } from '../elf/read-elf.js';
 import type { ElfInfo } from '../elf/read-elf.js';
 import type { LayerTree, ParsedElfs } from '../layer/entry.js';
 
-/** Every ELF file in the layer by path, parsed, and those that start with the magic but could not be (truncated, corrupt). */
+/**
+ * Every ELF file in the layer by path, parsed, and those that start with the magic but could
+ * not be (truncated, corrupt).
+ */
 export type ElfScan = ParsedElfs;
 
 /**

@@ -37,7 +37,8 @@ const IN_MEMORY_BYTES = 64 * 1024 * 1024;
  * only the files the audit reads (ELF files, found by inflating their first bytes, and wheel
  * metadata). ELF files are inflated in memory and parsed there (`parsedElfs`): writing them
  * out only to read their headers back cost more than the inflating. Wheel metadata, and ELF
- * files too large to hold, are extracted to a temporary folder that `cleanup()` removes.
+ * files too large to hold or storing more than their size could deflate to (readsInMemory),
+ * are extracted to a temporary folder that `cleanup()` removes.
  *
  * The zip is untrusted: see SafeZip for its checks, which hold on both paths. Never more than
  * Lambda's unzipped limit is read in all; files past it are listed in `unread`, as are
