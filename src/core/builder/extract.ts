@@ -61,15 +61,13 @@ export async function extractOptArchive(archive: Readable, destination: string, 
 }
 
 async function extractInto(archive: Readable, destination: string, io: StepIO): Promise<void> {
-  const extract = tar.extract();
-  // Listen before any await, so an abort that comes early is not missed.
-  const onAbort = () => extract.destroy(new InterruptedError());
   if (io.signal.aborted) throw new InterruptedError();
-  io.signal.addEventListener('abort', onAbort, { once: true });
-  await mkdir(destination, { recursive: true });
+  const extract = tar.extract();
   const writes = new StagingWrites(destination, (error) => extract.destroy(error as Error));
   // Symlinks made so far: an entry below one of them would be written wherever the link points.
   const links = new Set<string>();
+  // Every listener is in place before the first await: an abort during the mkdir below destroys
+  // the extractor, and an 'error' with no listener yet would end the process.
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
@@ -83,9 +81,14 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
     extract.on('finish', resolve);
     extract.on('error', reject);
   });
-  archive.pipe(extract as unknown as NodeJS.WritableStream);
-  archive.on('error', (error) => extract.destroy(error));
+  // Awaited below; this only keeps an abort that lands while the mkdir fails from going unhandled.
+  done.catch(() => {});
+  const onAbort = () => extract.destroy(new InterruptedError());
+  io.signal.addEventListener('abort', onAbort, { once: true });
   try {
+    await mkdir(destination, { recursive: true });
+    archive.on('error', (error) => extract.destroy(error));
+    archive.pipe(extract as unknown as NodeJS.WritableStream);
     await done;
     await writes.finish();
   } finally {

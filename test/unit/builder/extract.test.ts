@@ -303,6 +303,18 @@ describe('extractOptArchive against crafted archives', () => {
     expect(never.destroyed).toBe(true);
   });
 
+  it('stops cleanly when the signal fires while the destination folder is being made', async () => {
+    // The abort lands during the first await (the mkdir), before any archive byte is read: the
+    // extractor it destroys must already have an error listener, or the process dies of an
+    // unhandled 'error' event (seen once in the interrupt-random test).
+    const controller = new AbortController();
+    const never = new PassThrough();
+    const run = extractOptArchive(never, dest, { sink: () => {}, signal: controller.signal });
+    controller.abort();
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    expect(never.destroyed).toBe(true);
+  });
+
   it('closes the archive when an entry is refused', async () => {
     const archive = archiveOf([{ name: 'opt/lib/x', type: 'link', linkname: 'etc/shadow' }]);
     await expect(extractOptArchive(archive, dest, testJob())).rejects.toThrow(/outside \/opt/);
