@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
-import { throwIfAborted } from '../errors.js';
+import { InterruptedError, throwIfAborted } from '../errors.js';
 
 /** One entry of an archive from the engine: its header, its name without `./`, and its body. */
 export interface ArchiveEntry {
@@ -22,9 +22,13 @@ export async function walkArchive(
   signal?: AbortSignal,
 ): Promise<void> {
   const entries = extract();
-  const abort = () => archive.destroy();
+  // An abort and an archive error end the loop below through the extractor: pipe() passes neither
+  // an error nor a destroyed archive on, and the loop would wait for the next entry forever.
+  const abort = () => entries.destroy(new InterruptedError());
   signal?.addEventListener('abort', abort, { once: true });
+  archive.on('error', (error) => entries.destroy(error));
   try {
+    if (signal?.aborted) throw new InterruptedError();
     archive.pipe(entries);
     for await (const entry of entries) {
       await visit({
