@@ -44,6 +44,10 @@ export interface ZipRecord {
 
 const inflateRawAsync = promisify(inflateRaw);
 
+/** The zip compression methods a layer may use (APPNOTE 4.4.5). */
+const STORED = 0;
+const DEFLATED = 8;
+
 /** How many local headers are read at once: enough to overlap reads, bounded for 100,000 entries. */
 const HEADER_BATCH = 64;
 
@@ -129,10 +133,7 @@ export class SafeZip {
     options: { maxBytes?: number; signal?: AbortSignal } = {},
   ): Promise<number> {
     const { entry } = record;
-    if (entry.isEncrypted()) throw corruptZip(this.path, `${record.name} is encrypted`);
-    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      throw corruptZip(this.path, `${record.name} uses compression method ${entry.compressionMethod}`);
-    }
+    this.assertReadable(record);
     const check = new CheckedBytes(this.path, record, options.maxBytes ?? entry.uncompressedSize);
     try {
       const source = await this.zip.openReadStreamPromise(entry);
@@ -152,16 +153,15 @@ export class SafeZip {
    */
   async inflateEntry(record: ZipRecord, signal?: AbortSignal): Promise<Buffer> {
     const { entry } = record;
-    if (entry.isEncrypted()) throw corruptZip(this.path, `${record.name} is encrypted`);
+    this.assertReadable(record);
     const raw = await this.reader.readAt(record.dataStart, entry.compressedSize);
     if (raw.length !== entry.compressedSize) {
       throw corruptZip(this.path, `the data of ${record.name} runs past the end of the file`);
     }
     throwIfAborted(signal);
     let bytes: Buffer;
-    if (entry.compressionMethod === 0) bytes = raw;
-    else if (entry.compressionMethod === 8) bytes = await this.inflate(record, raw);
-    else throw corruptZip(this.path, `${record.name} uses compression method ${entry.compressionMethod}`);
+    if (entry.compressionMethod === STORED) bytes = raw;
+    else bytes = await this.inflate(record, raw);
     throwIfAborted(signal);
     if (bytes.length !== entry.uncompressedSize) {
       throw corruptZip(
@@ -171,6 +171,14 @@ export class SafeZip {
     }
     if (crc32(bytes) !== entry.crc32) throw corruptZip(this.path, `${record.name} fails its CRC-32 check`);
     return bytes;
+  }
+
+  /** Only stored and deflated entries without encryption are read: a layer holds no others. */
+  private assertReadable({ name, entry }: ZipRecord): void {
+    if (entry.isEncrypted()) throw corruptZip(this.path, `${name} is encrypted`);
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      throw corruptZip(this.path, `${name} uses compression method ${entry.compressionMethod}`);
+    }
   }
 
   private async inflate(record: ZipRecord, raw: Buffer): Promise<Buffer> {
