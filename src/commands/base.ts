@@ -1,7 +1,9 @@
 import { buildDebootstrapImages } from '../core/base-images/ensure.js';
 import { listBaseImages, loadBaseImage, type DebootstrapBase } from '../core/base-images/definition.js';
 import { ExitCode, UserError } from '../core/errors.js';
-import { parseArchitecture } from '../core/runtimes/catalog.js';
+import type { EventSink } from '../core/events.js';
+import { runTogether } from '../core/run-together.js';
+import { parseArchitecture, type Architecture } from '../core/runtimes/catalog.js';
 import { formatTable } from '../ui/format.js';
 import { defineCommand } from './command.js';
 import { list } from './options.js';
@@ -58,19 +60,29 @@ const buildBase = defineCommand({
     }
     const engine = await ctx.job.engine();
     await engine.ping();
-    const archs = options.arch;
-    for (const arch of (archs.length > 0 ? archs : ['x86_64']).map(parseArchitecture)) {
-      const tags = await buildDebootstrapImages(definition as DebootstrapBase, dir, arch, engine, {
-        sink: ctx.sink,
-        signal: ctx.signal,
+    const archs = [...new Set((options.arch.length > 0 ? options.arch : ['x86_64']).map(parseArchitecture))];
+    // Every arch at once: arm64's debootstrap and apt run under QEMU, minutes on one core, and
+    // x86_64's fit beside them. Their logs interleave, so each line says whose it is.
+    const built = await runTogether(archs, ctx.signal, async (arch, signal) => ({
+      arch,
+      ...(await buildDebootstrapImages(definition as DebootstrapBase, dir, arch, engine, {
+        sink: archs.length > 1 ? labelLogLines(ctx.sink, arch) : ctx.sink,
+        signal,
         env: ctx.env,
-      });
+      })),
+    }));
+    for (const { arch, ...tags } of built) {
       if (ctx.json) ctx.sink({ type: 'base.built', base: name, arch, ...tags });
       else ctx.print(`${name} ${arch}: ${tags.buildImage}, ${tags.runtimeImage}`);
     }
     return ExitCode.ok;
   },
 });
+
+/** The sink, with `arch` before each log line. */
+function labelLogLines(sink: EventSink, arch: Architecture): EventSink {
+  return (event) => sink(event.type === 'build.log' ? { ...event, line: `${arch}: ${event.line}` } : event);
+}
 
 export const command = defineCommand({
   name: 'base',
