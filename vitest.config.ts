@@ -13,6 +13,11 @@ export default defineConfig({
         test: { name: 'core', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: ['test/ui/**'] },
       },
       {
+        // The tools the integration tests install on first use (test/prepare/test-tools.prepare.ts).
+        extends: true,
+        test: { name: 'prepare', include: ['test/prepare/**/*.prepare.ts'] },
+      },
+      {
         extends: true,
         test: {
           name: 'ui',

@@ -19,7 +19,7 @@ const cacheRoot = process.env.LAYERFORGE_TEST_CACHE ?? join(homedir(), '.cache',
 const venvDir = join(cacheRoot, `spdx-tools-venv-${SPDX_TOOLS_VERSION}`);
 
 /** The venv's python, with spdx-tools installed. */
-async function ensureSpdxTools(): Promise<string> {
+export async function ensureSpdxTools(): Promise<string> {
   const tool = join(venvDir, 'bin', 'python');
   if (existsSync(join(venvDir, '.layerforge-installed'))) return tool;
   // Installed beside and renamed into place: two test files installing at once cannot clash.
