@@ -1,7 +1,7 @@
 // The tools the integration tests build or install on first use, made ready ahead of them. On a
 // fresh machine .ci/run runs this project in the background while the base images build, whose
 // emulated arm64 half leaves a core idle for minutes, so `npm test` finds them in the test cache.
-// Under `npm test` each one is a cache hit, and is run once to show it works.
+// `npm test` runs them again: cache hits once installed, each run once to show it works.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';

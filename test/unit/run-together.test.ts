@@ -17,13 +17,14 @@ function untilAborted(log: string[], name: string, signal: AbortSignal): Promise
 
 describe('runTogether', () => {
   it('runs every job at once and returns their results in the items order', async () => {
-    const started: string[] = [];
+    const finished: string[] = [];
     const results = await runTogether(['slow', 'fast'], new AbortController().signal, async (item) => {
-      started.push(item);
       await new Promise((r) => setTimeout(r, item === 'slow' ? 30 : 1));
+      finished.push(item);
       return item.toUpperCase();
     });
-    expect(started).toEqual(['slow', 'fast']);
+    // One after the other, the slow job would have finished first.
+    expect(finished).toEqual(['fast', 'slow']);
     expect(results).toEqual(['SLOW', 'FAST']);
   });
 
