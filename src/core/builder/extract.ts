@@ -66,8 +66,8 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   const writes = new StagingWrites(destination, (error) => extract.destroy(error as Error));
   // Symlinks made so far: an entry below one of them would be written wherever the link points.
   const links = new Set<string>();
-  // Every listener is in place before the first await: an abort during the mkdir below destroys
-  // the extractor, and an 'error' with no listener yet would end the process.
+  // Every listener is in place before the first await: an abort or a dropped engine connection
+  // during the mkdir below destroys a stream, and an 'error' with no listener would end the process.
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
@@ -85,9 +85,9 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   done.catch(() => {});
   const onAbort = () => extract.destroy(new InterruptedError());
   io.signal.addEventListener('abort', onAbort, { once: true });
+  archive.on('error', (error) => extract.destroy(error));
   try {
     await mkdir(destination, { recursive: true });
-    archive.on('error', (error) => extract.destroy(error));
     archive.pipe(extract as unknown as NodeJS.WritableStream);
     await done;
     await writes.finish();

@@ -315,6 +315,13 @@ describe('extractOptArchive against crafted archives', () => {
     expect(never.destroyed).toBe(true);
   });
 
+  it("fails with the archive's error when the engine connection drops while the destination folder is being made", async () => {
+    const archive = new PassThrough();
+    const run = extractOptArchive(archive, dest, testJob());
+    archive.destroy(new Error('socket hang up'));
+    await expect(run).rejects.toThrow('socket hang up');
+  });
+
   it('closes the archive when an entry is refused', async () => {
     const archive = archiveOf([{ name: 'opt/lib/x', type: 'link', linkname: 'etc/shadow' }]);
     await expect(extractOptArchive(archive, dest, testJob())).rejects.toThrow(/outside \/opt/);
