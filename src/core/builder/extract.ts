@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { endExtractorWith } from '../engine/archive-entries.js';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { StepIO } from '../job-context.js';
 import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
@@ -67,7 +68,8 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   // Symlinks made so far: an entry below one of them would be written wherever the link points.
   const links = new Set<string>();
   // Every listener is in place before the first await: an abort or a dropped engine connection
-  // during the mkdir below destroys a stream, and an 'error' with no listener would end the process.
+  // during the mkdir below destroys the extractor, and an 'error' with no listener would end the
+  // process.
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       // Destroying the extractor (an abort, a refused entry) errors the current entry too, maybe
@@ -83,16 +85,14 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   });
   // Awaited below; this only keeps an abort that lands while the mkdir fails from going unhandled.
   done.catch(() => {});
-  const onAbort = () => extract.destroy(new InterruptedError());
-  io.signal.addEventListener('abort', onAbort, { once: true });
-  archive.on('error', (error) => extract.destroy(error));
+  const stopListening = endExtractorWith(archive, extract, io.signal);
   try {
     await mkdir(destination, { recursive: true });
     archive.pipe(extract as unknown as NodeJS.WritableStream);
     await done;
     await writes.finish();
   } finally {
-    io.signal.removeEventListener('abort', onAbort);
+    stopListening();
     // Nothing may still be writing once the caller sees the outcome (and maybe removes the folder).
     await writes.settle();
   }

@@ -22,11 +22,7 @@ export async function walkArchive(
   signal?: AbortSignal,
 ): Promise<void> {
   const entries = extract();
-  // An abort and an archive error end the loop below through the extractor: pipe() passes neither
-  // an error nor a destroyed archive on, and the loop would wait for the next entry forever.
-  const abort = () => entries.destroy(new InterruptedError());
-  signal?.addEventListener('abort', abort, { once: true });
-  archive.on('error', (error) => entries.destroy(error));
+  const stopListening = endExtractorWith(archive, entries, signal);
   try {
     if (signal?.aborted) throw new InterruptedError();
     archive.pipe(entries);
@@ -40,8 +36,25 @@ export async function walkArchive(
       entry.resume();
     }
   } finally {
-    signal?.removeEventListener('abort', abort);
+    stopListening();
     archive.destroy();
   }
   throwIfAborted(signal);
+}
+
+/**
+ * Makes an abort of `signal` and an error of `archive` destroy `extractor`, which reads the archive
+ * through pipe(): pipe() passes neither on, and whatever waits on the extractor would wait forever.
+ * Called before the caller's first await: an 'error' with no listener yet would end the process.
+ * Returns the removal of the abort listener.
+ */
+export function endExtractorWith(
+  archive: Readable,
+  extractor: { destroy(error: Error): void },
+  signal: AbortSignal | undefined,
+): () => void {
+  const abort = () => extractor.destroy(new InterruptedError());
+  signal?.addEventListener('abort', abort, { once: true });
+  archive.on('error', (error) => extractor.destroy(error));
+  return () => signal?.removeEventListener('abort', abort);
 }
