@@ -1,4 +1,5 @@
-import { BlockList } from 'node:net';
+import { createRequire } from 'node:module';
+import type * as Net from 'node:net';
 
 /**
  * Where a source URL points, by what its host is. A recipe is untrusted: a download from the
@@ -9,33 +10,41 @@ export type HostKind = 'metadata' | 'link-local' | 'unspecified' | 'loopback' | 
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
 
-function blockList(subnets: [string, number, 'ipv4' | 'ipv6'][]): BlockList {
-  const list = new BlockList();
+function blockList(subnets: [string, number, 'ipv4' | 'ipv6'][]): Net.BlockList {
+  const list = new (createRequire(import.meta.url)('node:net') as typeof Net).BlockList();
   for (const [address, prefix, type] of subnets) list.addSubnet(address, prefix, type);
   return list;
 }
 
+// Made on the first address literal, not at load: node:net costs every start-up a few
+// milliseconds (`list` loads this file), and most recipes name hosts, never addresses.
 // IPv4-mapped IPv6 forms (::ffff:a.b.c.d) are listed too: the URL parser keeps them as IPv6.
-const METADATA = blockList([
-  ['169.254.169.254', 32, 'ipv4'],
-  ['fd00:ec2::254', 128, 'ipv6'],
-  ['::ffff:169.254.169.254', 128, 'ipv6'],
-]);
-const LINK_LOCAL = blockList([
-  ['169.254.0.0', 16, 'ipv4'],
-  ['fe80::', 10, 'ipv6'],
-  ['::ffff:169.254.0.0', 112, 'ipv6'],
-]);
-const UNSPECIFIED = blockList([
-  ['0.0.0.0', 8, 'ipv4'],
-  ['::', 128, 'ipv6'],
-  ['::ffff:0.0.0.0', 104, 'ipv6'],
-]);
-const LOOPBACK = blockList([
-  ['127.0.0.0', 8, 'ipv4'],
-  ['::1', 128, 'ipv6'],
-  ['::ffff:127.0.0.0', 104, 'ipv6'],
-]);
+let subnets: Record<Exclude<HostKind, 'public'>, Net.BlockList> | undefined;
+function specialSubnets(): NonNullable<typeof subnets> {
+  subnets ??= {
+    metadata: blockList([
+      ['169.254.169.254', 32, 'ipv4'],
+      ['fd00:ec2::254', 128, 'ipv6'],
+      ['::ffff:169.254.169.254', 128, 'ipv6'],
+    ]),
+    'link-local': blockList([
+      ['169.254.0.0', 16, 'ipv4'],
+      ['fe80::', 10, 'ipv6'],
+      ['::ffff:169.254.0.0', 112, 'ipv6'],
+    ]),
+    unspecified: blockList([
+      ['0.0.0.0', 8, 'ipv4'],
+      ['::', 128, 'ipv6'],
+      ['::ffff:0.0.0.0', 104, 'ipv6'],
+    ]),
+    loopback: blockList([
+      ['127.0.0.0', 8, 'ipv4'],
+      ['::1', 128, 'ipv6'],
+      ['::ffff:127.0.0.0', 104, 'ipv6'],
+    ]),
+  };
+  return subnets;
+}
 
 /** Classifies a URL's host as the WHATWG parser normalises it (so 0x7f.1 is already 127.0.0.1). */
 export function hostKind(url: URL): HostKind {
@@ -46,10 +55,10 @@ export function hostKind(url: URL): HostKind {
   const address = ipv6 ? host.slice(1, -1) : host;
   const type = ipv6 ? 'ipv6' : /^\d+\.\d+\.\d+\.\d+$/.test(address) ? 'ipv4' : undefined;
   if (type === undefined) return 'public';
-  if (METADATA.check(address, type)) return 'metadata';
-  if (LINK_LOCAL.check(address, type)) return 'link-local';
-  if (UNSPECIFIED.check(address, type)) return 'unspecified';
-  if (LOOPBACK.check(address, type)) return 'loopback';
+  const special = specialSubnets();
+  // In this order: the metadata address is also link-local.
+  for (const kind of ['metadata', 'link-local', 'unspecified', 'loopback'] as const)
+    if (special[kind].check(address, type)) return kind;
   return 'public';
 }
 
