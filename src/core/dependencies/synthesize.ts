@@ -1,5 +1,5 @@
 import { basename, relative, resolve } from 'node:path';
-import semver from 'semver';
+import semverValid from 'semver/functions/valid.js';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
 import type { RecipeInput } from '../recipes/schema.js';
@@ -190,7 +190,7 @@ export async function synthesizeRecipe(inputs: DependencyInputs, cwd: string): P
     throw new UserError(`--name ${inputs.name} is not a valid recipe name`, {
       hint: 'use lowercase letters, digits and dashes (at most 63), e.g. my-deps',
     });
-  const version = c.version !== undefined && semver.valid(c.version) === c.version ? c.version : '0.0.0';
+  const version = c.version !== undefined && semverValid(c.version) === c.version ? c.version : '0.0.0';
   const files: Record<string, string> = {};
   let install: RecipeInput['install'];
   if (c.nodeProject) {

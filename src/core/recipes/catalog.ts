@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import semver from 'semver';
+import semverValid from 'semver/functions/valid.js';
+import semverValidRange from 'semver/ranges/valid.js';
+import semverRcompare from 'semver/functions/rcompare.js';
+import semverSatisfies from 'semver/functions/satisfies.js';
+import semverPrerelease from 'semver/functions/prerelease.js';
+import semverCompare from 'semver/functions/compare.js';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
 import { bundledRecipesDir } from '../paths.js';
@@ -47,7 +52,7 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
     }
   }
   const version =
-    typeof fields.version === 'string' && semver.valid(fields.version) ? fields.version : undefined;
+    typeof fields.version === 'string' && semverValid(fields.version) ? fields.version : undefined;
   // Only a name of plain characters is taken from the file: anything else could carry escapes
   // into hints. Validation still reports a name that is plain but not a valid recipe name.
   const name = typeof fields.name === 'string' && LOOSE_NAME.test(fields.name) ? fields.name : basename(dir);
@@ -89,7 +94,7 @@ export function parseRecipeSpec(spec: string): { name: string; range: string | u
   if (at <= 0) return { name: spec, range: undefined };
   const name = spec.slice(0, at);
   const range = spec.slice(at + 1);
-  if (range.trim() === '' || semver.validRange(range) === null) {
+  if (range.trim() === '' || semverValidRange(range) === null) {
     throw new UserError(`"${range}" in "${spec}" is not a semver range`, {
       hint: `write e.g. ${name}@2, ${name}@^2.1 or ${name}@2.1.3`,
     });
@@ -102,9 +107,9 @@ function pickVersion(folders: RecipeFolder[], range: string | undefined): Recipe
   // Array.prototype.sort is stable: between equal versions the earlier folder (the user's) wins.
   const sorted = folders
     .filter((f): f is RecipeFolder & { version: string } => f.version !== undefined)
-    .sort((a, b) => semver.rcompare(a.version, b.version));
-  if (range !== undefined) return sorted.find((f) => semver.satisfies(f.version, range));
-  return sorted.find((f) => semver.prerelease(f.version) === null) ?? sorted[0];
+    .sort((a, b) => semverRcompare(a.version, b.version));
+  if (range !== undefined) return sorted.find((f) => semverSatisfies(f.version, range));
+  return sorted.find((f) => semverPrerelease(f.version) === null) ?? sorted[0];
 }
 
 /**
@@ -138,7 +143,7 @@ export async function resolveRecipe(
   const chosen = pickVersion(named, range);
   if (!chosen) {
     const versions = [...new Set(named.map((f) => f.version))].sort((a, b) =>
-      semver.compare(a ?? '0.0.0', b ?? '0.0.0'),
+      semverCompare(a ?? '0.0.0', b ?? '0.0.0'),
     );
     throw new UserError(`no version of "${name}" satisfies ${range}`, {
       hint: `available versions: ${versions.join(', ')} (e.g. ${name}@${versions[versions.length - 1]})`,

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import semverValid from 'semver/functions/valid.js';
 import * as z from 'zod';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
@@ -232,7 +232,7 @@ export const recipeSchema = z.strictObject(
     version: z
       .string({ error: 'expected a semver version like 1.2.3' })
       // Canonical only: "v1.2.3" would pass semver.valid but name zips and layers inconsistently.
-      .refine((v) => semver.valid(v) === v, { error: 'expected a semver version like 1.2.3' })
+      .refine((v) => semverValid(v) === v, { error: 'expected a semver version like 1.2.3' })
       .meta({
         description: 'The version of what the recipe installs (semver); `name@range` selects among versions.',
       }),
