@@ -42,10 +42,10 @@ describe('what a command loads at start-up', () => {
     sourcemap: false,
   }).then((r) => r.metafile);
 
-  it('list loads neither the YAML parser nor the engine client, the AWS SDK or ink', async () => {
+  it('list loads none of the YAML parser, zod, the engine client, the AWS SDK or ink', async () => {
     const loaded = packagesIn(staticClosure(await meta, 'lib/commands/list.js'));
     expect(loaded).toContain('commander');
-    for (const heavy of ['yaml', 'dockerode', '@aws-sdk/client-s3', '@smithy/core', 'ink', 'react'])
+    for (const heavy of ['yaml', 'zod', 'dockerode', '@aws-sdk/client-s3', '@smithy/core', 'ink', 'react'])
       expect(loaded).not.toContain(heavy);
     // Nor the recipe and config schemas, whose zod objects are built as their modules load: the
     // bundled recipes come validated from the precompiled table, and most projects have no config.

@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import type * as Yaml from 'yaml';
-import * as z from 'zod';
+import type * as Zod from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
 import { precompiledValue } from '../yaml/precompiled.js';
-import { buildLifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
+import { buildLifecycleSchema, zodOnDemand, type LifecycleData } from './lifecycle-schema.js';
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -16,6 +16,7 @@ export type RuntimeFamily = 'python' | 'nodejs' | 'ruby' | 'java' | 'dotnet' | '
 // Built on first use: a catalog read from the bundle's table (every start-up of the bundled CLI)
 // needs no schema.
 function buildCatalogSchema() {
+  const z = zodOnDemand();
   const osSchema = z.strictObject({ name: z.string(), glibc: z.string().regex(/^\d+\.\d+$/) });
   const archSchema = z.strictObject({
     elfMachine: z.string(),
@@ -43,7 +44,7 @@ function buildCatalogSchema() {
   });
 }
 let catalogSchema: ReturnType<typeof buildCatalogSchema> | undefined;
-type Catalog = z.infer<ReturnType<typeof buildCatalogSchema>>;
+type Catalog = Zod.infer<ReturnType<typeof buildCatalogSchema>>;
 
 /** Everything layerforge knows about one Lambda runtime id. */
 export interface LambdaRuntime {
