@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { CACHE_MODES } from './remote-cache/location.js';
 
 // The config file's schema, apart from config.ts: its zod objects are built as this module loads,

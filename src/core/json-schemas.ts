@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { configSchema } from './config-schema.js';
 import { recipeSchema } from './recipes/schema.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { dataDir } from '../paths.js';
 
 const version = z.string().regex(/^\d+(\.\d+)+$/);

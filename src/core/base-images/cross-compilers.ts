@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ARCHITECTURES, type Architecture } from '../runtimes/catalog.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';
 import type { LoadedBaseImage } from './definition.js';

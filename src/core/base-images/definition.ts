@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { UserError } from '../errors.js';
 import { bundledBaseImagesDir } from '../paths.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';

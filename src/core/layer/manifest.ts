@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { UserError } from '../errors.js';
 import { layerPackagesSchema } from './manifest-packages.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 

@@ -1,6 +1,6 @@
 // Recipe values that come from strangers and reach the network, pip or the file system: each is
 // checked for what it could do, not only for its shape.
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { sourceUrlProblem } from './url-checks.js';
 
 /** Any C0 control character or DEL: a line break would start another line of pip input. */

@@ -1,5 +1,5 @@
 import semverValid from 'semver/functions/valid.js';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { COMPATIBLE_RUNTIMES_MAX } from '../lambda/layer-version-limits.js';
 import { BUILTIN_RULE_IDS } from '../prune/rules.js';
 import { ARCHITECTURES, runtimeIds } from '../runtimes/catalog.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { LayerManifest } from '../layer/manifest.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;

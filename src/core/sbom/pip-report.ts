@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { normalizePythonName } from './python-metadata.js';
 
 /** The part of pip's installation report (`pip install --report`, format version 1) read here. */

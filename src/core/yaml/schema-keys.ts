@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { FieldPath } from './positions.js';
 
 /** Unwraps optional/default/nullable/pipe layers down to the schema that holds the shape. */
