@@ -6,7 +6,6 @@ import { LABELS } from '../engine/container-engine.js';
 import type { EnvStepIO } from '../job-context.js';
 import { cacheDir } from '../paths.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
-import { buildRootfsTarball } from './debootstrap.js';
 import { ensureRegistryImage, verifiedImage, type ImageRecord, type PullPolicy } from './image-presence.js';
 import type { DebootstrapBase } from './definition.js';
 import { buildNodejsImages } from './nodejs-images.js';
@@ -76,6 +75,8 @@ export async function buildDebootstrapImages(
     await mkdir(rootfsDir, { recursive: true });
     const tarball = join(rootfsDir, `${definition.name}-${rootfs}-${arch}.tar`);
     log(`debootstrap ${definition.source.suite} (${arch}) → ${tarball}`);
+    // Loaded here: a build that finds its base image never runs debootstrap (nor loads child_process).
+    const { buildRootfsTarball } = await import('./debootstrap.js');
     await buildRootfsTarball(definition.source, arch, tarball, {
       onLine: log,
       signal: io.signal,

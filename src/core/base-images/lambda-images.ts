@@ -2,32 +2,36 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { dataDir } from '../paths.js';
 import { precompiledValue } from '../yaml/precompiled.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 
-const sourceIds = z.array(z.string()).min(1);
-const shapeSchema = z.strictObject({
-  id: z.string(),
-  role: z.enum(['build', 'runtime']),
-  os: z.string(),
-  runtimes: z.union([z.literal('all'), z.array(z.string()).min(1)]),
-  packageManager: z.enum(['dnf', 'microdnf', 'yum']),
-  tools: z.strictObject({ present: z.array(z.string()), absent: z.array(z.string()) }),
-  /** Per runtime family, the libraries the runtime keeps in /var/lang/lib (`{version}` is filled in). */
-  privateLibraries: z.record(z.string(), z.array(z.string())).optional(),
-  sources: sourceIds,
-});
-const lambdaImagesSchema = z.strictObject({
-  sources: z.record(z.string(), z.string()),
-  tags: z.strictObject({ source: z.string(), runtime: z.string(), build: z.string() }),
-  libraryDirs: z.strictObject({ source: z.string(), system: z.array(z.string()), private: z.string() }),
-  packageTools: z.record(z.string(), z.array(z.string())),
-  shapes: z.array(shapeSchema).min(1),
-});
-export type LambdaImages = z.infer<typeof lambdaImagesSchema>;
-export type LambdaImageShape = z.infer<typeof shapeSchema>;
+// Built on a table miss only, like the YAML parser below: the bundle ships the file checked.
+function buildLambdaImagesSchema() {
+  const sourceIds = z.array(z.string()).min(1);
+  const shapeSchema = z.strictObject({
+    id: z.string(),
+    role: z.enum(['build', 'runtime']),
+    os: z.string(),
+    runtimes: z.union([z.literal('all'), z.array(z.string()).min(1)]),
+    packageManager: z.enum(['dnf', 'microdnf', 'yum']),
+    tools: z.strictObject({ present: z.array(z.string()), absent: z.array(z.string()) }),
+    /** Per runtime family, the libraries the runtime keeps in /var/lang/lib (`{version}` is filled in). */
+    privateLibraries: z.record(z.string(), z.array(z.string())).optional(),
+    sources: sourceIds,
+  });
+  return z.strictObject({
+    sources: z.record(z.string(), z.string()),
+    tags: z.strictObject({ source: z.string(), runtime: z.string(), build: z.string() }),
+    libraryDirs: z.strictObject({ source: z.string(), system: z.array(z.string()), private: z.string() }),
+    packageTools: z.record(z.string(), z.array(z.string())),
+    shapes: z.array(shapeSchema).min(1),
+  });
+}
+let lambdaImagesSchema: ReturnType<typeof buildLambdaImagesSchema> | undefined;
+export type LambdaImages = z.infer<ReturnType<typeof buildLambdaImagesSchema>>;
+export type LambdaImageShape = LambdaImages['shapes'][number];
 
 let cached: LambdaImages | undefined;
 
@@ -38,6 +42,7 @@ export function parseLambdaImages(text: string): LambdaImages {
   // Required on a table miss only (code run from lib/, an edited data file), so that resolving a
   // base does not load the YAML parser at every start; callers of this function are synchronous.
   const { parse } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  lambdaImagesSchema ??= buildLambdaImagesSchema();
   const data = lambdaImagesSchema.parse(parse(text));
   const named = [data.tags.source, data.libraryDirs.source, ...data.shapes.flatMap((s) => s.sources)];
   const unknown = named.filter((id) => !(id in data.sources));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
@@ -10,32 +10,36 @@ import { cacheDir } from '../paths.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';
 import type { DebootstrapBase, LoadedBaseImage } from './definition.js';
-import { fetchPinnedPackage, type PackageFetcher, type PinnedPackage } from './pinned-package.js';
+import type { PackageFetcher, PinnedPackage } from './pinned-package.js';
 
 /** npm's name for an arch (`--cpu`, and the node-linux-* package suffix). */
 export const NPM_CPU: Record<Architecture, string> = { x86_64: 'x64', arm64: 'arm64' };
 
-const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'expected a version like 22.23.5' });
-const integrity = z
-  .string()
-  .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, { error: 'expected an npm integrity: sha512-<base64>' });
-
-const nodejsPinsSchema = z.strictObject({
-  /** Dockerfiles in the base's folder, built on the base's own build and runtime images. */
-  build: z.string(),
-  runtime: z.string(),
-  versions: z.record(
-    z.string().regex(/^\d+$/, { error: 'expected a Node major, e.g. "22"' }),
-    z.strictObject({
-      node: z.strictObject({
-        version,
-        sha512: z.strictObject({ x86_64: integrity, arm64: integrity }),
+// Built on first use: a build for any other runtime never reads a pin file, and building the
+// schema at load cost every cache hit about 3 ms.
+function buildNodejsPinsSchema() {
+  const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'expected a version like 22.23.5' });
+  const integrity = z
+    .string()
+    .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, { error: 'expected an npm integrity: sha512-<base64>' });
+  return z.strictObject({
+    /** Dockerfiles in the base's folder, built on the base's own build and runtime images. */
+    build: z.string(),
+    runtime: z.string(),
+    versions: z.record(
+      z.string().regex(/^\d+$/, { error: 'expected a Node major, e.g. "22"' }),
+      z.strictObject({
+        node: z.strictObject({
+          version,
+          sha512: z.strictObject({ x86_64: integrity, arm64: integrity }),
+        }),
+        npm: z.strictObject({ version, sha512: integrity }),
       }),
-      npm: z.strictObject({ version, sha512: integrity }),
-    }),
-  ),
-});
-export type NodejsPins = z.infer<typeof nodejsPinsSchema>;
+    ),
+  });
+}
+let nodejsPinsSchema: ReturnType<typeof buildNodejsPinsSchema> | undefined;
+export type NodejsPins = z.infer<ReturnType<typeof buildNodejsPinsSchema>>;
 
 /** The Node and npm tarballs one nodejs runtime's stand-in images are built from. */
 export interface NodeRelease {
@@ -57,6 +61,7 @@ export async function loadNodejsPins(loaded: LoadedBaseImage): Promise<NodejsPin
   const definition = loaded.definition;
   if (!('nodejs' in definition) || definition.nodejs === undefined) return undefined;
   const file = join(loaded.dir, definition.nodejs);
+  nodejsPinsSchema ??= buildNodejsPinsSchema();
   return (await parseYamlFile(file, nodejsPinsSchema, file, { what: 'Node.js pin file' })).value;
 }
 
@@ -136,6 +141,8 @@ export async function buildNodejsImages(
   for (const kind of ['build', 'runtime'] as const) {
     const tag = kind === 'build' ? tags.buildImage : tags.runtimeImage;
     if (await engine.imageId(tag)) continue;
+    // Loaded here: a build that finds its images never fetches (nor loads child_process).
+    const { fetchPinnedPackage } = await import('./pinned-package.js');
     const files: Record<string, string | Buffer> = {
       Dockerfile: fillNodejsDockerfile(standIn.dockerfiles[kind], standIn),
       'node.tgz': await readFile(
