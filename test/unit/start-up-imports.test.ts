@@ -58,7 +58,11 @@ describe('what a command loads at start-up', () => {
     expect(loaded).toContain('semver');
     for (const heavy of ['yaml', '@aws-sdk/client-s3', '@smithy/core', 'archiver', 'glob', 'ink', 'react'])
       expect(loaded).not.toContain(heavy);
-    expect(staticClosure(await meta, 'lib/commands/build.js')).not.toContain('lib/core/recipes/schema.js');
+    const closure = staticClosure(await meta, 'lib/commands/build.js');
+    expect(closure).not.toContain('lib/core/recipes/schema.js');
+    // Host programs (debootstrap, the package fetcher) run only when a base image is missing:
+    // their module, and child_process behind it, load then.
+    expect(closure).not.toContain('lib/core/process.js');
   });
 
   it('a cache hit loads neither the tar, zip, TOML, licence or glob parsers', async () => {
