@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFilesFirst } from './test/support/slow-files-first.js';
 
 export default defineConfig({
   test: {
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 30_000,
+    // On a fresh clone, the files known to take longest start first (test/support/slow-files-first.ts).
+    sequence: { sequencer: SlowFilesFirst },
     // Integration tests may build base images on first use.
     hookTimeout: 600_000,
     projects: [
