@@ -4,7 +4,7 @@
 // cache hit.
 import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
@@ -85,7 +85,7 @@ describe('what a command loads at start-up', () => {
   });
 });
 
-// Node's own modules count too: each costs a start-up milliseconds of compiling (crypto about 10 ms,
+// Node's own modules count too: each costs start-up milliseconds of compiling (crypto about 10 ms,
 // child_process with net and dgram behind it about 5 ms under Node 24, against a 45 ms `node -e 0`).
 // Output goes to files: a pipe on stdout or stderr would itself load net.
 it('the built list loads neither node:crypto, nor child_process, net or dgram', async () => {
@@ -96,11 +96,15 @@ it('the built list loads neither node:crypto, nor child_process, net or dgram', 
     hook,
     `process.on('exit', () => process.stderr.write('\\nloaded ' + JSON.stringify(process.moduleLoadList)));\n`,
   );
+  const out = openSync(join(dir, 'out'), 'w');
+  const err = openSync(join(dir, 'err'), 'w');
   const run = spawnSync(process.execPath, ['--import', hook, bin, 'list'], {
     cwd: packageRoot,
     env: { PATH: process.env.PATH, TMPDIR: dir },
-    stdio: ['ignore', openSync(join(dir, 'out'), 'w'), openSync(join(dir, 'err'), 'w')],
+    stdio: ['ignore', out, err],
   });
+  closeSync(out);
+  closeSync(err);
   expect(run.status).toBe(0);
   expect(readFileSync(join(dir, 'out'), 'utf8')).toContain('pandas');
   const line = /\nloaded (.*)$/.exec(readFileSync(join(dir, 'err'), 'utf8'))?.[1] ?? '[]';
