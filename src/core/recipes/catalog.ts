@@ -1,12 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import semverValid from 'semver/functions/valid.js';
-import semverValidRange from 'semver/ranges/valid.js';
-import semverRcompare from 'semver/functions/rcompare.js';
-import semverSatisfies from 'semver/functions/satisfies.js';
-import semverPrerelease from 'semver/functions/prerelease.js';
-import semverCompare from 'semver/functions/compare.js';
 import { UserError } from '../errors.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
 import { bundledRecipesDir } from '../paths.js';
@@ -14,6 +8,7 @@ import { closeMatches } from '../yaml/close-matches.js';
 import { precompiledValue } from '../yaml/precompiled.js';
 import { RECIPE_FILE, loadRecipe, type LoadRecipeOptions, type LoadedRecipe } from './load.js';
 import type { Recipe } from './schema.js';
+import { semver } from './semver-on-demand.js';
 
 /** A recipe folder found on disk, read loosely (before validation) for its name and version. */
 export interface RecipeFolder {
@@ -51,8 +46,11 @@ async function readFolder(dir: string): Promise<RecipeFolder> {
       fields.version = document.contents.get('version');
     }
   }
+  // A precompiled recipe passed the schema, whose version check is semver.valid's.
   const version =
-    typeof fields.version === 'string' && semverValid(fields.version) ? fields.version : undefined;
+    typeof fields.version === 'string' && (validated !== undefined || semver.valid(fields.version))
+      ? fields.version
+      : undefined;
   // Only a name of plain characters is taken from the file: anything else could carry escapes
   // into hints. Validation still reports a name that is plain but not a valid recipe name.
   const name = typeof fields.name === 'string' && LOOSE_NAME.test(fields.name) ? fields.name : basename(dir);
@@ -94,7 +92,7 @@ export function parseRecipeSpec(spec: string): { name: string; range: string | u
   if (at <= 0) return { name: spec, range: undefined };
   const name = spec.slice(0, at);
   const range = spec.slice(at + 1);
-  if (range.trim() === '' || semverValidRange(range) === null) {
+  if (range.trim() === '' || semver.validRange(range) === null) {
     throw new UserError(`"${range}" in "${spec}" is not a semver range`, {
       hint: `write e.g. ${name}@2, ${name}@^2.1 or ${name}@2.1.3`,
     });
@@ -104,12 +102,14 @@ export function parseRecipeSpec(spec: string): { name: string; range: string | u
 
 /** The highest version satisfying `range` (stable releases first when no range is given). */
 function pickVersion(folders: RecipeFolder[], range: string | undefined): RecipeFolder | undefined {
+  // Without a range the one version is chosen whatever it is: no need to load semver for that.
+  if (range === undefined && folders.length === 1 && folders[0]?.version !== undefined) return folders[0];
   // Array.prototype.sort is stable: between equal versions the earlier folder (the user's) wins.
   const sorted = folders
     .filter((f): f is RecipeFolder & { version: string } => f.version !== undefined)
-    .sort((a, b) => semverRcompare(a.version, b.version));
-  if (range !== undefined) return sorted.find((f) => semverSatisfies(f.version, range));
-  return sorted.find((f) => semverPrerelease(f.version) === null) ?? sorted[0];
+    .sort((a, b) => semver.rcompare(a.version, b.version));
+  if (range !== undefined) return sorted.find((f) => semver.satisfies(f.version, range));
+  return sorted.find((f) => semver.prerelease(f.version) === null) ?? sorted[0];
 }
 
 /**
@@ -143,7 +143,7 @@ export async function resolveRecipe(
   const chosen = pickVersion(named, range);
   if (!chosen) {
     const versions = [...new Set(named.map((f) => f.version))].sort((a, b) =>
-      semverCompare(a ?? '0.0.0', b ?? '0.0.0'),
+      semver.compare(a ?? '0.0.0', b ?? '0.0.0'),
     );
     throw new UserError(`no version of "${name}" satisfies ${range}`, {
       hint: `available versions: ${versions.join(', ')} (e.g. ${name}@${versions[versions.length - 1]})`,

@@ -1,5 +1,5 @@
-import semverCoerce from 'semver/functions/coerce.js';
 import { ARCHITECTURES, closeRuntimeIds, runtimeIds } from '../runtimes/catalog.js';
+import { semver } from './semver-on-demand.js';
 import { sourceUrlHint } from './url-checks.js';
 import type { IssueContext } from '../yaml/zod-issues.js';
 import { RECIPE_NAME } from './names.js';
@@ -78,14 +78,14 @@ export function recipeHint({ issue, path, value, found }: IssueContext): string 
   }
   if (path.length === 1 && key === 'version') {
     if (typeof value === 'number')
-      return `YAML read it as a number: write three parts, e.g. version: ${semverCoerce(String(value)) ?? '1.0.0'}`;
+      return `YAML read it as a number: write three parts, e.g. version: ${semver.coerce(String(value)) ?? '1.0.0'}`;
     if (str === undefined) return undefined;
     // semver caps each part at Number.MAX_SAFE_INTEGER, and coerce() would then offer 0.0.0.
     const parts = str.match(/\d+/g) ?? [];
     if (parts.some((p) => Number(p) > Number.MAX_SAFE_INTEGER)) {
       return `each part of a version is at most ${Number.MAX_SAFE_INTEGER}: use the version of what the recipe installs, e.g. 1.0.0`;
     }
-    const coerced = semverCoerce(str);
+    const coerced = semver.coerce(str);
     // Offer only a version made of the numbers written, in order: never one that drops a part.
     if (
       coerced &&

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { bundledRecipesDir, packageRoot } from '../../../src/core/paths.js';
 import {
@@ -9,6 +9,7 @@ import {
   parseRecipeSpec,
   resolveRecipe,
 } from '../../../src/core/recipes/catalog.js';
+import { semver } from '../../../src/core/recipes/semver-on-demand.js';
 import { InvalidFileError } from '../../../src/core/yaml/invalid-file-error.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -99,6 +100,28 @@ describe('resolveRecipe picks a version by semver range across folders', () => {
     expect(error.message).toBe('no recipe named "tinny"');
     expect(error.hint).toContain('did you mean tiny?');
     expect(error.hint).toContain('layerforge init tinny');
+  });
+
+  describe('compares versions only when there is a choice', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const comparisons = () =>
+      (['rcompare', 'compare', 'satisfies', 'prerelease'] as const).map((name) => vi.spyOn(semver, name));
+
+    it('takes the one version of a name as it is, even a prerelease', async () => {
+      const spies = comparisons();
+      expect(await versionOf('tiny', [join(versionsB, 'tiny-3-beta')])).toBe('3.0.0-beta.1');
+      expect(await versionOf('tiny', [join(versionsA, 'tiny')])).toBe('1.0.0');
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    });
+
+    it('compares a name of several versions, and a single one under a range', async () => {
+      const [rcompare] = comparisons();
+      expect(await versionOf('tiny', [versionsA])).toBe('1.4.2');
+      expect(rcompare).toHaveBeenCalled();
+      expect((await thrown(resolveRecipe('tiny@2', [join(versionsA, 'tiny')]))).message).toBe(
+        'no version of "tiny" satisfies 2',
+      );
+    });
   });
 
   it('reports a broken recipe of that name instead of silently using another version', async () => {
