@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: wires the process (signals, exit code) to the in-process CLI, bundled in
 // lib/bundle/ (scripts/bundle.mjs) so start-up reads a few files, not hundreds of modules.
-import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +32,9 @@ if (warnAboutNode(process.version, process.stderr)) process.exit(1);
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
+  // Required, not imported: node:fs's ESM facade reads every export, and fs.promises' getter
+  // loads FileHandle with readline, watchers and streams (the bundle does the same).
+  const { readFileSync } = module.createRequire(import.meta.url)('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(pkg, 'utf8')).version}\n`);
   process.exit(0);
 }

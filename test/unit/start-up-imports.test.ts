@@ -108,7 +108,7 @@ describe('what a command loads at start-up', () => {
 // Node's own modules count too: each costs start-up milliseconds of compiling (crypto about 10 ms,
 // child_process with net and dgram behind it about 5 ms under Node 24, against a 45 ms `node -e 0`).
 // Output goes to files: a pipe on stdout or stderr would itself load net.
-it('the built list loads neither node:crypto, nor child_process, net or dgram', async () => {
+it('the built list loads neither node:crypto, nor child_process, net or dgram, nor fs/promises from Node 22', async () => {
   const bin = requireBuiltCli();
   const dir = await tempDir('lf-builtins-');
   const hook = join(dir, 'loaded.mjs');
@@ -132,4 +132,10 @@ it('the built list loads neither node:crypto, nor child_process, net or dgram', 
   expect(loaded.length).toBeGreaterThan(10);
   for (const unused of ['crypto', 'child_process', 'net', 'dgram'])
     expect(loaded).not.toContain(`NativeModule ${unused}`);
+  // Nor FileHandle with readline and watchers behind it (about 3 ms under Node 24): an ESM import of
+  // node:fs alone loads them, through fs.promises' getter (scripts/bundle-options.mjs). Node 20's
+  // own ESM loader reads every module with fs/promises, so there they load regardless.
+  if (Number(process.versions.node.split('.')[0]) >= 22)
+    for (const unused of ['internal/fs/promises', 'internal/readline/interface', 'worker_threads'])
+      expect(loaded).not.toContain(`NativeModule ${unused}`);
 });

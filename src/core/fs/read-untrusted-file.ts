@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { UserError } from '../errors.js';
+import { callbackCall } from './callback-call.js';
 import { formatIssue, type PositionedIssue } from '../yaml/issue.js';
 
 /** The most a recipe, config or base-image file may hold: real ones are a few KB. */
@@ -98,14 +98,14 @@ export async function readUntrustedTextFile(
   const refuse = (message: string, hint: string, at = { line: 1, column: 1 }): UntrustedFileError =>
     new UntrustedFileError({ file: name, ...at, path: '', message, hint });
 
-  let handle;
+  let fd: number;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = await callbackCall<number>((done) => open(file, constants.O_RDONLY | constants.O_NONBLOCK, done));
   } catch (cause) {
     throw new UserError(`cannot read ${name}`, { cause, hint: 'check the path and its permissions' });
   }
   try {
-    const stat = await handle.stat();
+    const stat = await callbackCall<Stats>((done) => fstat(fd, done));
     if (!stat.isFile()) {
       throw refuse(
         `the ${what} is ${kindOf(stat)}, not a regular file`,
@@ -122,7 +122,9 @@ export async function readUntrustedTextFile(
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));
     let length = 0;
     while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      const bytesRead = await callbackCall<number>((done) =>
+        read(fd, buffer, length, buffer.length - length, length, done),
+      );
       if (bytesRead === 0) break;
       length += bytesRead;
     }
@@ -145,6 +147,6 @@ export async function readUntrustedTextFile(
     }
     return bytes.toString('utf8');
   } finally {
-    await handle.close();
+    await callbackCall<void>((done) => close(fd, (error) => done(error, undefined)));
   }
 }

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdir, type Dirent } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { callbackCall } from '../fs/callback-call.js';
 import { readUntrustedTextFile } from '../fs/read-untrusted-file.js';
 import { bundledRecipesDir } from '../paths.js';
 import { closeMatches } from '../yaml/close-matches.js';
@@ -74,7 +74,7 @@ export async function findRecipeFolders(userDirs: string[]): Promise<RecipeFolde
     }
     const dirs = existsSync(join(root, RECIPE_FILE))
       ? [root]
-      : (await readdir(root, { withFileTypes: true }))
+      : (await callbackCall<Dirent[]>((done) => readdir(root, { withFileTypes: true }, done)))
           // Dot-folders are init's half-written staging folders (or editors'); never recipes.
           .filter(
             (e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(join(root, e.name, RECIPE_FILE)),
