@@ -42,7 +42,7 @@ describe('what a command loads at start-up', () => {
     sourcemap: false,
   }).then((r) => r.metafile);
 
-  it('list loads none of the YAML parser, zod, the engine client, the AWS SDK or ink', async () => {
+  it('list loads none of the YAML parser, zod, semver, the engine client, the AWS SDK or ink', async () => {
     const loaded = packagesIn(staticClosure(await meta, 'lib/commands/list.js'));
     expect(loaded).toContain('commander');
     for (const heavy of [
@@ -62,7 +62,7 @@ describe('what a command loads at start-up', () => {
       expect(staticClosure(await meta, 'lib/commands/list.js')).not.toContain(schema);
   });
 
-  it("build loads what a cache hit uses, not the YAML parser, the remote cache's AWS SDK, archiver or ink", async () => {
+  it("build loads what a cache hit uses, not the YAML parser, semver, the remote cache's AWS SDK, archiver or ink", async () => {
     const loaded = packagesIn(staticClosure(await meta, 'lib/commands/build.js'));
     // The manifest of a hit is read through its schema.
     expect(loaded).toContain('zod');
