@@ -1,6 +1,6 @@
 /**
  * Goals rows 1, 7 and 8: a cold `layerforge build` against the naive script (pip in the same
- * build image, then Info-ZIP), alternating A B A B, first with empty download caches on both
+ * build image, then Info-ZIP), in turns (A B, B A), first with empty download caches on both
  * sides, then warm; the step times of each cold build, its peak RSS, and the two layers' sizes.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -78,6 +78,27 @@ async function layerforge(
   return { seconds: ran.seconds, zipPath: done.zipPath, steps: stepTimes(events), rssBytes: rssKb * 1024 };
 }
 
+/**
+ * Odd rounds run the naive script first and even rounds layerforge, so a drift in download speed
+ * or load during a run falls on both sides alike.
+ */
+async function inTurn<A, B>(
+  round: number,
+  naiveSide: () => Promise<A>,
+  ours: () => Promise<B>,
+): Promise<[A, B]> {
+  if (round % 2 === 1) {
+    const a = await naiveSide();
+    return [a, await ours()];
+  }
+  const b = await ours();
+  return [await naiveSide(), b];
+}
+
+function order(round: number): string {
+  return round % 2 === 1 ? 'naive script, then layerforge' : 'layerforge, then naive script';
+}
+
 export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: number): Promise<ColdRun> {
   const work = join(paths.work, 'goals');
   const name = recipe.loaded.recipe.name;
@@ -97,11 +118,14 @@ export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: n
   };
   let last: { naive: string; ours: string; cacheDir: string } | undefined;
   for (let i = 1; i <= runs; i++) {
-    log(`${name} cold, round ${i}/${runs}: naive script, then layerforge, empty download caches`);
-    const a = await naive(recipe, paths, join(work, `naive-${i}`));
-    f.naiveSeconds.push(a.seconds);
+    log(`${name} cold, round ${i}/${runs}: ${order(i)}, empty download caches`);
     const cacheDir = join(work, `cache-${i}`);
-    const b = await layerforge(recipe, paths, cacheDir, join(work, `dist-${i}`));
+    const [a, b] = await inTurn(
+      i,
+      () => naive(recipe, paths, join(work, `naive-${i}`)),
+      () => layerforge(recipe, paths, cacheDir, join(work, `dist-${i}`)),
+    );
+    f.naiveSeconds.push(a.seconds);
     f.layerforgeSeconds.push(b.seconds);
     f.peakRssBytes.push(b.rssBytes);
     f.steps.push(b.steps);
@@ -114,9 +138,14 @@ export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: n
   log(`${name}: filling pip's cache for the warm runs`);
   await naive(recipe, paths, join(work, 'naive-fill'), pipCache);
   for (let i = 1; i <= runs; i++) {
-    log(`${name} warm, round ${i}/${runs}: naive script, then layerforge, warm download caches`);
-    f.warmNaiveSeconds.push((await naive(recipe, paths, join(work, `naive-warm-${i}`), pipCache)).seconds);
-    const b = await layerforge(recipe, paths, last.cacheDir, join(work, `dist-warm-${i}`));
+    log(`${name} warm, round ${i}/${runs}: ${order(i)}, warm download caches`);
+    const cacheDir = last.cacheDir;
+    const [a, b] = await inTurn(
+      i,
+      () => naive(recipe, paths, join(work, `naive-warm-${i}`), pipCache),
+      () => layerforge(recipe, paths, cacheDir, join(work, `dist-warm-${i}`)),
+    );
+    f.warmNaiveSeconds.push(a.seconds);
     f.warmLayerforgeSeconds.push(b.seconds);
   }
   const naiveTree = await extract(last.naive, join(work, 'naive-tree'));

@@ -27,7 +27,7 @@ export function goalsSection(g: GoalFigures, zip: ZipComparison | undefined): st
   return [
     '## Goals',
     '',
-    'Measured side by side in this run; timings are medians of whole-process wall times, the two sides alternating (A B A B).',
+    'Measured side by side in this run; timings are medians of whole-process wall times, the two sides alternating (A B A B; the cold builds in turns, A B then B A).',
     '',
     ...goalsTable(evaluateGoals(g, zip)),
     '',

@@ -48,6 +48,8 @@ import { compareZip } from './zip-compare.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const BASE = 'debian12';
+/** Cold and warm rounds of the pandas build against the naive script. */
+const COLD_ROUNDS = 4;
 /** What "cold import" means per layer: the statement a function's module would start with. */
 const IMPORTS: Record<string, string> = {
   pandas: 'import pandas',
@@ -239,7 +241,9 @@ async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: str
   if (!['cold', 'startup', 'zip', 'audit'].some((p) => want(p as Part))) return { figures };
   const pandas = await benchRecipe('pandas', engine, paths.env);
   // Builds of pandas take long: two of each side, alternating, whatever --runs says.
-  const cold = want('cold') ? await coldBuilds(pandas, paths, 2) : undefined;
+  // Four rounds, not two: one cold build varies by up to 8 s with the downloads, and two runs of
+  // this bench an hour apart gave 0.93x and 1.20x from medians of two (layerforge 20.7 s, 29.3 s).
+  const cold = want('cold') ? await coldBuilds(pandas, paths, COLD_ROUNDS) : undefined;
   if (cold) figures.cold = cold.figures;
   // Kept as each part ends: a later part's failure must not lose half an hour of builds (--keep).
   const keep = () => writeFile(join(paths.work, 'goals.partial.json'), JSON.stringify(figures, null, 2));
