@@ -298,7 +298,7 @@ export function renderMarkdown(f: BenchFigures, chartFile: string): string {
     '',
     '```sh',
     'npm ci',
-    'npm run bench            # needs Docker, zip, unzip and GNU time; builds pandas about ten times',
+    'npm run bench            # needs Docker, zip, unzip and GNU time; builds pandas about fifteen times',
     '```',
     '',
     'Options: `--only startup,zip` (parts: cold, startup, zip, audit, variants; default all), `--runs 9` (containers per cold-import median), ' +

@@ -240,9 +240,9 @@ async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: str
   const want = (p: Part) => chosen.includes(p);
   if (!['cold', 'startup', 'zip', 'audit'].some((p) => want(p as Part))) return { figures };
   const pandas = await benchRecipe('pandas', engine, paths.env);
-  // Builds of pandas take long: two of each side, alternating, whatever --runs says.
-  // Four rounds, not two: one cold build varies by up to 8 s with the downloads, and two runs of
-  // this bench an hour apart gave 0.93x and 1.20x from medians of two (layerforge 20.7 s, 29.3 s).
+  // Builds of pandas take long: COLD_ROUNDS of each side, in turns, whatever --runs says. Four,
+  // not two: one cold build varies by up to 8 s with the downloads, and two runs of this bench
+  // an hour apart gave 0.93x and 1.20x from medians of two (layerforge 20.7 s and 29.3 s).
   const cold = want('cold') ? await coldBuilds(pandas, paths, COLD_ROUNDS) : undefined;
   if (cold) figures.cold = cold.figures;
   // Kept as each part ends: a later part's failure must not lose half an hour of builds (--keep).
