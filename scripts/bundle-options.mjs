@@ -1,25 +1,59 @@
 // esbuild's options for the CLI's bundle: shared by scripts/bundle.mjs and the test that checks
 // what each command loads at start-up (test/unit/start-up-imports.test.ts).
 
-// Built-in modules a dependency requires when it loads but uses only in code layerforge never runs:
-// each is bundled as a stand-in that requires the real module on first use. commander needs
-// child_process only to spawn executable subcommands (layerforge has none), and loading it (with
-// net and dgram behind it) cost every start-up about 5 ms under Node 24.
-const deferredBuiltins = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, builtin: 'child_process' }];
+import { createRequire } from 'node:module';
+import { basename, dirname, relative } from 'node:path';
+import { URL, fileURLToPath } from 'node:url';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+// Modules a dependency requires when it loads but uses only in code layerforge never runs: each is
+// bundled as a stand-in that requires the real module on first use.
+// - commander needs child_process only to spawn executable subcommands (layerforge has none), and
+//   loading it (with net and dgram behind it) cost every start-up about 5 ms under Node 24.
+// - docker-modem's ssh transport requires ssh2 as the modem loads. layerforge dials ssh:// engines
+//   itself (src/core/engine/ssh-dial.ts, loaded only then), and ssh2 cost every build that starts
+//   a container about 45 ms under Node 20 and 12 MB of memory (a WebAssembly Poly1305 instance).
+// A stand-in is an object whose properties are the real module's, or a function that calls it.
+const deferredRequires = [
+  { importer: /[\\/]node_modules[\\/]commander[\\/]/, request: 'child_process', shape: 'object' },
+  {
+    importer: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/,
+    request: './ssh',
+    shape: 'function',
+  },
+];
 
 /** @type {import('esbuild').Plugin} */
-const deferBuiltins = {
-  name: 'defer-builtins',
+const deferRequires = {
+  name: 'defer-requires',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_]+$/ }, ({ path, importer }) => {
-      const builtin = path.replace(/^node:/, '');
-      const deferred = deferredBuiltins.some((d) => d.builtin === builtin && d.importer.test(importer));
-      return deferred ? { path: builtin, namespace: 'deferred-builtin' } : undefined;
+    build.onResolve({ filter: /^(node:)?[a-z_]+$|^\.\/ssh$/ }, ({ path, importer }) => {
+      const request = path.replace(/^node:/, '');
+      const deferred = deferredRequires.find((d) => d.request === request && d.importer.test(importer));
+      if (!deferred) return undefined;
+      // A built-in stays external. A file is bundled, but its module runs on the stand-in's first
+      // call; it is named relative to the package, so the bundle does not depend on where it is built.
+      if (!request.startsWith('.'))
+        return { path: `node:${request}`, namespace: 'deferred', pluginData: { shape: deferred.shape } };
+      const file = createRequire(importer).resolve(request);
+      return {
+        path: relative(packageRoot, file),
+        namespace: 'deferred',
+        pluginData: { shape: deferred.shape, resolveDir: dirname(file), local: `./${basename(file)}` },
+      };
     });
-    build.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, ({ path }) => ({
-      contents: `let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:${path}'))[key] });\n`,
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, ({ path, pluginData }) => {
+      const real = `require(${JSON.stringify(pluginData.local ?? path)})`;
+      return {
+        contents:
+          pluginData.shape === 'function'
+            ? `module.exports = function () {\n  return ${real}.apply(this, arguments);\n};\n`
+            : `let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= ${real})[key] });\n`,
+        loader: 'js',
+        resolveDir: pluginData.resolveDir,
+      };
+    });
   },
 };
 
@@ -54,7 +88,7 @@ export const bundleOptions = {
   sourcemap: true,
   sourcesContent: true,
   logLevel: 'warning',
-  plugins: [deferBuiltins, fsAsRequire],
+  plugins: [deferRequires, fsAsRequire],
   // CommonJS dependencies call require(); an ESM bundle has none unless it is made.
   banner: {
     js: "import { createRequire as __lfCreateRequire } from 'node:module'; const require = __lfCreateRequire(import.meta.url);",
