@@ -6,8 +6,10 @@ import { join, posix } from 'node:path';
  * Files up to this size are taken whole from the tar and written in the background while the
  * archive goes on: most of a Python or Node layer is small files, and waiting for each one's
  * mkdir, open, write, close and chmod in turn left the extraction idle most of the time.
+ * 256 KiB rather than 1 MiB: each such body is a fresh buffer, and extracting the pandas layer
+ * (2,329 entries, 93 MB of tar) peaked about 8 MB lower, in the same time (5 paired runs).
  */
-export const SMALL_FILE_BYTES = 1024 * 1024;
+export const SMALL_FILE_BYTES = 256 * 1024;
 /** Background writes at once: enough to keep libuv's four threads busy. */
 const MAX_WRITES = 32;
 /** Bytes held by background writes at once: memory stays flat whatever the layer's size. */
