@@ -154,6 +154,9 @@ async function buildIntoCache(
   const { sink } = io;
   const root = cacheDir(io.env);
   const { digest } = inputs;
+  // From here on the build streams hundreds of MB through buffers: a young generation that grew
+  // with it would hold tens of MB of garbage between collections (young-generation.ts).
+  (await import('../young-generation.js')).keepYoungGenerationSmall();
   const [
     { runtimeProvidedLibraries },
     { readRuntimeImageLibraries },

@@ -1,0 +1,40 @@
+// keepYoungGenerationSmall sets a V8 flag after start-up, which V8 honours only because it reads
+// that flag each time it would grow the space. Checked in a fresh process under the Node running
+// the tests (CI runs this under each Node it supports): if a Node stops honouring it, this fails.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { packageRoot } from '../../src/core/paths.js';
+import { requireBuiltCli } from '../support/built-cli.js';
+
+/** The young generation's size before and after a workload whose objects all survive. */
+function youngGeneration(hold: boolean): { before: number; after: number } {
+  requireBuiltCli();
+  const module = pathToFileURL(join(packageRoot, 'lib', 'core', 'young-generation.js')).href;
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    import { keepYoungGenerationSmall } from ${JSON.stringify(module)};
+    const size = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    if (${hold}) keepYoungGenerationSmall();
+    const before = size();
+    const kept = [];
+    for (let i = 0; i < 400000; i += 1) kept.push({ i, name: 'entry-' + i });
+    console.log(JSON.stringify({ before, after: size(), kept: kept.length }));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as { before: number; after: number };
+}
+
+const MB = 1024 * 1024;
+
+it('a workload that keeps its objects grows the young generation, unless it is held small', () => {
+  // The control: without the flag, V8 grows the space under this workload from 1 MB to 32 MB
+  // (Node 20 and 22) or more (Node 24).
+  const grown = youngGeneration(false);
+  expect(grown.after).toBeGreaterThanOrEqual(16 * MB);
+  // Held, it ends where V8 first sizes it once used (2 MB).
+  const held = youngGeneration(true);
+  expect(held.after).toBeLessThanOrEqual(Math.max(2 * held.before, 2 * MB));
+});
