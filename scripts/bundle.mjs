@@ -5,12 +5,19 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { bundleOptions } from './bundle-options.mjs';
+import { mergeStartUpChunks } from './merge-start-up-chunks.mjs';
+
+// esbuild's output, before its start-up chunks are merged; at the same depth as lib/bundle/, so
+// the source maps' relative paths hold in both.
+const ESBUILD_OUT = 'lib/bundle-split';
 
 // Chunk names carry a content hash: without this, every rebuild would leave the old ones beside
 // the new, and the package would ship them.
-rmSync('lib/bundle', { recursive: true, force: true });
+for (const dir of ['lib/bundle', ESBUILD_OUT]) rmSync(dir, { recursive: true, force: true });
 
-await build(bundleOptions);
+await build({ ...bundleOptions, outdir: ESBUILD_OUT });
+await mergeStartUpChunks(ESBUILD_OUT, bundleOptions.outdir);
+rmSync(ESBUILD_OUT, { recursive: true, force: true });
 
 // The bundled recipes and runtime catalog, parsed and validated now so start-up need not
 // (src/core/yaml/precompiled.ts). Written last: a bundle without its table still works, slower.
