@@ -174,3 +174,19 @@ it('the bundled docker-modem loads ssh2 only when its ssh transport is used', as
   expect(run.stderr).toBe('');
   expect(JSON.parse(run.stdout)).toEqual({ atLoad: false, afterUse: true, failed: true });
 });
+
+// esbuild spreads the modules the entry imports statically over some thirty chunks (each module
+// goes where the set of entry points sharing it says); scripts/merge-start-up-chunks.mjs makes
+// them one file, which `list` under Node 24 started 13% faster for.
+it("the built CLI's entry imports one chunk of its own, and each command stays a chunk of its own", () => {
+  requireBuiltCli();
+  const bundle = join(packageRoot, 'lib', 'bundle');
+  const localImports = (file: string) =>
+    [...readFileSync(join(bundle, file), 'utf8').matchAll(/^import\b[^'"]*['"](\.\/[^'"]+)['"]/gm)].map(
+      (m) => m[1],
+    );
+  expect(localImports('cli.js')).toEqual(['./start-up.js']);
+  expect(localImports('start-up.js')).toEqual([]);
+  // The commands are still loaded on demand, from the start-up chunk.
+  expect(readFileSync(join(bundle, 'start-up.js'), 'utf8')).toMatch(/import\(['"]\.\/list-[\w-]+\.js['"]\)/);
+});
