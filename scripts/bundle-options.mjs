@@ -13,7 +13,7 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 //   loading it (with net and dgram behind it) cost every start-up about 5 ms under Node 24.
 // - docker-modem's ssh transport requires ssh2 as the modem loads. layerforge dials ssh:// engines
 //   itself (src/core/engine/ssh-dial.ts, loaded only then), and ssh2 cost every build that starts
-//   a container about 45 ms under Node 20 and 12 MB of memory (a WebAssembly Poly1305 instance).
+//   a container about 45 ms under Node 20 and 14 MB of memory (a WebAssembly Poly1305 instance).
 // A stand-in is an object whose properties are the real module's, or a function that calls it.
 const deferredRequires = [
   { importer: /[\\/]node_modules[\\/]commander[\\/]/, request: 'child_process', shape: 'object' },

@@ -7,8 +7,8 @@ import { setFlagsFromString } from 'node:v8';
  * to 32 MB under Node 20 and 22 and 128 MB under Node 24; a build's module loading and file lists
  * get it there within seconds. A larger young generation is collected less often, and every
  * Buffer in it (tar chunks, file bodies for the zip) stays allocated until it is: a cold pandas
- * build peaked at about 160 MB under Node 20 and 172 MB under Node 24 with it, and at 126-134 MB
- * and 140-160 MB held small, in the same time.
+ * build (the runtime image's library list already cached) peaked at about 160 MB under Node 20
+ * and 172 MB under Node 24 with it, and at 126-134 MB and 140-160 MB held small, in the same time.
  *
  * V8 reads the growth factor each time it would grow the space, so setting it now takes effect
  * now; the size limit (--max-semi-space-size) is read only at start-up, which layerforge does not
