@@ -31,10 +31,11 @@ const MB = 1024 * 1024;
 
 it('a workload that keeps its objects grows the young generation, unless it is held small', () => {
   // The control: without the flag, V8 grows the space under this workload from 1 MB to 32 MB
-  // (Node 20 and 22) or more (Node 24).
+  // (Node 20 and 22) or 32-64 MB (Node 24).
   const grown = youngGeneration(false);
   expect(grown.after).toBeGreaterThanOrEqual(16 * MB);
-  // Held, it ends where V8 first sizes it once used (2 MB).
+  // Held, it stays at 2 MB under Node 20 and 22. Node 24 still resizes it in smaller steps: 2 to
+  // 5.2 MB in 30 runs, 10 at a time on two cores. Either way, a fraction of the control.
   const held = youngGeneration(true);
-  expect(held.after).toBeLessThanOrEqual(Math.max(2 * held.before, 2 * MB));
+  expect(held.after).toBeLessThanOrEqual(grown.after / 4);
 });
