@@ -11,9 +11,10 @@ import { setFlagsFromString } from 'node:v8';
  * and 172 MB under Node 24 with it, and at 126-134 MB and 140-160 MB held small, in the same time.
  *
  * V8 reads the growth factor each time it would grow the space, so setting it now takes effect
- * now (Node 24's V8 still resizes it in smaller steps, to 2-5 MB rather than 32-64 MB); the size limit (--max-semi-space-size) is read only at start-up, which layerforge does not
+ * now (Node 24's V8 still resizes the space in smaller steps, to 2-5 MB rather than 32-64 MB).
+ * The size limit (--max-semi-space-size) is read only at start-up, which layerforge does not
  * control (npm's launcher runs `node` without flags). test/unit/young-generation.test.ts checks
- * that each Node in CI still honours it.
+ * that each Node in CI still honours the flag.
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
