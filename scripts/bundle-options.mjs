@@ -28,7 +28,10 @@ const deferredRequires = [
 const deferRequires = {
   name: 'defer-requires',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_]+$|^\.\/ssh$/ }, ({ path, importer }) => {
+    // Only the listed requests reach the callback: the filter is made from the list itself.
+    const escaped = deferredRequires.map((d) => d.request.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    const filter = new RegExp(`^(node:)?(${escaped.join('|')})$`);
+    build.onResolve({ filter }, ({ path, importer }) => {
       const request = path.replace(/^node:/, '');
       const deferred = deferredRequires.find((d) => d.request === request && d.importer.test(importer));
       if (!deferred) return undefined;
