@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { manifestSchema } from '../../src/core/layer/manifest.js';
+import { manifestSchema } from '../../src/core/layer/manifest-schema.js';
 import { requireDocker } from '../support/docker.js';
 import { runLayerforgeInheritingEnv as runLayerforge } from '../support/run-cli.js';
 import { sharedTempDir } from '../support/temp-dir.js';

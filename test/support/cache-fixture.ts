@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { manifestSchema } from '../../src/core/layer/manifest.js';
+import { manifestSchema } from '../../src/core/layer/manifest-schema.js';
 
 /**
  * Writes cache items as layerforge's writers lay them out (`builder/cache.ts`, `build-layer.ts`,

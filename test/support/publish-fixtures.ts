@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CliRun } from './run-cli.js';
 import type { LayerforgeEvent } from '../../src/core/events.js';
-import { manifestPathFor, manifestSchema, type LayerManifest } from '../../src/core/layer/manifest.js';
+import { manifestPathFor } from '../../src/core/layer/manifest.js';
+import { manifestSchema, type LayerManifest } from '../../src/core/layer/manifest-schema.js';
 
 const exec = promisify(execFile);
 

@@ -13,7 +13,7 @@ import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
 import type { BuildMeta } from './build-meta.js';
 import { recordsPackages } from './package-records.js';
-import { cacheEntry, commitToCache, inputsDigest, isReusable, placeFromCache } from './cache.js';
+import { cacheEntry, commitToCache, inputsDigest, placeFromCache, reusableManifest } from './cache.js';
 import { imageIdentity } from './image-identity.js';
 import { artifactName, manifestRecipe, resolveBuildTarget, type BuildTarget } from './resolve-target.js';
 import { skipStep, step } from './steps.js';
@@ -85,10 +85,10 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   );
 
   const entry = cacheEntry(root, digest, artifactName(target));
-  const local =
-    !options.noCache &&
-    (await isReusable(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now })) &&
-    (await recordsPackages(entry, sink));
+  const hit = options.noCache
+    ? undefined
+    : await reusableManifest(entry, sink, { maxAgeMs: options.resolveMaxAgeMs, now: options.now });
+  const local = hit !== undefined && (await recordsPackages(entry, hit, sink));
   const remoteCache = options.resolveMaxAgeMs === undefined ? options.remoteCache : undefined;
   // The remote cache (the AWS SDK), the build's steps (archiver, tar) and the smoke tests are
   // loaded only when used: a local cache hit needs none of them, and they were most of its start.
@@ -111,7 +111,8 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
 
   await mkdir(outDir, { recursive: true });
   await placeFromCache(entry, zipPath);
-  const manifest = await readManifest(manifestPathFor(zipPath));
+  // A local hit's manifest is the one just placed beside the zip.
+  const manifest = local ? hit : await readManifest(manifestPathFor(zipPath));
 
   if (options.test) {
     const { runSmokeTests } = await import('./smoke-test.js');

@@ -5,7 +5,8 @@ import { buildLayer } from '../builder/build-layer.js';
 import { UserError } from '../errors.js';
 import { isFile } from '../fs/is-file.js';
 import type { JobContext } from '../job-context.js';
-import { manifestPathFor, manifestSchema } from '../layer/manifest.js';
+import { manifestPathFor } from '../layer/manifest.js';
+import { manifestSchema } from '../layer/manifest-schema.js';
 import type { Architecture } from '../runtimes/catalog.js';
 
 /** A `--layer` value is a zip when it names one (or any existing file); otherwise a recipe. */

@@ -1,6 +1,6 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cacheEntry, isReusable, isStale } from '../../../src/core/builder/cache.js';
+import { cacheEntry, isStale, reusableManifest } from '../../../src/core/builder/cache.js';
 import type { LayerforgeEvent } from '../../../src/core/events.js';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -38,7 +38,7 @@ describe('the age of a build from unpinned dependencies', () => {
   it('a stale entry is removed so it is rebuilt, with an info event; --refresh (0) makes any entry stale', async () => {
     const events: LayerforgeEvent[] = [];
     const entry = await entryBuiltAt(new Date(now.getTime() - HOUR));
-    expect(await isReusable(entry, (e) => events.push(e), { maxAgeMs: 0, now })).toBe(false);
+    expect(await reusableManifest(entry, (e) => events.push(e), { maxAgeMs: 0, now })).toBeUndefined();
     expect(existsSync(entry.dir)).toBe(false);
     expect(events).toEqual([
       { type: 'info', message: expect.stringMatching(/resolving them again$/) as string },

@@ -6,8 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   cacheEntry,
   cacheEntryProblem,
-  isReusable,
   placeFromCache,
+  reusableManifest,
   type CacheEntry,
 } from '../../../src/core/builder/cache.js';
 import { entryStatus, stampMatches } from '../../../src/core/builder/cache-stamp.js';
@@ -54,7 +54,7 @@ describe('cache entry verification', () => {
   it('reuses an entry whose zip matches its manifest, without a warning', async () => {
     const events: LayerforgeEvent[] = [];
     expect(await cacheEntryProblem(entry)).toBeUndefined();
-    expect(await isReusable(entry, (e) => events.push(e))).toBe(true);
+    expect(await reusableManifest(entry, (e) => events.push(e))).toBeDefined();
     expect(events).toEqual([]);
     expect(existsSync(entry.zip)).toBe(true);
   });
@@ -65,7 +65,7 @@ describe('cache entry verification', () => {
     await writeFile(entry.zip, flipped);
     expect(await cacheEntryProblem(entry)).toMatch(/sha256 is [0-9a-f]{64}, its manifest says [0-9a-f]{64}/);
     const events: LayerforgeEvent[] = [];
-    expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+    expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
     expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
     expect(existsSync(entry.dir)).toBe(false);
   });
@@ -78,57 +78,89 @@ describe('cache entry verification', () => {
   it('detects a manifest that is not one', async () => {
     await writeFile(entry.manifest, '{"schemaVersion": 1');
     expect(await cacheEntryProblem(entry)).toMatch(/^its manifest is unreadable/);
-    expect(await isReusable(entry, () => {})).toBe(false);
+    expect(await reusableManifest(entry, () => {})).toBeUndefined();
     expect(existsSync(entry.dir)).toBe(false);
   });
 
   it('does not reuse, and does not warn about, an entry that is absent', async () => {
     await rm(entry.zip);
     const events: LayerforgeEvent[] = [];
-    expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+    expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
     expect(events).toEqual([]);
     expect(await readFile(entry.manifest, 'utf8')).toContain('"schemaVersion":1');
   });
 
   describe('after a first hit', () => {
     it('records the status of the files it hashed', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       expect(await readFile(join(entry.dir, 'verified-stat'), 'utf8')).toBe(await entryStatus(entry));
     });
 
     it('trusts an unchanged zip without hashing it again', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       // Bytes that no longer match the manifest, with the recorded status made to fit them: only a
       // disk rotting bytes in place could do this. The hit takes the stamp's word for it.
       const flipped = Buffer.from(zipBytes);
       flipped[7] = (flipped[7] ?? 0) ^ 0x01;
       await writeFile(entry.zip, flipped);
       await writeFile(join(entry.dir, 'verified-stat'), await entryStatus(entry));
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
     });
 
     it('hashes again a zip written since, even with its mtime set back', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       const before = await stat(entry.zip);
       const flipped = Buffer.from(zipBytes);
       flipped[7] = (flipped[7] ?? 0) ^ 0x01;
       await writeFile(entry.zip, flipped);
       await utimes(entry.zip, before.atime, before.mtime);
       const events: LayerforgeEvent[] = [];
-      expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+      expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
       expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
     });
 
+    it('returns the manifest it checked, and the same one from its stamp', async () => {
+      const checked = await reusableManifest(entry, () => {});
+      expect(checked).toEqual(JSON.parse(manifestFor(zipBytes)));
+      expect(await reusableManifest(entry, () => {})).toEqual(checked);
+    });
+
+    it('reads a stamped manifest without its schema, and an unstamped one through it', async () => {
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
+      // A key the strict schema refuses, with the stamp made to fit: the stamped read does not
+      // build the schema (a hit then loads no zod). Only a hand-made stamp can get here.
+      const extra = JSON.stringify({ ...JSON.parse(manifestFor(zipBytes)), extra: true });
+      await writeFile(entry.manifest, extra);
+      await writeFile(join(entry.dir, 'verified-stat'), await entryStatus(entry));
+      expect(await reusableManifest(entry, () => {})).toMatchObject({ extra: true });
+      await rm(join(entry.dir, 'verified-stat'));
+      const events: LayerforgeEvent[] = [];
+      expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
+      expect(events).toEqual([
+        expect.objectContaining({
+          code: 'corrupt-cache-entry',
+          message: expect.stringMatching(/unreadable/),
+        }),
+      ]);
+    });
+
+    it('checks a manifest edited since with its schema', async () => {
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
+      await writeFile(entry.manifest, JSON.stringify({ ...JSON.parse(manifestFor(zipBytes)), extra: true }));
+      expect(await reusableManifest(entry, () => {})).toBeUndefined();
+      expect(existsSync(entry.dir)).toBe(false);
+    });
+
     it('hashes again when the manifest changed since', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       await writeFile(entry.manifest, manifestFor(Buffer.from('other bytes')));
-      expect(await isReusable(entry, () => {})).toBe(false);
+      expect(await reusableManifest(entry, () => {})).toBeUndefined();
     });
   });
 
   describe('placed in dist/ as a hard link', () => {
     it('keeps the stamp valid after its own link, so the next hit does not hash again', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       const dist = join(root, 'dist.zip');
       await placeFromCache(entry, dist);
       expect((await stat(dist)).ino).toBe((await stat(entry.zip)).ino);
@@ -139,7 +171,7 @@ describe('cache entry verification', () => {
     });
 
     it('notices a write through the link in dist/, and rebuilds the entry', async () => {
-      expect(await isReusable(entry, () => {})).toBe(true);
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
       const dist = join(root, 'dist.zip');
       await placeFromCache(entry, dist);
       await writeFile(
@@ -147,7 +179,7 @@ describe('cache entry verification', () => {
         Buffer.concat([zipBytes.subarray(0, 100), Buffer.from('edited'), zipBytes.subarray(106)]),
       );
       const events: LayerforgeEvent[] = [];
-      expect(await isReusable(entry, (e) => events.push(e))).toBe(false);
+      expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
       expect(events).toEqual([expect.objectContaining({ type: 'warning', code: 'corrupt-cache-entry' })]);
     });
 

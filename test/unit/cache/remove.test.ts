@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheEntry, isReusable } from '../../../src/core/builder/cache.js';
+import { cacheEntry, reusableManifest } from '../../../src/core/builder/cache.js';
 import { listLayerforgeImages } from '../../../src/core/cache/images.js';
 import { removeCacheItems, removeImages } from '../../../src/core/cache/remove.js';
 import { scanCache } from '../../../src/core/cache/scan.js';
@@ -56,7 +56,7 @@ describe('removeCacheItems', () => {
     const listing = await scanCache(root);
     // A build finds the entry between the listing and the removal.
     const entry = cacheEntry(root, digest, 'jq-1.0.0-provided.al2023-x86_64.zip');
-    expect(await isReusable(entry, ignoreEvents)).toBe(true);
+    expect(await reusableManifest(entry, ignoreEvents)).toBeDefined();
     const removals = await removeCacheItems(selectCacheItemsToClean(listing));
     expect(removals).toEqual([expect.objectContaining({ outcome: 'used-since', bytes: 0 })]);
     expect(existsSync(entry.zip) && existsSync(entry.manifest)).toBe(true);
