@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { baseImageSchema } from './base-images/definition.js';
+import { baseImageSchema } from './base-images/definition-schema.js';
 import { LAMBDA_IMAGES_FILE, parseLambdaImages } from './base-images/lambda-images.js';
 import { bundledBaseImagesDir } from './paths.js';
 import { findRecipeFolders } from './recipes/catalog.js';

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
-import * as z from '../zod.js';
+import type * as Zod from 'zod';
+import { zodOnDemand } from '../zod-on-demand.js';
 import { dataDir } from '../paths.js';
 import { precompiledValue } from '../yaml/precompiled.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 
 // Built on a table miss only, like the YAML parser below: the bundle ships the file checked.
-function buildLambdaImagesSchema() {
+function buildLambdaImagesSchema(z: typeof Zod) {
   const sourceIds = z.array(z.string()).min(1);
   const shapeSchema = z.strictObject({
     id: z.string(),
@@ -30,7 +31,7 @@ function buildLambdaImagesSchema() {
   });
 }
 let lambdaImagesSchema: ReturnType<typeof buildLambdaImagesSchema> | undefined;
-export type LambdaImages = z.infer<ReturnType<typeof buildLambdaImagesSchema>>;
+export type LambdaImages = Zod.infer<ReturnType<typeof buildLambdaImagesSchema>>;
 export type LambdaImageShape = LambdaImages['shapes'][number];
 
 let cached: LambdaImages | undefined;
@@ -42,7 +43,7 @@ export function parseLambdaImages(text: string): LambdaImages {
   // Required on a table miss only (code run from lib/, an edited data file), so that resolving a
   // base does not load the YAML parser at every start; callers of this function are synchronous.
   const { parse } = createRequire(import.meta.url)('yaml') as typeof Yaml;
-  lambdaImagesSchema ??= buildLambdaImagesSchema();
+  lambdaImagesSchema ??= buildLambdaImagesSchema(zodOnDemand());
   const data = lambdaImagesSchema.parse(parse(text));
   const named = [data.tags.source, data.libraryDirs.source, ...data.shapes.flatMap((s) => s.sources)];
   const unknown = named.filter((id) => !(id in data.sources));

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from '../zod.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { LABELS } from '../engine/container-engine.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
@@ -10,36 +9,13 @@ import { cacheDir } from '../paths.js';
 import type { Architecture, LambdaRuntime } from '../runtimes/catalog.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';
 import type { DebootstrapBase, LoadedBaseImage } from './definition.js';
+import type { NodejsPins } from './nodejs-pins-schema.js';
 import type { PackageFetcher, PinnedPackage } from './pinned-package.js';
 
 /** npm's name for an arch (`--cpu`, and the node-linux-* package suffix). */
 export const NPM_CPU: Record<Architecture, string> = { x86_64: 'x64', arm64: 'arm64' };
 
-// Built on first use: a build for any other runtime never reads a pin file, and building the
-// schema at load cost every cache hit a few milliseconds.
-function buildNodejsPinsSchema() {
-  const version = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'expected a version like 22.23.5' });
-  const integrity = z
-    .string()
-    .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, { error: 'expected an npm integrity: sha512-<base64>' });
-  return z.strictObject({
-    /** Dockerfiles in the base's folder, built on the base's own build and runtime images. */
-    build: z.string(),
-    runtime: z.string(),
-    versions: z.record(
-      z.string().regex(/^\d+$/, { error: 'expected a Node major, e.g. "22"' }),
-      z.strictObject({
-        node: z.strictObject({
-          version,
-          sha512: z.strictObject({ x86_64: integrity, arm64: integrity }),
-        }),
-        npm: z.strictObject({ version, sha512: integrity }),
-      }),
-    ),
-  });
-}
-let nodejsPinsSchema: ReturnType<typeof buildNodejsPinsSchema> | undefined;
-export type NodejsPins = z.infer<ReturnType<typeof buildNodejsPinsSchema>>;
+export type { NodejsPins } from './nodejs-pins-schema.js';
 
 /** The Node and npm tarballs one nodejs runtime's stand-in images are built from. */
 export interface NodeRelease {
@@ -61,8 +37,9 @@ export async function loadNodejsPins(loaded: LoadedBaseImage): Promise<NodejsPin
   const definition = loaded.definition;
   if (!('nodejs' in definition) || definition.nodejs === undefined) return undefined;
   const file = join(loaded.dir, definition.nodejs);
-  nodejsPinsSchema ??= buildNodejsPinsSchema();
-  return (await parseYamlFile(file, nodejsPinsSchema, file, { what: 'Node.js pin file' })).value;
+  // The schema, and zod, load only here: a build for any other runtime never reads a pin file.
+  const schema = async () => (await import('./nodejs-pins-schema.js')).nodejsPinsSchema;
+  return (await parseYamlFile(file, schema, file, { what: 'Node.js pin file' })).value;
 }
 
 /** The pinned Node and npm for `major` on `arch`, or undefined when none is pinned. */

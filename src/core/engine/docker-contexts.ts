@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from '../zod.js';
+import type { DockerContextMeta } from './docker-context-schema.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -12,9 +12,6 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
   const configured = env.DOCKER_CONFIG;
   return configured && configured.length > 0 ? configured : join(home, '.docker');
 }
-
-// Only the keys layerforge reads; the docker CLI and its plugins keep many more.
-const configFileSchema = z.looseObject({ currentContext: z.string().optional() });
 
 /** `currentContext` in config.json, if set; a missing file is no context. */
 export async function currentContextName(configDir: string): Promise<string | undefined> {
@@ -30,13 +27,14 @@ export async function currentContextName(configDir: string): Promise<string | un
       hint: 'fix the file (the docker CLI writes it), or choose the engine with --docker-host or --context',
     });
   }
-  const config = configFileSchema.safeParse(parsed);
-  if (!config.success) {
+  // The one key layerforge reads, checked without zod: the docker CLI writes this file for
+  // `docker login` too, and every command that reaches an engine reads it.
+  const name = isObject(parsed) ? parsed.currentContext : undefined;
+  if (!isObject(parsed) || (name !== undefined && typeof name !== 'string')) {
     throw new UserError(`${path}: currentContext must be a string`, {
       hint: 'run `docker context use <name>` to set it again',
     });
   }
-  const name = config.data.currentContext;
   return name && name.length > 0 ? name : undefined;
 }
 
@@ -51,12 +49,9 @@ export interface DockerContext {
   hasTlsFiles: boolean;
 }
 
-const metaSchema = z.looseObject({
-  Name: z.string(),
-  Endpoints: z.looseObject({
-    docker: z.looseObject({ Host: z.string().optional(), SkipTLSVerify: z.boolean().optional() }).optional(),
-  }),
-});
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * Reads a context from the docker CLI's store: its metadata in
@@ -76,9 +71,11 @@ export async function loadDockerContext(
       hint: 'run `docker context ls` to see the contexts, or create it with `docker context create`',
     });
   }
-  let meta: z.infer<typeof metaSchema>;
+  // The schema, and zod, load only when a context is used.
+  const { contextMetaSchema } = await import('./docker-context-schema.js');
+  let meta: DockerContextMeta;
   try {
-    meta = metaSchema.parse(JSON.parse(text));
+    meta = contextMetaSchema.parse(JSON.parse(text));
   } catch (error) {
     throw new UserError(`Docker context "${name}": ${metaPath} is not a context's metadata`, {
       cause: error,

@@ -7,7 +7,8 @@ import type * as Zod from 'zod';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
 import { precompiledValue } from '../yaml/precompiled.js';
-import { buildLifecycleSchema, zodOnDemand, type LifecycleData } from './lifecycle-schema.js';
+import { zodOnDemand } from '../zod-on-demand.js';
+import { buildLifecycleSchema, type LifecycleData } from './lifecycle-schema.js';
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];

@@ -1,14 +1,5 @@
-import { createRequire } from 'node:module';
+import { zodOnDemand } from '../zod-on-demand.js';
 import type * as Zod from 'zod';
-
-/**
- * zod, required when a schema is first built. The bundle's precompiled catalog needs none, and
- * `list` loads this module only for the catalog: importing zod at load cost it about 10 ms. From
- * the bundle, this is the installed package (a dependency), as the YAML parser is.
- */
-export function zodOnDemand(): typeof Zod {
-  return createRequire(import.meta.url)('zod') as typeof Zod;
-}
 
 /**
  * The `lifecycle:` part of data/runtimes.yaml. Built when the catalog is parsed, not when this
