@@ -63,6 +63,11 @@ export default tseslint.config(
           message: 'import * as z (the named z keeps all of zod in the bundle)',
         },
         {
+          // Likewise a dynamic import of zod: its namespace is used whole, so esbuild keeps it all.
+          selector: 'ImportExpression[source.value=/^zod$|\\/zod\\.js$/]',
+          message: 'import a schema module (which imports * as z statically) instead',
+        },
+        {
           // src/core/zod.ts sets zod up before any schema parses; type-only imports are free.
           selector: "ImportDeclaration[source.value='zod'][importKind='value']",
           message: 'import * as z from src/core/zod.ts, which configures zod for a short-lived process',

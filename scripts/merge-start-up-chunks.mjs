@@ -1,8 +1,10 @@
 // esbuild splits a bundle by which entry points share each module, and every dynamic import is an
 // entry point. So the modules the CLI's entry imports statically, which every command loads
 // anyway, come out as some thirty small chunks, each one more file for Node to resolve, read and
-// link at start-up. This pass (rollup over esbuild's output) puts them in one chunk and leaves
-// every dynamic import lazy: `list` then loads 9 files instead of 31.
+// link at start-up; and so do those of each command. This pass (rollup over esbuild's output)
+// puts the entry's in one chunk, and each group's given (a command, the engine client) in one
+// more, leaving every dynamic import lazy: `list` then loads 3 files instead of 31, and a cache
+// hit 6 instead of 66.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { rollup } from 'rollup';
@@ -21,11 +23,31 @@ function staticClosure(entry, getModuleInfo) {
   return seen;
 }
 
-/** Rewrites esbuild's output in `from` (entry `cli.js`) into `to`, source maps chained to the TypeScript. */
-export async function mergeStartUpChunks(from, to) {
+/**
+ * Which merged chunk each module goes to: each group, in order, takes the static closures of its
+ * roots, less what start-up or an earlier group took. A module another command shares goes with
+ * the group, so that command loads the group's chunk too: cheaper than the dozens of small files
+ * the group's own command loaded. Earlier groups are the ones whose start matters most.
+ */
+function groupChunks(groups, startUp, getModuleInfo) {
+  const chunkOf = new Map();
+  for (const [name, files] of Object.entries(groups))
+    for (const file of files)
+      for (const id of staticClosure(resolve(file), getModuleInfo))
+        if (!startUp.has(id) && !chunkOf.has(id)) chunkOf.set(id, name);
+  return chunkOf;
+}
+
+/**
+ * Rewrites esbuild's output in `from` (entry `cli.js`) into `to`, source maps chained to the
+ * TypeScript. `groups` names, per merged chunk, the esbuild chunks loaded lazily whose static
+ * closures it takes (`{ engine: ['<from>/docker-engine-XXXX.js', …] }`).
+ */
+export async function mergeStartUpChunks(from, to, groups = {}) {
   // Absolute, as rollup names modules.
   const entry = resolve(from, 'cli.js');
   let startUp;
+  let merged;
   const bundle = await rollup({
     input: entry,
     // Node's built-ins and the packages left external (ssh2) stay imports.
@@ -56,7 +78,9 @@ export async function mergeStartUpChunks(from, to) {
     chunkFileNames: '[name].js',
     manualChunks(id, { getModuleInfo }) {
       startUp ??= staticClosure(entry, getModuleInfo);
-      return id !== entry && startUp.has(id) ? 'start-up' : undefined;
+      merged ??= groupChunks(groups, startUp, getModuleInfo);
+      if (id !== entry && startUp.has(id)) return 'start-up';
+      return merged.get(id);
     },
   });
   await bundle.close();
