@@ -48,14 +48,18 @@ export async function ensureBaseImages(
   }
   // A nodejs stand-in's images derive from the base pair: that pair first, then Node on top.
   const pair = base.nodejs?.parent ?? base;
-  if (!(await engine.imageId(pair.buildImage)) || !(await engine.imageId(pair.runtimeImage))) {
+  // Both images asked at once: each question is a round trip to the engine on every cache hit,
+  // milliseconds each to an engine reached over ssh or TCP.
+  const present = await Promise.all([engine.imageId(pair.buildImage), engine.imageId(pair.runtimeImage)]);
+  if (!present.every(Boolean)) {
     await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
   }
   if (base.nodejs) await buildNodejsImages(base.nodejs, base, base.platform, engine, io, io.fetchPackage);
-  return {
-    build: await verifiedImage(base.buildImage, base.arch, engine),
-    runtime: await verifiedImage(base.runtimeImage, base.arch, engine),
-  };
+  const [build, runtime] = await Promise.all([
+    verifiedImage(base.buildImage, base.arch, engine),
+    verifiedImage(base.runtimeImage, base.arch, engine),
+  ]);
+  return { build, runtime };
 }
 
 /** Builds (or reuses) the debootstrap root file system, then the build and runtime images on top. */
