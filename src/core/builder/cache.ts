@@ -138,9 +138,7 @@ export async function reusableManifest(
   // A stamped manifest holds the bytes that passed the schema when the stamp was written, by this
   // same layerforge (its version is part of the key), so it is read without the schema: loading
   // zod and building the schema took about a quarter of a hit's time.
-  const checked = verified
-    ? { manifest: JSON.parse(await readFile(entry.manifest, 'utf8')) as LayerManifest }
-    : await checkEntry(entry);
+  const checked = (verified && (await stampedManifest(entry))) || (await checkEntry(entry));
   if ('manifest' in checked) {
     if (!verified && status !== undefined) await recordVerified(entry, status);
     const now = new Date();
@@ -155,6 +153,15 @@ export async function reusableManifest(
   });
   await rm(entry.dir, { recursive: true, force: true });
   return undefined;
+}
+
+/** A stamped entry's manifest as JSON; undefined if it no longer parses (then checked in full). */
+async function stampedManifest(entry: CacheEntry): Promise<{ manifest: LayerManifest } | undefined> {
+  try {
+    return { manifest: JSON.parse(await readFile(entry.manifest, 'utf8')) as LayerManifest };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -144,6 +144,16 @@ describe('cache entry verification', () => {
       ]);
     });
 
+    it('checks in full a stamped manifest that no longer parses, and rebuilds the entry', async () => {
+      expect(await reusableManifest(entry, () => {})).toBeDefined();
+      // Bytes rotted in place under a stamp made to fit, as above.
+      await writeFile(entry.manifest, '{"schemaVersion": 1');
+      await writeFile(join(entry.dir, 'verified-stat'), await entryStatus(entry));
+      const events: LayerforgeEvent[] = [];
+      expect(await reusableManifest(entry, (e) => events.push(e))).toBeUndefined();
+      expect(events).toEqual([expect.objectContaining({ code: 'corrupt-cache-entry' })]);
+    });
+
     it('checks a manifest edited since with its schema', async () => {
       expect(await reusableManifest(entry, () => {})).toBeDefined();
       await writeFile(entry.manifest, JSON.stringify({ ...JSON.parse(manifestFor(zipBytes)), extra: true }));
