@@ -244,19 +244,31 @@ export class FakeEngine implements ContainerEngine {
     return id;
   }
 
-  /** `dir/.` as the engine streams it: the folder's contents named `./...`; absent → undefined. */
+  /**
+   * As the engine streams a path: `dir/.` follows links to the folder and names its contents
+   * `./...`; without `/.`, a link is sent as itself and a folder as `name/...`, `name` its last
+   * part. Absent → undefined.
+   */
   async copyFromIfPresent(containerId: string, path: string): Promise<Readable | undefined> {
     this.copies.push(path);
     const image = this.containers.get(containerId)?.image;
     const fileSystem = this.fileSystems.get(image ?? '') ?? {};
-    const files = Object.entries(fileSystem);
-    const folder = followFolderLink(fileSystem, path.replace(/\/\.$/, '')) + '/';
-    const inside = files.filter(([file]) => file.startsWith(folder));
+    const contents = path.endsWith('/.');
+    const own = fileSystem[path];
+    if (!contents && own && 'linkTo' in own) {
+      const archive = pack();
+      archive.entry({ name: posix.basename(path), type: 'symlink', linkname: own.linkTo });
+      archive.finalize();
+      return archive as unknown as Readable;
+    }
+    const folder = (contents ? followFolderLink(fileSystem, path.slice(0, -2)) : path) + '/';
+    const inside = Object.entries(fileSystem).filter(([file]) => file.startsWith(folder));
     if (inside.length === 0) return undefined;
+    const prefix = contents ? './' : `${posix.basename(path)}/`;
     const archive = pack();
-    archive.entry({ name: './', type: 'directory' });
+    archive.entry({ name: prefix, type: 'directory' });
     for (const [file, body] of inside) {
-      const name = `./${file.slice(folder.length)}`;
+      const name = prefix + file.slice(folder.length);
       if ('linkTo' in body) archive.entry({ name, type: 'symlink', linkname: body.linkTo });
       else archive.entry({ name }, body.contents);
     }

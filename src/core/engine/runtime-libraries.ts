@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import type { Header } from 'tar-stream';
 import { walkArchive } from './archive-entries.js';
 import { LABELS, type ContainerEngine } from './container-engine.js';
 
@@ -99,11 +100,12 @@ async function listRuntimeImage(
     labels: { [LABELS.purpose]: 'runtime-libraries' },
   });
   try {
+    // Each folder once: with merged /usr, /lib and /usr/lib are one folder. Streamed twice, the
+    // debian12 image's (77 MB of tar) made its listing take 1.3-1.4 s instead of 0.9-1.0 s.
+    const listed = new Set<string>();
     for (const dir of LIBRARY_DIRS) {
       throwIfAborted(options.signal);
-      // `/.` follows a folder that is a link (merged /usr: /lib → usr/lib) and yields its contents.
-      const archive = await engine.copyFromIfPresent(containerId, `${dir}/.`);
-      if (archive) await listLibraries(archive, names, options.signal);
+      await listFolder(engine, containerId, dir, { listed, names, signal: options.signal });
     }
     const archive = await engine.copyFromIfPresent(containerId, `${PRIVATE_DIR}/.`);
     if (archive) await listLibraries(archive, privateNames, options.signal, 1);
@@ -118,8 +120,43 @@ async function listRuntimeImage(
 }
 
 /**
- * Adds the library files and links found at most two levels down (like `find -maxdepth 2`), so
- * `/usr/lib/x86_64-linux-gnu/libz.so.1` counts and Python's own extension modules do not.
+ * Adds the libraries of `dir`, its links followed (merged /usr: /lib → usr/lib), unless that
+ * folder is in `listed` already (read, or found absent). Asked for without `/.`, the archive API sends a link as itself,
+ * and a folder as `name/…`: one request each, whichever it is. An engine that followed the link
+ * would send its folder under the link's name, listed then as before, twice.
+ */
+async function listFolder(
+  engine: ContainerEngine,
+  containerId: string,
+  dir: string,
+  into: { listed: Set<string>; names: Set<string>; signal?: AbortSignal },
+): Promise<void> {
+  let path = dir;
+  // A bounded number of hops: a loop of links must not hang the listing.
+  for (let hop = 0; hop < 8 && !into.listed.has(path); hop += 1) {
+    const archive = await engine.copyFromIfPresent(containerId, path);
+    if (!archive) return void into.listed.add(path);
+    const top = posix.basename(path);
+    let link: string | undefined;
+    await walkArchive(
+      archive,
+      ({ name, header }) => {
+        if (name === top && header.type === 'symlink') link = header.linkname;
+        else if (name.startsWith(`${top}/`)) addLibrary(name.slice(top.length + 1), header, into.names);
+      },
+      into.signal,
+    );
+    if (link === undefined) {
+      into.listed.add(path);
+      return;
+    }
+    path = posix.resolve(posix.dirname(path), link);
+  }
+}
+
+/**
+ * Adds the library files and links of an archive of a folder's contents (`dir/.`) found at most
+ * `maxDepth` levels down.
  */
 async function listLibraries(
   archive: Readable,
@@ -127,15 +164,18 @@ async function listLibraries(
   signal?: AbortSignal,
   maxDepth = 2,
 ): Promise<void> {
-  await walkArchive(
-    archive,
-    ({ name: path, header }) => {
-      const parts = path.replace(/\/$/, '').split('/');
-      const depth = parts.length;
-      const name = parts[parts.length - 1] ?? '';
-      const isFileOrLink = header.type === 'file' || header.type === 'symlink';
-      if (isFileOrLink && depth >= 1 && depth <= maxDepth && LIBRARY_NAME.test(name)) names.add(name);
-    },
-    signal,
-  );
+  await walkArchive(archive, ({ name, header }) => addLibrary(name, header, names, maxDepth), signal);
+}
+
+/**
+ * Adds the entry at `path` (relative to the folder listed) when it is a library file or link at
+ * most two levels down (like `find -maxdepth 2`), so `/usr/lib/x86_64-linux-gnu/libz.so.1` counts
+ * and Python's own extension modules do not.
+ */
+function addLibrary(path: string, header: Header, names: Set<string>, maxDepth = 2): void {
+  const parts = path.replace(/\/$/, '').split('/');
+  const depth = parts.length;
+  const name = parts[parts.length - 1] ?? '';
+  const isFileOrLink = header.type === 'file' || header.type === 'symlink';
+  if (isFileOrLink && depth >= 1 && depth <= maxDepth && LIBRARY_NAME.test(name)) names.add(name);
 }

@@ -89,17 +89,46 @@ describe('readRuntimeLibraries', () => {
     await readRuntimeLibraries(engine, IMAGE, { cacheDir });
     expect(engine.created).toHaveLength(1);
     expect(engine.created[0]).toMatchObject({ image: IMAGE, network: 'none' });
+    // Each system folder as itself (a link would come back as one), the private one's contents.
     expect(engine.copies).toEqual([
-      '/lib/.',
-      '/lib64/.',
-      '/usr/lib/.',
-      '/usr/lib64/.',
-      '/var/runtime/.',
-      '/var/runtime/lib/.',
+      '/lib',
+      '/lib64',
+      '/usr/lib',
+      '/usr/lib64',
+      '/var/runtime',
+      '/var/runtime/lib',
       '/var/lang/lib/.',
     ]);
     expect(engine.containers.size).toBe(0);
     expect(engine.removed).toHaveLength(1);
+  });
+
+  it('streams a folder that links are merged into once (merged /usr: /lib → usr/lib, /lib64 → usr/lib64)', async () => {
+    const engine = engineWithImage({
+      '/lib': { linkTo: 'usr/lib' },
+      '/lib64': { linkTo: 'usr/lib64' },
+      '/usr/lib/x86_64-linux-gnu/libz.so.1': file,
+      '/usr/lib64/ld-linux-x86-64.so.2': file,
+      // A link through a link, and one whose folder is absent: followed, and skipped.
+      '/var/runtime': { linkTo: '/opt/runtime' },
+      '/opt/runtime': { linkTo: '../usr/lib' },
+      '/var/runtime/lib': { linkTo: 'nowhere' },
+    });
+    const libraries = await readRuntimeLibraries(engine, IMAGE, { cacheDir });
+    expect(libraries).toEqual(['ld-linux-x86-64.so.2', 'libz.so.1']);
+    // /usr/lib and /usr/lib64 are each asked for once, when a link leads there; not again as
+    // folders of their own, nor at the end of the chain through /opt/runtime.
+    expect(engine.copies).toEqual([
+      '/lib',
+      '/usr/lib',
+      '/lib64',
+      '/usr/lib64',
+      '/var/runtime',
+      '/opt/runtime',
+      '/var/runtime/lib',
+      '/var/runtime/nowhere',
+      '/var/lang/lib/.',
+    ]);
   });
 
   it('caches the list by image id: a second call creates no container', async () => {
