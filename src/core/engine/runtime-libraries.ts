@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Header } from 'tar-stream';
 import { JobFailedError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { Header } from 'tar-stream';
 import { walkArchive } from './archive-entries.js';
 import { LABELS, type ContainerEngine } from './container-engine.js';
 
@@ -121,9 +121,10 @@ async function listRuntimeImage(
 
 /**
  * Adds the libraries of `dir`, its links followed (merged /usr: /lib → usr/lib), unless that
- * folder is in `listed` already (read, or found absent). Asked for without `/.`, the archive API sends a link as itself,
- * and a folder as `name/…`: one request each, whichever it is. An engine that followed the link
- * would send its folder under the link's name, listed then as before, twice.
+ * folder is in `listed` already (read, or found absent). Asked for without `/.`, the archive API
+ * sends a link as itself, and a folder as `name/…`: one request each, whichever it is. An engine
+ * that followed the link would send its folder under the link's name, listed then as before,
+ * twice.
  */
 async function listFolder(
   engine: ContainerEngine,
@@ -169,8 +170,8 @@ async function listLibraries(
 
 /**
  * Adds the entry at `path` (relative to the folder listed) when it is a library file or link at
- * most two levels down (like `find -maxdepth 2`), so `/usr/lib/x86_64-linux-gnu/libz.so.1` counts
- * and Python's own extension modules do not.
+ * most `maxDepth` levels down. Two by default, like `find -maxdepth 2`: so
+ * `/usr/lib/x86_64-linux-gnu/libz.so.1` counts and Python's own extension modules do not.
  */
 function addLibrary(path: string, header: Header, names: Set<string>, maxDepth = 2): void {
   const parts = path.replace(/\/$/, '').split('/');
