@@ -22,39 +22,63 @@ export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-/** How much of a stream is read between two collections (see collectYoungGenerationAsRead). */
-const COLLECT_EVERY_BYTES = 1024 * 1024;
+/** How many bytes pass between two minor collections (see bufferCollector). */
+const MINOR_EVERY_BYTES = 1024 * 1024;
+/** How many of those make a full collection instead. */
+const FULL_EVERY = 16;
 
-let collectYoung: (() => void) | undefined;
+type Collect = (options?: { type: 'minor' }) => void;
+let gc: Collect | undefined;
 
 /**
- * Collects the young generation after each MiB that `stream` yields; called once its consumer
- * is attached (a 'data' listener added earlier would start the flow without it).
+ * Returns a counter to call with the size of each buffer that passes through: it collects the
+ * young generation after each MiB of them, and the whole heap after each 16 MiB.
  *
- * A tar from the engine's archive API arrives in 64 KiB socket reads, each its own allocation
- * outside V8's heap, while the JavaScript it takes to pass one on is a few hundred bytes. So the
- * young generation seldom fills, and V8 collects the dead chunks only once tens of MB of them
- * have piled up outside its heap. Streaming the 77 MB of the debian12 runtime image's /usr/lib
- * raised RSS by 36-59 MB that way (Node 20-24), and by 3 MB collected every MiB: 77 minor
- * collections, which added no measurable time to the 0.3-0.5 s the stream took.
+ * A buffer read from a file or a socket is its own allocation outside V8's heap, while the
+ * JavaScript it takes to pass one on is a few hundred bytes. So the young generation seldom
+ * fills, and V8 collects the dead buffers only once tens of MB of them have piled up outside its
+ * heap. Streaming the 77 MB of the debian12 runtime image's /usr/lib raised RSS by 36-59 MB that
+ * way (Node 20-24), and by 3 MB collected every MiB: 77 minor collections, which added no
+ * measurable time to the 0.3-0.5 s the stream took.
+ *
+ * A buffer that outlives two minor collections (one that waits in a stream's queue while a MiB or
+ * two pass) moves to the old generation, which only a full collection frees, and V8 starts one
+ * only once that generation outgrows its limit. With minor collections alone,
+ * a cold pandas build still peaked at 122-130 MB in three of nine runs (Node 20), up to 28 MB of
+ * buffers held at once in the zip; with a full one every 16 MiB, at 105-108 MB in six runs. The
+ * full collections took 60-90 ms in each of the extraction and the zip, within those steps' noise.
  */
-export function collectYoungGenerationAsRead(stream: Readable): void {
-  collectYoung ??= youngCollector();
-  let read = 0;
-  stream.on('data', (chunk: Buffer) => {
-    read += chunk.length;
-    if (read < COLLECT_EVERY_BYTES) return;
-    read = 0;
-    collectYoung?.();
-  });
+export function bufferCollector(): (bytes: number) => void {
+  const collect = (gc ??= exposedGc());
+  let passed = 0;
+  let minors = 0;
+  return (bytes) => {
+    passed += bytes;
+    if (passed < MINOR_EVERY_BYTES) return;
+    passed = 0;
+    minors = (minors + 1) % FULL_EVERY;
+    // gc() without options is a full collection; under Node 20, { type: 'major' } freed no more
+    // than a minor one did.
+    if (minors === 0) collect();
+    else collect({ type: 'minor' });
+  };
+}
+
+/**
+ * Collects as bufferCollector does while `stream` yields (a tar from the engine's archive API
+ * arrives in 64 KiB socket reads); called once its consumer is attached, because a 'data'
+ * listener added earlier would start the flow without it.
+ */
+export function collectBuffersAsRead(stream: Readable): void {
+  const passed = bufferCollector();
+  stream.on('data', (chunk: Buffer) => passed(chunk.length));
 }
 
 /**
  * V8's gc(), exposed only with --expose-gc at start-up, which npm's launcher does not pass. Set
  * now, the flag exposes it in the contexts created after: this one, made for the purpose.
  */
-function youngCollector(): () => void {
+function exposedGc(): Collect {
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
-  return () => gc({ type: 'minor' });
+  return runInNewContext('gc') as Collect;
 }

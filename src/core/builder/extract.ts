@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { endExtractorWith } from '../engine/archive-entries.js';
 import { InterruptedError, JobFailedError } from '../errors.js';
 import type { StepIO } from '../job-context.js';
-import { collectYoungGenerationAsRead } from '../young-generation.js';
+import { collectBuffersAsRead } from '../young-generation.js';
 import { isUnsafeEntryName, resolveLayerLink } from '../layer/link.js';
 import { SMALL_FILE_BYTES, StagingWrites } from './staging-writes.js';
 
@@ -90,7 +90,7 @@ async function extractInto(archive: Readable, destination: string, io: StepIO): 
   try {
     await mkdir(destination, { recursive: true });
     archive.pipe(extract as unknown as NodeJS.WritableStream);
-    collectYoungGenerationAsRead(archive);
+    collectBuffersAsRead(archive);
     await done;
     await writes.finish();
   } finally {

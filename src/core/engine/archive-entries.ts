@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 import { InterruptedError, throwIfAborted } from '../errors.js';
-import { collectYoungGenerationAsRead } from '../young-generation.js';
+import { collectBuffersAsRead } from '../young-generation.js';
 
 /** One entry of an archive from the engine: its header, its name without `./`, and its body. */
 export interface ArchiveEntry {
@@ -27,7 +27,7 @@ export async function walkArchive(
   try {
     if (signal?.aborted) throw new InterruptedError();
     archive.pipe(entries);
-    collectYoungGenerationAsRead(archive);
+    collectBuffersAsRead(archive);
     for await (const entry of entries) {
       await visit({
         name: entry.header.name.replace(/^\.\//, ''),
