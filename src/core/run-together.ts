@@ -29,3 +29,15 @@ export async function runTogether<T, R>(
   if (failure) throw failure.error;
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<R>).value);
 }
+
+/**
+ * Awaits every promise and returns their values in order. If any failed, throws the failure of
+ * the first in order, not in time: reads made side by side then report the same problem a read
+ * one after another would, whichever finished first.
+ */
+export async function settledInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}

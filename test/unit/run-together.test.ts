@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
-import { runTogether } from '../../src/core/run-together.js';
+import { runTogether, settledInOrder } from '../../src/core/run-together.js';
 
 /** A job that settles only when its signal aborts, recording that it saw the abort and cleaned up. */
 function untilAborted(log: string[], name: string, signal: AbortSignal): Promise<never> {
@@ -47,5 +47,38 @@ describe('runTogether', () => {
     controller.abort();
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
     expect(log.sort()).toEqual(['arm64 cleaned up', 'x86_64 cleaned up']);
+  });
+});
+
+describe('settledInOrder', () => {
+  const after = <T>(ms: number, outcome: () => T): Promise<T> =>
+    new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(outcome());
+        } catch (error) {
+          reject(error as Error);
+        }
+      }, ms),
+    );
+
+  it('returns the values in order, whichever settles first', async () => {
+    await expect(settledInOrder([after(20, () => 'a'), after(0, () => 'b')])).resolves.toEqual(['a', 'b']);
+  });
+
+  it('throws the failure first in order, not the first to happen', async () => {
+    const settled: string[] = [];
+    const first = after(30, () => {
+      settled.push('first');
+      throw new Error('first in order');
+    });
+    const second = after(0, () => {
+      settled.push('second');
+      throw new Error('first in time');
+    });
+    const third = after(15, () => settled.push('third'));
+    await expect(settledInOrder([first, second, third])).rejects.toThrow('first in order');
+    // Nothing is still running when the caller hears of it.
+    expect(settled).toEqual(['second', 'third', 'first']);
   });
 });

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { bundledBaseImagesDir } from '../paths.js';
+import { settledInOrder } from '../run-together.js';
 import { parseYamlFile } from '../yaml/read-yaml-file.js';
 import type { BaseImageDefinition } from './definition-schema.js';
 
@@ -23,17 +24,19 @@ export async function listBaseImages(root = bundledBaseImagesDir): Promise<Loade
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  const bases: LoadedBaseImage[] = [];
-  for (const name of entries) {
-    const file = join(root, name, 'base.yaml');
-    if (!existsSync(file)) continue;
-    const { value } = await parseYamlFile(file, baseImageSchemaOnDemand, file, {
-      what: 'base image definition',
-      precompiled: 'base',
-    });
-    bases.push({ definition: value, dir: join(root, name) });
-  }
-  return bases;
+  // Read side by side, as recipe folders are (recipes/catalog.ts): every build reads them all.
+  const bases = await settledInOrder(
+    entries.map(async (name): Promise<LoadedBaseImage | undefined> => {
+      const file = join(root, name, 'base.yaml');
+      if (!existsSync(file)) return undefined;
+      const { value } = await parseYamlFile(file, baseImageSchemaOnDemand, file, {
+        what: 'base image definition',
+        precompiled: 'base',
+      });
+      return { definition: value, dir: join(root, name) };
+    }),
+  );
+  return bases.filter((base) => base !== undefined);
 }
 
 export async function loadBaseImage(name: string, root = bundledBaseImagesDir): Promise<LoadedBaseImage> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { settledInOrder } from '../run-together.js';
 import { architectureInfo, type Architecture, type LambdaRuntime } from '../runtimes/catalog.js';
 import { layerforgeVersion } from '../version.js';
 import type { LoadedBaseImage } from './definition.js';
@@ -38,9 +39,9 @@ export async function baseDigest(loaded: LoadedBaseImage, arch: Architecture): P
   const hash = createHash('sha256').update(`layerforge ${layerforgeVersion}\narch ${arch}\n`);
   const definition = loaded.definition;
   const inputs = ['base.yaml', ...('build' in definition ? [definition.build, definition.runtime] : [])];
-  for (const name of inputs.sort()) {
-    hash.update(`${name}\n`).update(await readFile(join(loaded.dir, name)));
-  }
+  const names = inputs.sort();
+  const contents = await settledInOrder(names.map((name) => readFile(join(loaded.dir, name))));
+  names.forEach((name, i) => hash.update(`${name}\n`).update(contents[i] ?? ''));
   return hash.digest('hex');
 }
 
