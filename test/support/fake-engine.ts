@@ -96,6 +96,8 @@ export class FakeEngine implements ContainerEngine {
   readonly runs: ContainerSpec[] = [];
   readonly removed: string[] = [];
   readonly pulls: { reference: string; platform: string }[] = [];
+  /** Every image asked about (imageId or inspectImage), in order: each is a round trip to an engine. */
+  readonly imageQuestions: string[] = [];
   /** Every build, with the Dockerfile its context held. */
   readonly builds: { tag: string; labels: Record<string, string>; platform?: string; dockerfile: string }[] =
     [];
@@ -173,10 +175,12 @@ export class FakeEngine implements ContainerEngine {
   }
 
   async imageId(reference: string): Promise<string | undefined> {
+    this.imageQuestions.push(reference);
     return this.images.get(reference)?.id;
   }
 
   async inspectImage(reference: string): Promise<ImageInfo | undefined> {
+    this.imageQuestions.push(reference);
     const image = this.images.get(reference);
     if (!image) return undefined;
     return {

@@ -6,7 +6,13 @@ import { LABELS } from '../engine/container-engine.js';
 import type { EnvStepIO } from '../job-context.js';
 import { cacheDir } from '../paths.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
-import { ensureRegistryImage, verifiedImage, type ImageRecord, type PullPolicy } from './image-presence.js';
+import {
+  checkedRecord,
+  ensureRegistryImage,
+  verifiedImage,
+  type ImageRecord,
+  type PullPolicy,
+} from './image-presence.js';
 import type { DebootstrapBase } from './definition.js';
 import { buildNodejsImages } from './nodejs-images.js';
 import type { PackageFetcher } from './pinned-package.js';
@@ -41,20 +47,35 @@ export async function ensureBaseImages(
   if (definition.source.kind === 'registry') {
     const pullIO = { sink: io.sink, signal: io.signal, pullHint: PULL_HINT };
     const policy = io.pull ?? 'missing';
+    // Both images asked about at once: each question is a round trip to the engine on every
+    // cache hit, milliseconds each to an engine reached over ssh or TCP. Pulls stay one at a time.
+    // A base whose two images are one asks once: the build image's pull would make the answer stale.
+    const runtime =
+      base.runtimeImage === base.buildImage ? undefined : engine.inspectImage(base.runtimeImage);
+    runtime?.catch(() => undefined); // Reported by its own await, after the build image's.
     return {
       build: await ensureRegistryImage(base.buildImage, base.arch, policy, engine, pullIO),
-      runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, pullIO),
+      runtime: await ensureRegistryImage(base.runtimeImage, base.arch, policy, engine, pullIO, runtime),
     };
   }
   // A nodejs stand-in's images derive from the base pair: that pair first, then Node on top.
   const pair = base.nodejs?.parent ?? base;
-  // Both images asked at once: each question is a round trip to the engine on every cache hit,
-  // milliseconds each to an engine reached over ssh or TCP.
-  const present = await Promise.all([engine.imageId(pair.buildImage), engine.imageId(pair.runtimeImage)]);
-  if (!present.every(Boolean)) {
+  // Both asked about at once, and once: on a cache hit the answers are also the records.
+  const present = await Promise.all([
+    engine.inspectImage(pair.buildImage),
+    engine.inspectImage(pair.runtimeImage),
+  ]);
+  const built = !present.every(Boolean);
+  if (built) {
     await buildDebootstrapImages(definition as DebootstrapBase, base.loaded.dir, base.arch, engine, io);
   }
   if (base.nodejs) await buildNodejsImages(base.nodejs, base, base.platform, engine, io, io.fetchPackage);
+  if (!built && !base.nodejs) {
+    return {
+      build: checkedRecord(base.buildImage, base.arch, present[0]),
+      runtime: checkedRecord(base.runtimeImage, base.arch, present[1]),
+    };
+  }
   const [build, runtime] = await Promise.all([
     verifiedImage(base.buildImage, base.arch, engine),
     verifiedImage(base.runtimeImage, base.arch, engine),

@@ -1,4 +1,4 @@
-import type { ContainerEngine } from '../engine/container-engine.js';
+import type { ContainerEngine, ImageInfo } from '../engine/container-engine.js';
 import { InterruptedError, JobFailedError, UserError, isAbortError } from '../errors.js';
 import type { StepIO } from '../job-context.js';
 import { architectureInfo, type Architecture } from '../runtimes/catalog.js';
@@ -37,15 +37,20 @@ export async function ensureRegistryImage(
   policy: PullPolicy,
   engine: ContainerEngine,
   io: PresenceIO,
+  /** The engine's answer for `reference`, when the caller asked already. */
+  inspected?: Promise<ImageInfo | undefined>,
 ): Promise<ImageRecord> {
-  const present = (await engine.imageId(reference)) !== undefined;
+  const found = await (inspected ?? engine.inspectImage(reference));
+  const present = found !== undefined;
   if (!present && policy === 'never') {
     throw new UserError(`${reference} is not in the Docker engine, and --pull never forbids pulling it`, {
       hint: 'pull it first, or use --pull missing',
     });
   }
-  if (!present || policy === 'always') await pull(reference, arch, engine, io);
-  const record = await verifiedImage(reference, arch, engine);
+  const pulled = !present || policy === 'always';
+  if (pulled) await pull(reference, arch, engine, io);
+  // What the engine said before a pull is stale after it; without one, it is the answer.
+  const record = checkedRecord(reference, arch, pulled ? await engine.inspectImage(reference) : found);
   const days = ageInDays(record.created);
   if (policy !== 'always' && days !== undefined && days > STALE_AFTER_DAYS) {
     io.sink({
@@ -63,7 +68,15 @@ export async function verifiedImage(
   arch: Architecture,
   engine: ContainerEngine,
 ): Promise<ImageRecord> {
-  const info = await engine.inspectImage(reference);
+  return checkedRecord(reference, arch, await engine.inspectImage(reference));
+}
+
+/** The record of an image the engine described as `info` (undefined: absent), checked for `arch`. */
+export function checkedRecord(
+  reference: string,
+  arch: Architecture,
+  info: ImageInfo | undefined,
+): ImageRecord {
   if (!info) throw new JobFailedError(`${reference} is not in the Docker engine`);
   const expected = dockerArch(arch);
   if (info.architecture !== expected) {

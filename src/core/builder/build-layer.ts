@@ -8,6 +8,7 @@ import { InterruptedError, JobFailedError, throwIfAborted } from '../errors.js';
 import type { EnvStepIO, JobContext } from '../job-context.js';
 import { manifestPathFor, readManifest } from '../layer/manifest.js';
 import { cacheDir } from '../paths.js';
+import { settledInOrder } from '../run-together.js';
 import { deprecatedRuntimeWarning } from '../runtimes/deprecation-warning.js';
 import { checkBuildEnv, warnUnreachableProxy } from './build-env.js';
 import { proxySettingsFrom } from '../net/proxy.js';
@@ -55,8 +56,9 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
     sink,
     'base-image',
     async () => {
-      await engine.ping(signal);
-      await removeLeftoverContainers(engine);
+      // Asked at once: each is a round trip on every cache hit. When the engine cannot be
+      // reached both fail, and the ping's error, which says so, is the one reported.
+      await settledInOrder<unknown>([engine.ping(signal), removeLeftoverContainers(engine)]);
       const images = await ensureBaseImages(target.base, engine, {
         sink,
         signal,

@@ -117,3 +117,37 @@ describe('ensureBaseImages on the official images', () => {
     expect(arm.runtime.id).not.toBe(x86.runtime.id);
   });
 });
+
+describe('ensureBaseImages when both images are present (every cache hit)', () => {
+  it('asks the engine about each official image once, and pulls nothing', async () => {
+    const base = await resolveBase(await loadBaseImage('lambda'), getRuntime('python3.12'), 'arm64');
+    const engine = new FakeEngine();
+    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'arm64' });
+    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'arm64' });
+    const records = await ensureBaseImages(base, engine, testJob({ sink: () => {} }));
+    expect(engine.imageQuestions.sort()).toEqual([base.buildImage, base.runtimeImage].sort());
+    expect(engine.pulls).toEqual([]);
+    expect([records.build.id, records.runtime.id]).toEqual(['sha256:build', 'sha256:runtime']);
+  });
+
+  it('asks the engine about each stand-in image once, and builds nothing', async () => {
+    const base = await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64');
+    const engine = new FakeEngine();
+    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'amd64' });
+    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'amd64' });
+    const records = await ensureBaseImages(base, engine, testJob({ sink: () => {} }));
+    expect(engine.imageQuestions.sort()).toEqual([base.buildImage, base.runtimeImage].sort());
+    expect([records.build.id, records.runtime.id]).toEqual(['sha256:build', 'sha256:runtime']);
+    expect([records.build.arch, records.runtime.arch]).toEqual(['x86_64', 'x86_64']);
+  });
+
+  it('still refuses a present stand-in image of the other arch', async () => {
+    const base = await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64');
+    const engine = new FakeEngine();
+    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'arm64' });
+    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'amd64' });
+    await expect(ensureBaseImages(base, engine, testJob({ sink: () => {} }))).rejects.toThrow(
+      /is an image for arm64, but the build is for x86_64/,
+    );
+  });
+});
