@@ -20,7 +20,8 @@ async function statusOf(path: string): Promise<string> {
 
 /** The status of the entry's zip and manifest, as `recordVerified` stores it. */
 export async function entryStatus(entry: CacheEntry): Promise<string> {
-  return `zip ${await statusOf(entry.zip)}\nmanifest ${await statusOf(entry.manifest)}\n`;
+  const [zip, manifest] = await Promise.all([statusOf(entry.zip), statusOf(entry.manifest)]);
+  return `zip ${zip}\nmanifest ${manifest}\n`;
 }
 
 /** Whether the entry's files had `status` when `recordVerified` last wrote its stamp. */

@@ -7,6 +7,7 @@ import type { EventSink } from '../events.js';
 import { copyFileAtomic, linkOrCopyFileAtomic, syncDir, syncFile } from '../fs/atomic.js';
 import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
 import { entryStatus, recordVerified, stampMatches } from './cache-stamp.js';
+import { settledInOrder } from '../run-together.js';
 import { layerforgeVersion } from '../version.js';
 import { LAYER_ZIP_LEVEL } from '../layer/zip-level.js';
 
@@ -30,19 +31,39 @@ export interface BuildInputs {
   buildEnvNames?: string[];
 }
 
+/** Files up to this size are read whole, side by side; larger ones (a source tarball) streamed. */
+const WHOLE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Hashes the tree's names, link targets, exec bits and contents in name order. Each folder's
+ * entries are asked about and its small files read at once: a cache hit waits on them all, and
+ * one after another they were a round trip to the thread pool each.
+ */
 async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir = root): Promise<void> {
-  for (const name of (await readdir(dir)).sort()) {
-    const path = join(dir, name);
-    const stat = await lstat(path);
+  const paths = (await readdir(dir)).sort().map((name) => join(dir, name));
+  const stats = await settledInOrder(paths.map((path) => lstat(path)));
+  const reads = paths.map((path, i) => {
+    const stat = stats[i];
+    if (stat?.isSymbolicLink()) return readlink(path);
+    return stat?.isFile() && stat.size <= WHOLE_FILE_BYTES ? readFile(path) : undefined;
+  });
+  // Each read is awaited in turn below; one that fails first must not go unhandled meanwhile.
+  for (const read of reads) read?.catch(() => undefined);
+  for (const [i, path] of paths.entries()) {
+    const stat = stats[i];
+    if (stat === undefined) continue;
     const rel = relative(root, path);
     if (stat.isDirectory()) {
       hash.update(`dir ${rel}\n`);
       await hashTree(hash, root, path);
     } else if (stat.isSymbolicLink()) {
-      hash.update(`link ${rel} ${await readlink(path)}\n`);
+      hash.update(`link ${rel} ${String(await reads[i])}\n`);
     } else {
       // The exec bit matters (a build script), other mode bits do not.
-      hash.update(`file ${rel} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size}\n`).update(await readFile(path));
+      hash.update(`file ${rel} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size}\n`);
+      const whole = await reads[i];
+      if (whole !== undefined) hash.update(whole);
+      else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     }
   }
 }
@@ -172,8 +193,11 @@ async function stampedManifest(entry: CacheEntry): Promise<{ manifest: LayerMani
 export async function placeFromCache(entry: CacheEntry, zipPath: string): Promise<void> {
   const before = await entryStatus(entry).catch(() => undefined);
   const stamped = before !== undefined && (await stampMatches(entry, before));
-  await linkOrCopyFileAtomic(entry.zip, zipPath);
-  await copyFileAtomic(entry.manifest, manifestPathFor(zipPath));
+  // Placed side by side; a failure of either is reported once both have settled.
+  await settledInOrder([
+    linkOrCopyFileAtomic(entry.zip, zipPath),
+    copyFileAtomic(entry.manifest, manifestPathFor(zipPath)),
+  ]);
   if (stamped) {
     const after = await entryStatus(entry).catch(() => undefined);
     if (after !== undefined && sameButCtime(before, after)) await recordVerified(entry, after);
