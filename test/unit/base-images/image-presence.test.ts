@@ -119,35 +119,29 @@ describe('ensureBaseImages on the official images', () => {
 });
 
 describe('ensureBaseImages when both images are present (every cache hit)', () => {
-  it('asks the engine about each official image once, and pulls nothing', async () => {
-    const base = await resolveBase(await loadBaseImage('lambda'), getRuntime('python3.12'), 'arm64');
+  /** A base's two images present in a fake engine, under the Docker arches given. */
+  async function present(name: string, runtime: string, arch: 'x86_64' | 'arm64', dockerArches: string[]) {
+    const base = await resolveBase(await loadBaseImage(name), getRuntime(runtime), arch);
     const engine = new FakeEngine();
-    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'arm64' });
-    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'arm64' });
-    const records = await ensureBaseImages(base, engine, testJob({ sink: () => {} }));
-    expect(engine.imageQuestions.sort()).toEqual([base.buildImage, base.runtimeImage].sort());
-    expect(engine.pulls).toEqual([]);
-    expect([records.build.id, records.runtime.id]).toEqual(['sha256:build', 'sha256:runtime']);
-  });
+    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: dockerArches[0] ?? '' });
+    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: dockerArches[1] ?? '' });
+    return { base, engine, ensure: () => ensureBaseImages(base, engine, testJob({ sink: () => {} })) };
+  }
 
-  it('asks the engine about each stand-in image once, and builds nothing', async () => {
-    const base = await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64');
-    const engine = new FakeEngine();
-    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'amd64' });
-    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'amd64' });
-    const records = await ensureBaseImages(base, engine, testJob({ sink: () => {} }));
+  it.each([
+    { kind: 'official', name: 'lambda', runtime: 'python3.12', arch: 'arm64', docker: 'arm64' },
+    { kind: 'stand-in', name: 'debian12', runtime: 'python3.11', arch: 'x86_64', docker: 'amd64' },
+  ] as const)('asks the engine about each $kind image once, and pulls or builds nothing', async (c) => {
+    const { base, engine, ensure } = await present(c.name, c.runtime, c.arch, [c.docker, c.docker]);
+    const records = await ensure();
     expect(engine.imageQuestions.sort()).toEqual([base.buildImage, base.runtimeImage].sort());
+    expect([engine.pulls, engine.builds]).toEqual([[], []]);
     expect([records.build.id, records.runtime.id]).toEqual(['sha256:build', 'sha256:runtime']);
-    expect([records.build.arch, records.runtime.arch]).toEqual(['x86_64', 'x86_64']);
+    expect([records.build.arch, records.runtime.arch]).toEqual([c.arch, c.arch]);
   });
 
   it('still refuses a present stand-in image of the other arch', async () => {
-    const base = await resolveBase(await loadBaseImage('debian12'), getRuntime('python3.11'), 'x86_64');
-    const engine = new FakeEngine();
-    engine.images.set(base.buildImage, { id: 'sha256:build', architecture: 'arm64' });
-    engine.images.set(base.runtimeImage, { id: 'sha256:runtime', architecture: 'amd64' });
-    await expect(ensureBaseImages(base, engine, testJob({ sink: () => {} }))).rejects.toThrow(
-      /is an image for arm64, but the build is for x86_64/,
-    );
+    const { ensure } = await present('debian12', 'python3.11', 'x86_64', ['arm64', 'amd64']);
+    await expect(ensure()).rejects.toThrow(/is an image for arm64, but the build is for x86_64/);
   });
 });
