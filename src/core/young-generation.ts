@@ -41,12 +41,13 @@ let gc: Collect | undefined;
  * way (Node 20-24), and by 3 MB collected every MiB: 77 minor collections, which added no
  * measurable time to the 0.3-0.5 s the stream took.
  *
- * A buffer that outlives two minor collections (one that waits in a stream's queue while a MiB or
- * two pass) moves to the old generation, which only a full collection frees, and V8 starts one
- * only once that generation outgrows its limit. With minor collections alone,
- * a cold pandas build still peaked at 122-130 MB in three of nine runs (Node 20), up to 28 MB of
- * buffers held at once in the zip; with a full one every 16 MiB, at 105-108 MB in six runs. The
- * full collections took 60-90 ms in each of the extraction and the zip, within those steps' noise.
+ * A buffer that outlives two minor collections (one still referenced while a MiB or two pass)
+ * moves to the old generation, which only a full collection frees, and V8 starts one only once
+ * that generation outgrows its limit. With minor collections alone, a cold pandas build still
+ * peaked at 122-130 MB in four of nine runs (Node 20), up to 28 MB of buffers held at once in the
+ * zip; with a full one every 16 MiB, at 105-108 MB in six runs (108-110 MB in three, once the zip
+ * counted its output alone: zip-writer.ts). The full collections took 60-90 ms in each of the
+ * extraction and the zip, within those steps' noise.
  */
 export function bufferCollector(): (bytes: number) => void {
   const collect = (gc ??= exposedGc());
