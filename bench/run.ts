@@ -45,6 +45,7 @@ import type { GoalFigures } from './goals.js';
 import { appendHistory, historyRecord } from './history.js';
 import { nodeBinaries, startupUnder } from './startup.js';
 import { compareZip } from './zip-compare.js';
+import { zipFloor } from './zip-floor.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const BASE = 'debian12';
@@ -282,6 +283,8 @@ async function goals(chosen: Part[], paths: BenchPaths, runs: number, nodes: str
       ...(await compareZip(repo, join(dirname(dirname(paths.cli)), 'lib'), tree, bytes, paths.work, 3)),
       treeLabel: 'the naive pandas tree (pip install --target)',
     };
+    log('zip floor: the small and the large files of that tree, zipped five ways');
+    zip.floor = await zipFloor(tree, paths.work, 3);
   }
   if (want('audit')) figures.audit = await auditZip(pandas, paths, Math.min(runs, 5));
   return { figures, zip };

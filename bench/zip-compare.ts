@@ -10,6 +10,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median, mustRun, type Ran } from './shell.js';
+import type { ZipFloorPart } from './zip-floor.js';
 
 export interface ZipComparison {
   treeBytes: number;
@@ -32,6 +33,8 @@ export interface ZipComparison {
   idleRssBytes: number;
   /** Every layerforge run wrote the same bytes. */
   deterministic: boolean;
+  /** Where the time goes (bench/zip-floor.ts); absent from records made before it existed. */
+  floor?: ZipFloorPart[];
 }
 
 /** GNU time's -v report: peak RSS and CPU seconds. */

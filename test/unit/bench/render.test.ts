@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDocs } from '../../../bench/docs.js';
 import type { BenchFigures } from '../../../bench/report.js';
-import { benchFigures } from '../../support/bench-figures.js';
+import { benchFigures, zipComparison } from '../../support/bench-figures.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** What `npm run bench -- --render figures.json` does: figures from a JSON file, docs out. */
@@ -41,6 +41,48 @@ describe('rendering docs/benchmarks.md from figures.json', () => {
     expect(svg).toContain('Goals: figure ÷ goal (≤ 1 is met)');
     expect(svg).toContain('Cold pandas build, per step (median)');
     expect(svg).toContain('>version@22<');
+  });
+
+  it("shows where the zip's time goes, and the ceiling archiver sets, when the run measured it", async () => {
+    const floor = [
+      {
+        part: 'small' as const,
+        files: 5000,
+        bytes: 90 * 1024 ** 2,
+        zlibSeconds: 2,
+        zlibStreamSeconds: 3,
+        archiverSeconds: 4.5,
+        writerSeconds: 6,
+        infozipSeconds: 3.5,
+      },
+      {
+        part: 'large' as const,
+        files: 20,
+        bytes: 60 * 1024 ** 2,
+        zlibSeconds: 1.5,
+        zlibStreamSeconds: 1.5,
+        archiverSeconds: 1.5,
+        writerSeconds: 2,
+        infozipSeconds: 3,
+      },
+    ];
+    const { md } = await render(
+      benchFigures({ zip: { ...zipComparison({ floor }), treeLabel: 'the tree' } }),
+    );
+    expect(md).toContain("### Where the zip's time goes");
+    expect(md).toContain(
+      '| read whole (≤ 512 KiB) | 5000 | 90.0 | 2.00 | 3.00 | 4.50 | 6.00 | 3.50 | 0.58× |',
+    );
+    expect(md).toContain(
+      'Deflate is not the floor: zlib alone deflates the whole tree in 3.50 s on one thread',
+    );
+    expect(md).toContain('a zlib stream per file adds 1.00 s (0.20 ms a file');
+    // (3.5 + 3) / (4.5 + 1.5): the best archiver can do with every file in memory.
+    expect(md).toContain('cannot zip in less than 6.00 s here: 1.08× Info-ZIP at best');
+    expect(md).toContain('it reaches 1.08× Info-ZIP at best');
+    expect(md).not.toMatch(/undefined|NaN/);
+    const { md: before } = await render(benchFigures());
+    expect(before).not.toContain("Where the zip's time goes");
   });
 
   it('renders a partial run, saying what it did not measure', async () => {
