@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { UserError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import { copyFileAtomic, linkOrCopyFileAtomic, syncDir, syncFile } from '../fs/atomic.js';
 import { manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest.js';
@@ -58,6 +60,11 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
       await hashTree(hash, root, path);
     } else if (stat.isSymbolicLink()) {
       hash.update(`link ${rel} ${String(await reads[i])}\n`);
+    } else if (!stat.isFile()) {
+      // Reading a FIFO waits for a writer that never comes, and a device may never end.
+      throw new UserError(`the recipe folder holds ${path}, which is ${specialKind(stat)}, not a file`, {
+        hint: 'a recipe folder holds files, folders and symlinks only: move it out of the folder',
+      });
     } else {
       // The exec bit matters (a build script), other mode bits do not.
       hash.update(`file ${rel} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size}\n`);
@@ -66,6 +73,12 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
       else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     }
   }
+}
+
+function specialKind(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  return 'a device';
 }
 
 /** A content-addressed digest of the build inputs: recipe files, images, target, layerforge version. */

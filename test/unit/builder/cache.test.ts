@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   isCached,
   type BuildInputs,
 } from '../../../src/core/builder/cache.js';
+import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
@@ -80,6 +82,16 @@ describe('inputsDigest', () => {
     expect(await inputsDigest(inputs)).toBe(before);
     await chmod(join(recipeDir, 'build.sh'), 0o644);
     expect(await inputsDigest(inputs)).not.toBe(before);
+  });
+
+  it('refuses a named pipe in the recipe folder instead of waiting on it for ever', async () => {
+    const pipe = join(recipeDir, 'patches', 'debug.fifo');
+    execFileSync('mkfifo', [pipe]);
+    const refused = inputsDigest(inputs);
+    await expect(refused).rejects.toBeInstanceOf(UserError);
+    await expect(refused).rejects.toThrow(
+      `the recipe folder holds ${pipe}, which is a named pipe, not a file`,
+    );
   });
 
   it('changes when a symlink’s target changes', async () => {
