@@ -150,8 +150,10 @@ export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: n
   }
   const naiveTree = await extract(last.naive, join(work, 'naive-tree'));
   const oursTree = await extract(last.ours, join(work, 'layerforge-tree'));
-  f.naiveUnzippedBytes = (await measure(last.naive, naiveTree)).unzippedBytes;
-  f.layerforgeUnzippedBytes = (await measure(last.ours, oursTree)).unzippedBytes;
+  const naiveSize = await measure(last.naive, naiveTree);
+  const oursSize = await measure(last.ours, oursTree);
+  f.naiveUnzippedBytes = naiveSize.unzippedBytes;
+  f.layerforgeUnzippedBytes = oursSize.unzippedBytes;
   log(`${name}: smoke tests on layerforge's layer`);
   f.smoke = await smokeTests(last.ours, recipe);
   // The size without sources: what a user who opts in gets, tested the same way.
@@ -161,9 +163,8 @@ export async function coldBuilds(recipe: BenchRecipe, paths: BenchPaths, runs: n
     'pyc-only',
   ]);
   const pycTree = await extract(pyc.zipPath, join(work, 'pyc-only-tree'));
-  f.pycOnly = {
-    unzippedBytes: (await measure(pyc.zipPath, pycTree)).unzippedBytes,
-    smoke: await smokeTests(pyc.zipPath, recipe),
-  };
+  const pycSize = await measure(pyc.zipPath, pycTree);
+  f.pycOnly = { unzippedBytes: pycSize.unzippedBytes, smoke: await smokeTests(pyc.zipPath, recipe) };
+  f.breakdowns = { naive: naiveSize.breakdown, layerforge: oursSize.breakdown, pycOnly: pycSize.breakdown };
   return { figures: f, naiveTree, cacheDir: last.cacheDir };
 }

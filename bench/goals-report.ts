@@ -1,7 +1,10 @@
 /** The goals section of docs/benchmarks.md: the table, how each row is measured, the cold build per step. */
 import { evaluateGoals, goalsTable, type GoalFigures } from './goals.js';
+import type { Breakdown } from './measure.js';
 import { medianSteps } from './steps.js';
 import type { ZipComparison } from './zip-compare.js';
+
+const MiB = 1024 * 1024;
 
 function stepsTable(g: GoalFigures): string[] {
   const c = g.cold;
@@ -18,6 +21,39 @@ function stepsTable(g: GoalFigures): string[] {
     ...rows.map(
       (r) => `| ${r.step} | ${(r.ms / 1000).toFixed(2)} | ${((100 * r.ms) / total).toFixed(0)} % |`,
     ),
+    '',
+  ];
+}
+
+const KINDS: [keyof Breakdown, string][] = [
+  ['vendoredLibs', "wheels' vendored libraries (`*.libs/`)"],
+  ['sharedObjects', 'other shared objects (`*.so*`)'],
+  ['bytecode', 'bytecode (`.pyc`)'],
+  ['sources', 'Python sources (`.py`)'],
+  ['other', 'everything else'],
+];
+
+/** What each layer is made of: where the size row's floor lies when it is missed. */
+function sizeTable(g: GoalFigures): string[] {
+  const c = g.cold;
+  const b = c?.breakdowns;
+  if (!c || !b) return [];
+  const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / MiB).toFixed(1));
+  const total = (d: Breakdown | undefined) =>
+    d === undefined ? undefined : KINDS.reduce((sum, [kind]) => sum + d[kind], 0);
+  const compiled = b.layerforge.vendoredLibs + b.layerforge.sharedObjects;
+  return [
+    `### What the ${c.recipe} layer is made of`,
+    '',
+    `Unzipped MB by kind, from the layers the size row measures. The compiled code alone (shared objects and vendored libraries) is ${mb(compiled)} MB, ${(compiled / c.naiveUnzippedBytes).toFixed(2)}× the naive layer. The default keeps each module's source beside its bytecode, so that tracebacks show the failing lines; \`--bytecode pyc-only\` ships the bytecode alone.`,
+    '',
+    '| kind | naive | layerforge (default) | layerforge `--bytecode pyc-only` |',
+    '|---|---:|---:|---:|',
+    ...KINDS.map(
+      ([kind, label]) =>
+        `| ${label} | ${mb(b.naive[kind])} | ${mb(b.layerforge[kind])} | ${mb(b.pycOnly?.[kind])} |`,
+    ),
+    `| all | ${mb(total(b.naive))} | ${mb(total(b.layerforge))} | ${mb(total(b.pycOnly))} |`,
     '',
   ];
 }
@@ -44,5 +80,6 @@ export function goalsSection(g: GoalFigures, zip: ZipComparison | undefined): st
     '- `.ci/run`: the bench cannot run CI; the figure is the one passed with `--ci-seconds` and says where it came from.',
     '',
     ...stepsTable(g),
+    ...sizeTable(g),
   ];
 }

@@ -2,6 +2,7 @@
  * The goals table of issue 17: each row's figure measured in this run next to its goal, and
  * whether it is met. Pure: figures in, rows out, so the evaluation is unit-tested.
  */
+import type { Breakdown } from './measure.js';
 import { median } from './shell.js';
 import type { StepTime } from './steps.js';
 import type { ZipComparison } from './zip-compare.js';
@@ -26,6 +27,8 @@ export interface ColdFigures {
   smoke: { passed: number; total: number; failed: string[] };
   /** The same build with `--bytecode pyc-only` (bytecode in place of sources): its size and tests. */
   pycOnly?: { unzippedBytes: number; smoke: { passed: number; total: number; failed: string[] } };
+  /** Bytes by kind of each layer: what the size row's floor is made of (absent from older records). */
+  breakdowns?: { naive: Breakdown; layerforge: Breakdown; pycOnly?: Breakdown };
 }
 
 /** Start-up under one Node binary: each command alternates with `node -e 0`. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDocs } from '../../../bench/docs.js';
 import type { BenchFigures } from '../../../bench/report.js';
-import { benchFigures, zipComparison } from '../../support/bench-figures.js';
+import { benchFigures, coldFigures, goalFigures, zipComparison } from '../../support/bench-figures.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** What `npm run bench -- --render figures.json` does: figures from a JSON file, docs out. */
@@ -83,6 +83,39 @@ describe('rendering docs/benchmarks.md from figures.json', () => {
     expect(md).not.toMatch(/undefined|NaN/);
     const { md: before } = await render(benchFigures());
     expect(before).not.toContain("Where the zip's time goes");
+  });
+
+  it('shows what each layer is made of, when the run measured it', async () => {
+    const kinds = (
+      vendoredLibs: number,
+      sharedObjects: number,
+      bytecode: number,
+      sources: number,
+      other: number,
+    ) => ({
+      vendoredLibs: vendoredLibs * 1024 ** 2,
+      sharedObjects: sharedObjects * 1024 ** 2,
+      bytecode: bytecode * 1024 ** 2,
+      sources: sources * 1024 ** 2,
+      other: other * 1024 ** 2,
+    });
+    const breakdowns = {
+      naive: kinds(27, 39, 43, 28, 6),
+      layerforge: kinds(27, 35, 13, 11, 2),
+      pycOnly: kinds(27, 35, 13, 0, 2),
+    };
+    const { md } = await render(
+      benchFigures({
+        goals: { ...goalFigures(), cold: coldFigures({ naiveUnzippedBytes: 143 * 1024 ** 2, breakdowns }) },
+      }),
+    );
+    expect(md).toContain('### What the pandas layer is made of');
+    expect(md).toContain(
+      'The compiled code alone (shared objects and vendored libraries) is 62.0 MB, 0.43× the naive layer.',
+    );
+    expect(md).toContain('| Python sources (`.py`) | 28.0 | 11.0 | 0.0 |');
+    expect(md).toContain('| all | 143.0 | 88.0 | 77.0 |');
+    expect((await render(benchFigures())).md).not.toContain('is made of');
   });
 
   it('renders a partial run, saying what it did not measure', async () => {
