@@ -1,6 +1,7 @@
 /** The goals section of docs/benchmarks.md: the table, how each row is measured, the cold build per step. */
 import { evaluateGoals, goalsTable, type GoalFigures } from './goals.js';
 import type { Breakdown } from './measure.js';
+import { median } from './shell.js';
 import { medianSteps } from './steps.js';
 import type { ZipComparison } from './zip-compare.js';
 
@@ -21,6 +22,32 @@ function stepsTable(g: GoalFigures): string[] {
     ...rows.map(
       (r) => `| ${r.step} | ${(r.ms / 1000).toFixed(2)} | ${((100 * r.ms) / total).toFixed(0)} % |`,
     ),
+    '',
+  ];
+}
+
+/** Where a cache hit's time goes under each Node: node itself, the steps it reports, the rest. */
+function hitTable(g: GoalFigures): string[] {
+  const runs = (g.startup ?? []).filter((r) => r.cacheHitSteps?.length);
+  if (!runs.length) return [];
+  const ms = (value: number) => value.toFixed(0);
+  const rows = runs.map((r) => {
+    const whole = median(r.cacheHitSeconds) * 1000;
+    const node = median(r.nodeSeconds) * 1000;
+    // No wall times given: the steps alone, each the median across runs.
+    const steps = medianSteps(r.cacheHitSteps ?? [], []);
+    const stepMs = (name: string) => steps.find((s) => s.step === name)?.ms ?? 0;
+    const rest = whole - node - steps.reduce((sum, s) => sum + s.ms, 0);
+    return `| ${r.node} | ${ms(whole)} | ${ms(node)} | ${ms(stepMs('resolve'))} | ${ms(stepMs('base-image'))} | ${ms(rest)} |`;
+  });
+  return [
+    "### Where a cache hit's time goes",
+    '',
+    "Medians in ms: the whole process, `node -e 0` under the same Node, the two steps a hit reports in `--json` (reading the recipe and config; asking the engine for the base's two images, whose ids are part of the cache key), and the rest: loading layerforge's code, hashing the recipe folder, checking the cache entry and placing its zip.",
+    '',
+    '| Node | hit | `node -e 0` | resolve | base-image | the rest |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows,
     '',
   ];
 }
@@ -80,6 +107,7 @@ export function goalsSection(g: GoalFigures, zip: ZipComparison | undefined): st
     '- `.ci/run`: the bench cannot run CI; the figure is the one passed with `--ci-seconds` and says where it came from.',
     '',
     ...stepsTable(g),
+    ...hitTable(g),
     ...sizeTable(g),
   ];
 }

@@ -38,6 +38,8 @@ export interface StartupFigures {
   versionSeconds: number[];
   listSeconds: number[];
   cacheHitSeconds: number[];
+  /** Each hit's `build.step.end` times, in the order of cacheHitSeconds (absent from older records). */
+  cacheHitSteps?: StepTime[][];
 }
 
 export interface AuditFigures {

@@ -6,7 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { StartupFigures } from './goals.js';
-import { log, mustRun, run } from './shell.js';
+import { log, mustRun, run, type Ran } from './shell.js';
+import { stepTimes } from './steps.js';
 import { eventsOf } from './variants.js';
 
 /**
@@ -32,8 +33,8 @@ export interface StartupCommands {
   env: NodeJS.ProcessEnv;
 }
 
-async function timed(node: string, args: string[], c: StartupCommands): Promise<number> {
-  return (await mustRun(node, args, { cwd: c.cwd, env: c.env })).seconds;
+function timed(node: string, args: string[], c: StartupCommands): Promise<Ran> {
+  return mustRun(node, args, { cwd: c.cwd, env: c.env });
 }
 
 export async function startupUnder(node: string, c: StartupCommands, runs: number): Promise<StartupFigures> {
@@ -60,12 +61,15 @@ export async function startupUnder(node: string, c: StartupCommands, runs: numbe
     versionSeconds: [],
     listSeconds: [],
     cacheHitSeconds: [],
+    cacheHitSteps: [],
   };
   for (let i = 1; i <= runs; i++) {
     log(`start-up under Node ${version}, round ${i}/${runs}`);
     for (const key of ['versionSeconds', 'listSeconds', 'cacheHitSeconds'] as const) {
-      f.nodeSeconds.push(await timed(node, ['-e', '0'], c));
-      f[key].push(await timed(node, commands[key], c));
+      f.nodeSeconds.push((await timed(node, ['-e', '0'], c)).seconds);
+      const ran = await timed(node, commands[key], c);
+      f[key].push(ran.seconds);
+      if (key === 'cacheHitSeconds') f.cacheHitSteps?.push(stepTimes(eventsOf(ran.stdout)));
     }
   }
   return f;

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDocs } from '../../../bench/docs.js';
 import type { BenchFigures } from '../../../bench/report.js';
-import { benchFigures, coldFigures, goalFigures, zipComparison } from '../../support/bench-figures.js';
+import {
+  benchFigures,
+  coldFigures,
+  goalFigures,
+  startupFigures,
+  zipComparison,
+} from '../../support/bench-figures.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** What `npm run bench -- --render figures.json` does: figures from a JSON file, docs out. */
@@ -83,6 +89,27 @@ describe('rendering docs/benchmarks.md from figures.json', () => {
     expect(md).not.toMatch(/undefined|NaN/);
     const { md: before } = await render(benchFigures());
     expect(before).not.toContain("Where the zip's time goes");
+  });
+
+  it("shows where a cache hit's time goes, from the steps each hit reported", async () => {
+    const steps = (resolve: number, baseImage: number) => [
+      { step: 'resolve', ms: resolve },
+      { step: 'base-image', ms: baseImage },
+      { step: 'zip', ms: 0 },
+    ];
+    const startup = [
+      startupFigures({
+        node: '24.22.3',
+        nodeSeconds: [0.04, 0.05, 0.04],
+        cacheHitSeconds: [0.12, 0.14, 0.13],
+        cacheHitSteps: [steps(10, 15), steps(12, 17), steps(11, 20)],
+      }),
+    ];
+    const { md } = await render(benchFigures({ goals: { ...goalFigures(), startup } }));
+    expect(md).toContain("### Where a cache hit's time goes");
+    // 130 ms in all, 40 of them node's own, 11 and 17 the steps (medians): 62 left.
+    expect(md).toContain('| 24.22.3 | 130 | 40 | 11 | 17 | 62 |');
+    expect((await render(benchFigures())).md).not.toContain("Where a cache hit's time goes");
   });
 
   it('shows what each layer is made of, when the run measured it', async () => {
