@@ -1,13 +1,15 @@
 /** The "where the zip's time goes" part of docs/benchmarks.md, from bench/zip-floor.ts's figures. */
+import { SMALL_FILE_BYTES } from '../src/core/layer/zip-writer.js';
 import type { ZipFloorPart } from './zip-floor.js';
 
 const MiB = 1024 * 1024;
 const s = (seconds: number) => seconds.toFixed(2);
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
 
+const KiB = SMALL_FILE_BYTES / 1024;
 const PART_LABELS: Record<ZipFloorPart['part'], string> = {
-  small: 'read whole (≤ 512 KiB)',
-  large: 'streamed (> 512 KiB)',
+  small: `read whole (≤ ${KiB} KiB)`,
+  large: `streamed (> ${KiB} KiB)`,
 };
 
 const sum = (floor: ZipFloorPart[], field: keyof Omit<ZipFloorPart, 'part'>) =>

@@ -44,9 +44,10 @@ const ZIP_EPOCH = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
 /** Entries queued in archiver ahead of the one being compressed: keeps it busy, bounds open files. */
 const QUEUE_AHEAD = 16;
 /**
- * Files up to this size are read whole and handed to archiver as one buffer: one zlib call
- * instead of a stream per file, which is most of the cost for the many small files of a
- * Python or Node layer. Memory stays bounded by QUEUE_AHEAD × this, whatever the layer's size.
+ * Files up to this size are read whole and handed to archiver as one buffer, not as a read stream
+ * each: the many small files of a Python or Node layer cost per file more than per byte. archiver
+ * still deflates every entry through a zlib stream of its own (bench/zip-floor.ts measures what
+ * that costs). Memory stays bounded by QUEUE_AHEAD × this, whatever the layer's size.
  */
 export const SMALL_FILE_BYTES = 512 * 1024;
 /**
