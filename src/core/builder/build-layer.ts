@@ -30,11 +30,6 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   const { sink, signal, env } = job;
   checkBuildEnv(options.buildEnv ?? {});
   for (const value of Object.values(options.buildEnv ?? {})) job.redactor.addValue(value);
-  // The engine client loads while the recipe resolves: it reads local files and compiles modules,
-  // no network, and resolving spends most of its time waiting on the disk. Its errors (a bad
-  // DOCKER_HOST) are still reported after the recipe's, where it is awaited.
-  const engineClient = job.engine();
-  engineClient.catch(() => undefined);
   const target = await step(
     sink,
     'resolve',
@@ -52,7 +47,7 @@ export async function buildLayer(options: BuildLayerOptions, job: JobContext): P
   // A warning, never a refusal: a layer for a deprecated runtime still serves the functions on it.
   const deprecated = deprecatedRuntimeWarning(target.runtime.id, options.now ?? new Date());
   if (deprecated) sink(deprecated);
-  const engine = await engineClient;
+  const engine = await job.engine();
   const root = cacheDir(env);
   const outDir = resolve(job.cwd, options.outDir ?? 'dist');
   const zipPath = join(outDir, artifactName(target));
