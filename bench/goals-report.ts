@@ -43,7 +43,7 @@ function hitTable(g: GoalFigures): string[] {
   return [
     "### Where a cache hit's time goes",
     '',
-    "Medians in ms: the whole process, `node -e 0` under the same Node, the two steps a hit reports in `--json` (reading the recipe and config; asking the engine for the base's two images, whose ids are part of the cache key), and the rest: loading layerforge's code, hashing the recipe folder, checking the cache entry and placing its zip.",
+    "Medians in ms: the whole process, `node -e 0` under the same Node, the two steps a hit reports in `--json` (resolve: reading the recipe, the base and the runtime; base-image: asking the engine about the base's two images, whose ids are part of the cache key, and hashing the recipe folder into that key), and the rest: loading layerforge's code, checking the cache entry and placing its zip.",
     '',
     '| Node | hit | `node -e 0` | resolve | base-image | the rest |',
     '|---|---:|---:|---:|---:|---:|',
