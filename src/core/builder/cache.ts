@@ -35,23 +35,41 @@ export interface BuildInputs {
 
 /** Files up to this size are read whole, side by side; larger ones (a source tarball) streamed. */
 const WHOLE_FILE_BYTES = 1024 * 1024;
+/** Reads started ahead of the entry being hashed: a folder of thousands of files is not held whole. */
+const READS_AHEAD = 16;
 
 /**
  * Hashes the tree's names, link targets, exec bits and contents in name order. Each folder's
- * entries are asked about and its small files read at once: a cache hit waits on them all, and
- * one after another they were a round trip to the thread pool each.
+ * entries are asked about at once, and its small files read a few ahead of the one being hashed:
+ * a cache hit waits on them all, and one after another they were a round trip to the thread
+ * pool each.
  */
 async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir = root): Promise<void> {
   const paths = (await readdir(dir)).sort().map((name) => join(dir, name));
   const stats = await settledInOrder(paths.map((path) => lstat(path)));
-  const reads = paths.map((path, i) => {
-    const stat = stats[i];
-    if (stat?.isSymbolicLink()) return readlink(path);
-    return stat?.isFile() && stat.size <= WHOLE_FILE_BYTES ? readFile(path) : undefined;
-  });
-  // Each read is awaited in turn below; one that fails first must not go unhandled meanwhile.
-  for (const read of reads) read?.catch(() => undefined);
+  const reads: (Promise<Buffer | string> | undefined)[] = [];
+  let started = 0;
+  const readAhead = (end: number) => {
+    for (; started < Math.min(end, paths.length); started++) {
+      const [path, stat] = [paths[started] as string, stats[started]];
+      const read = stat?.isSymbolicLink()
+        ? readlink(path)
+        : stat?.isFile() && stat.size <= WHOLE_FILE_BYTES
+          ? readFile(path)
+          : undefined;
+      // Awaited in turn below; one that fails first must not go unhandled meanwhile.
+      read?.catch(() => undefined);
+      reads[started] = read;
+    }
+  };
+  // Let go of once hashed, so that no more than READS_AHEAD files stay reachable.
+  const take = (i: number) => {
+    const read = reads[i];
+    reads[i] = undefined;
+    return read;
+  };
   for (const [i, path] of paths.entries()) {
+    readAhead(i + READS_AHEAD);
     const stat = stats[i];
     if (stat === undefined) continue;
     const rel = relative(root, path);
@@ -59,7 +77,7 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
       hash.update(`dir ${rel}\n`);
       await hashTree(hash, root, path);
     } else if (stat.isSymbolicLink()) {
-      hash.update(`link ${rel} ${String(await reads[i])}\n`);
+      hash.update(`link ${rel} ${String(await take(i))}\n`);
     } else if (!stat.isFile()) {
       // Reading a FIFO waits for a writer that never comes, and a device may never end.
       throw new UserError(`the recipe folder holds ${path}, which is ${specialKind(stat)}, not a file`, {
@@ -68,7 +86,7 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
     } else {
       // The exec bit matters (a build script), other mode bits do not.
       hash.update(`file ${rel} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size}\n`);
-      const whole = await reads[i];
+      const whole = await take(i);
       if (whole !== undefined) hash.update(whole);
       else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     }
